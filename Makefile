@@ -1,0 +1,59 @@
+# The two commands a newcomer needs: `make run` and `make test` (see README.md).
+PYTHON ?= $(shell command -v python3.11 || command -v python3)
+VENV := .venv
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+
+.PHONY: install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-ledger bench-donate translations clean
+
+install: $(STAMP) translations
+
+$(STAMP): pyproject.toml
+	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	$(BIN)/pip install --quiet --upgrade pip
+	$(BIN)/pip install --quiet -e '.[dev]'
+	touch $(STAMP)
+
+translations: $(STAMP)
+	$(BIN)/pybabel compile --statistics -d portal/translations 2>&1 | tail -1
+
+migrate: install
+	$(BIN)/flask --app portal db upgrade
+
+seed: migrate
+	$(BIN)/flask --app portal seed-demo
+
+# Installs, migrates, seeds the demo into an empty database, and starts every server.
+run: seed
+	$(BIN)/python -m portal.devserver
+
+lint: install
+	$(BIN)/ruff check .
+	$(BIN)/ruff format --check core portal donations sandboxes tests bench
+
+fmt: install
+	$(BIN)/ruff format core portal donations sandboxes tests bench
+	$(BIN)/ruff check --fix .
+
+typecheck: install
+	$(BIN)/mypy core portal donations sandboxes bench
+
+test-sqlite: install
+	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
+
+test-postgres: install
+	@if [ -n "$$TEST_DATABASE_URL" ]; then $(BIN)/python -m pytest -q -p no:cacheprovider; \
+	else echo "TEST_DATABASE_URL not set: PostgreSQL run skipped"; fi
+
+# The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
+test: install
+	$(BIN)/ruff check .
+	$(BIN)/mypy core portal donations sandboxes bench
+	$(MAKE) --no-print-directory test-sqlite
+	$(MAKE) --no-print-directory test-postgres
+
+bench-allocation: install
+	$(BIN)/python -m bench.bench_allocation
+
+clean:
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

@@ -1,0 +1,19 @@
+"""Import every core model, so that metadata (and Alembic) sees all tables."""
+
+from core.audit import AuditEvent, AuditSeal
+from core.needs.models import Need
+from core.orgs import OrgUnit
+from core.people.models import Person, PersonTransfer
+from core.throttle import LoginThrottle
+from core.users import User
+
+__all__ = [
+    "AuditEvent",
+    "AuditSeal",
+    "LoginThrottle",
+    "Need",
+    "OrgUnit",
+    "Person",
+    "PersonTransfer",
+    "User",
+]

@@ -1,0 +1,318 @@
+"""Need use cases: draft, submit, review by a second person, publish, and status moves.
+
+`mark_*` functions are the small service API the donations wing uses to move a
+need's funding state; core never imports a wing (DESIGN.md 8).
+"""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from core import audit
+from core.audit import Actor
+from core.db import db, utcnow
+from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
+from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedStatus
+from core.needs.priority import compute_priority
+from core.people.models import Person, PersonStatus
+from core.people.services import get_person, scoped_people
+from core.privacy import find_pii
+from core.timeutil import local_today, to_local
+from core.users import User
+
+MAX_NEED_FEN = 100_000_000  # ¥1,000,000: far above any single need, catches typos
+MAX_STORY_LENGTH = 2000
+
+
+@dataclass
+class NeedInput:
+    category: str
+    title: str
+    amount_fen: int
+    deadline: date
+    urgency: int
+    hardship: int
+    story: str = ""
+
+
+def _validate(data: NeedInput, today: date) -> None:
+    if data.category not in tuple(NeedCategory):
+        raise ValidationFailed("Choose a category.", field="category")
+    if not data.title.strip() or len(data.title) > 120:
+        raise ValidationFailed("A title of at most 120 characters is required.", field="title")
+    if data.amount_fen <= 0:
+        raise ValidationFailed("The amount must be greater than zero.", field="amount_fen")
+    if data.amount_fen > MAX_NEED_FEN:
+        raise ValidationFailed("The amount is too large.", field="amount_fen")
+    if data.deadline < today:
+        raise ValidationFailed("The deadline cannot be in the past.", field="deadline")
+    if not 1 <= data.urgency <= 5:
+        raise ValidationFailed("Urgency is from 1 to 5.", field="urgency")
+    if not 1 <= data.hardship <= 5:
+        raise ValidationFailed("Hardship is from 1 to 5.", field="hardship")
+    if len(data.story) > MAX_STORY_LENGTH:
+        raise ValidationFailed("The story is too long.", field="story")
+
+
+def _actor(user: User, ip: str | None) -> Actor:
+    return Actor(user.id, user.username, ip)
+
+
+def scoped_needs(actor: User) -> Select[tuple[Need]]:
+    people = scoped_people(actor).with_only_columns(Person.id)
+    return select(Need).where(Need.person_id.in_(people))
+
+
+def get_need(actor: User, need_id: int) -> Need:
+    need = db.session.scalar(
+        scoped_needs(actor).options(joinedload(Need.person)).where(Need.id == need_id)
+    )
+    if need is None:
+        raise NotFound("No such need.")
+    return need
+
+
+def view_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
+    need = get_need(actor, need_id)
+    audit.record(_actor(actor, ip), "need.view", "need", need.id, office_id=need.person.office_id)
+    db.session.commit()
+    return need
+
+
+def priority_of(need: Need, today: date | None = None) -> int:
+    submitted = to_local(need.submitted_at).date() if need.submitted_at else None
+    return compute_priority(
+        need.urgency, need.hardship, submitted, need.deadline, today or local_today()
+    )
+
+
+def _require_writer(actor: User) -> None:
+    if not actor.may_write_casework:
+        raise PermissionDenied("Your role cannot change case records.")
+
+
+def create_need(actor: User, person_id: int, data: NeedInput, *, ip: str | None = None) -> Need:
+    _require_writer(actor)
+    person = get_person(actor, person_id)
+    if person.status != PersonStatus.ACTIVE:
+        raise Conflict("Needs can only be recorded for an active case.")
+    _validate(data, local_today())
+    need = Need(
+        person_id=person.id,
+        category=data.category,
+        title=data.title.strip(),
+        amount_fen=data.amount_fen,
+        deadline=data.deadline,
+        urgency=data.urgency,
+        hardship=data.hardship,
+        story=data.story.strip() or None,
+        created_by_id=actor.id,
+        status=NeedStatus.DRAFT,
+    )
+    db.session.add(need)
+    db.session.flush()
+    audit.record(_actor(actor, ip), "need.create", "need", need.id, office_id=person.office_id)
+    db.session.commit()
+    return need
+
+
+def update_need(actor: User, need_id: int, data: NeedInput, *, ip: str | None = None) -> Need:
+    """Edit a draft (or a returned need). Anything reviewed must go back through review."""
+    _require_writer(actor)
+    need = get_need(actor, need_id)
+    if need.status not in (NeedStatus.DRAFT, NeedStatus.SUBMITTED):
+        raise Conflict("Only a draft or submitted need can be edited.")
+    _validate(data, local_today())
+    need.category = data.category
+    need.title = data.title.strip()
+    need.amount_fen = data.amount_fen
+    need.deadline = data.deadline
+    need.urgency = data.urgency
+    need.hardship = data.hardship
+    need.story = data.story.strip() or None
+    if need.status == NeedStatus.SUBMITTED:
+        # A review approves what it read: an edit sends the need back to draft.
+        need.status = NeedStatus.DRAFT
+    audit.record(_actor(actor, ip), "need.update", "need", need.id, office_id=need.person.office_id)
+    db.session.commit()
+    return need
+
+
+def submit_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
+    _require_writer(actor)
+    need = get_need(actor, need_id)
+    if need.status != NeedStatus.DRAFT:
+        raise Conflict("Only a draft can be submitted for review.")
+    need.status = NeedStatus.SUBMITTED
+    need.submitted_by_id = actor.id
+    need.submitted_at = utcnow()
+    audit.record(_actor(actor, ip), "need.submit", "need", need.id, office_id=need.person.office_id)
+    db.session.commit()
+    return need
+
+
+def review_need(
+    actor: User, need_id: int, approve: bool, note: str = "", *, ip: str | None = None
+) -> Need:
+    """A second staff member approves a submitted need, or returns it to draft with a note."""
+    _require_writer(actor)
+    need = get_need(actor, need_id)
+    if need.status != NeedStatus.SUBMITTED:
+        raise Conflict("Only a submitted need can be reviewed.")
+    if actor.id in (need.created_by_id, need.submitted_by_id):
+        raise PermissionDenied("A need must be reviewed by someone other than its author.")
+    if not approve and not note.strip():
+        raise ValidationFailed("Say why the need is returned.", field="note")
+    need.status = NeedStatus.APPROVED if approve else NeedStatus.DRAFT
+    need.status_note = note.strip()
+    need.reviewed_by_id = actor.id
+    need.reviewed_at = utcnow()
+    audit.record(
+        _actor(actor, ip),
+        "need.approve" if approve else "need.return",
+        "need",
+        need.id,
+        office_id=need.person.office_id,
+    )
+    db.session.commit()
+    return need
+
+
+def publication_problems(need: Need) -> list[str]:
+    """Every reason the need may not be shown to donors (empty = may publish)."""
+    person = need.person
+    problems: list[str] = []
+    if need.status != NeedStatus.APPROVED:
+        problems.append("The need has not been approved by a second staff member.")
+    if not person.consent_publication:
+        problems.append("The person has not consented to anonymous publication.")
+    if person.is_minor:
+        problems.append("Needs of minors are never published.")
+    if not need.story:
+        problems.append("The need has no public story.")
+    for finding in find_pii(need.story or "", [person.name] if person.name else []):
+        message = {
+            "id_number": "The story contains an ID-card number.",
+            "phone": "The story contains a phone number.",
+            "name": "The story contains the person's name.",
+        }[finding.kind]
+        if message not in problems:
+            problems.append(message)
+    return problems
+
+
+def publish_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
+    """Make an approved need visible to donors, if nothing identifying or forbidden stands in."""
+    _require_writer(actor)
+    need = get_need(actor, need_id)
+    problems = publication_problems(need)
+    if problems:
+        audit.record(
+            _actor(actor, ip),
+            "need.publish_refused",
+            "need",
+            need.id,
+            office_id=need.person.office_id,
+            reasons=problems,
+        )
+        db.session.commit()
+        raise PublicationRefused(problems)
+    need.status = NeedStatus.PUBLISHED
+    need.published_by_id = actor.id
+    need.published_at = utcnow()
+    audit.record(
+        _actor(actor, ip), "need.publish", "need", need.id, office_id=need.person.office_id
+    )
+    db.session.commit()
+    return need
+
+
+def cancel_need(actor: User, need_id: int, reason: str, *, ip: str | None = None) -> Need:
+    _require_writer(actor)
+    need = get_need(actor, need_id)
+    if need.status not in OPEN_STATUSES:
+        raise Conflict("This need can no longer be cancelled.")
+    if not reason.strip():
+        raise ValidationFailed("Say why the need is cancelled.", field="reason")
+    need.status = NeedStatus.CANCELLED
+    need.status_note = reason.strip()
+    need.closed_at = utcnow()
+    audit.record(_actor(actor, ip), "need.cancel", "need", need.id, office_id=need.person.office_id)
+    db.session.commit()
+    return need
+
+
+# -- the small API other packages use to move funding state (no commit: caller's transaction) --
+
+_FORWARD = {
+    NeedStatus.PUBLISHED: {NeedStatus.FUNDED, NeedStatus.EXPIRED, NeedStatus.CANCELLED},
+    NeedStatus.FUNDED: {NeedStatus.DISBURSED},
+    NeedStatus.DISBURSED: {NeedStatus.CLOSED},
+}
+
+
+def move_need_status(need_id: int, to: NeedStatus, actor: Actor, note: str = "") -> Need:
+    """Move a need forward in the caller's transaction; refuses backward or skipped moves."""
+    need = db.session.get(Need, need_id, with_for_update=True)
+    if need is None:
+        raise NotFound("No such need.")
+    if to not in _FORWARD.get(NeedStatus(need.status), set()):
+        raise Conflict(f"A {need.status} need cannot become {to}.")
+    need.status = to
+    if note:
+        need.status_note = note
+    if to in (NeedStatus.CLOSED, NeedStatus.EXPIRED, NeedStatus.CANCELLED):
+        need.closed_at = utcnow()
+    audit.record(actor, f"need.{to.value}", "need", need.id)
+    return need
+
+
+def scrub_needs_of(person_id: int) -> None:
+    """Anonymisation: stories go, categories and amounts stay for the statistics."""
+    for need in db.session.scalars(select(Need).where(Need.person_id == person_id)):
+        need.story = None
+        need.title = need.category
+
+
+@dataclass
+class NeedFilter:
+    status: str | None = None
+    category: str | None = None
+    office_id: int | None = None
+    review_queue: bool = False
+    page: int = 1
+    per_page: int = 25
+
+
+def list_needs(actor: User, filters: NeedFilter) -> tuple[list[Need], int]:
+    query = scoped_needs(actor)
+    if filters.review_queue:
+        query = query.where(Need.status == NeedStatus.SUBMITTED, Need.created_by_id != actor.id)
+    elif filters.status:
+        query = query.where(Need.status == filters.status)
+    if filters.category:
+        query = query.where(Need.category == filters.category)
+    if filters.office_id:
+        query = query.where(Need.person.has(Person.office_id == filters.office_id))
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(
+        db.session.scalars(
+            query.options(joinedload(Need.person).joinedload(Person.office))
+            .order_by(Need.id.desc())
+            .limit(filters.per_page)
+            .offset((max(1, filters.page) - 1) * filters.per_page)
+        )
+    )
+    return items, total
+
+
+def needs_of(actor: User, person_id: int) -> list[Need]:
+    return list(
+        db.session.scalars(
+            scoped_needs(actor).where(Need.person_id == person_id).order_by(Need.id.desc())
+        )
+    )

@@ -1,0 +1,553 @@
+"""People use cases: register, edit, find, reveal, transfer, anonymise.
+
+Each public function is one use case and one transaction; the acting user comes
+in as an argument. Anything outside the actor's scope raises NotFound, exactly
+like a record that does not exist.
+"""
+
+from __future__ import annotations
+
+import re
+from dataclasses import dataclass, field
+from datetime import date, datetime, timedelta
+
+from sqlalchemy import Select, func, select
+from sqlalchemy.orm import joinedload
+
+from core import audit
+from core.audit import Actor
+from core.crypto import keyring
+from core.db import db, utcnow
+from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.idcard import birth_date_from_id, is_valid_id_number, normalise_id_number
+from core.orgs import OrgUnit, UnitKind
+from core.people.models import (
+    EDUCATION_LEVELS,
+    EMPLOYMENT_STATUSES,
+    CorrectionType,
+    Person,
+    PersonKind,
+    PersonStatus,
+    PersonTransfer,
+    Sex,
+    TransferStatus,
+)
+from core.privacy import is_minor_case
+from core.timeutil import local_today
+from core.users import User, visible_office_ids
+
+_PHONE_RE = re.compile(r"^(?:1[3-9]\d{9}|0\d{2,3}-?\d{7,8})$")
+PII_FIELDS = ("name", "id_number", "phone", "address")
+
+
+def normalise_name(value: str) -> str:
+    return re.sub(r"\s+", "", value)
+
+
+def normalise_phone(value: str) -> str:
+    return re.sub(r"[\s\-]", "", value)
+
+
+def _index(value: str, context: str) -> str:
+    return keyring().blind_index(value, context)
+
+
+@dataclass
+class PersonInput:
+    """What staff enter about a person; validated again here whatever the edge did."""
+
+    name: str
+    id_number: str
+    office_id: int
+    kind: str
+    sex: str
+    birth_date: date
+    phone: str = ""
+    address: str = ""
+    correction_type: str | None = None
+    term_start: date | None = None
+    term_end: date | None = None
+    release_date: date | None = None
+    education: str | None = None
+    employment_status: str | None = None
+    skills: list[str] = field(default_factory=list)
+    languages: list[str] = field(default_factory=list)
+    consent_publication: bool = False
+    consent_mentoring: bool = False
+    consent_training_share: bool = False
+
+
+def _validate(data: PersonInput, today: date) -> None:
+    if not data.name.strip():
+        raise ValidationFailed("Name is required.", field="name")
+    if len(data.name) > 60:
+        raise ValidationFailed("Name is too long.", field="name")
+    id_number = normalise_id_number(data.id_number)
+    if not is_valid_id_number(id_number):
+        raise ValidationFailed("This is not a valid ID-card number.", field="id_number")
+    if data.birth_date > today:
+        raise ValidationFailed("The birth date cannot be in the future.", field="birth_date")
+    if birth_date_from_id(id_number) != data.birth_date:
+        raise ValidationFailed(
+            "The birth date does not match the ID-card number.", field="birth_date"
+        )
+    if data.phone and not _PHONE_RE.match(normalise_phone(data.phone)):
+        raise ValidationFailed("This is not a valid phone number.", field="phone")
+    if data.sex not in tuple(Sex):
+        raise ValidationFailed("Choose a sex.", field="sex")
+    if data.kind == PersonKind.CORRECTION:
+        if data.correction_type not in tuple(CorrectionType):
+            raise ValidationFailed("Choose the correction type.", field="correction_type")
+        if data.term_start is None:
+            raise ValidationFailed("The term start date is required.", field="term_start")
+        if data.term_end is not None and data.term_end < data.term_start:
+            raise ValidationFailed("The term cannot end before it starts.", field="term_end")
+    elif data.kind == PersonKind.RESETTLEMENT:
+        if data.release_date is None:
+            raise ValidationFailed("The release date is required.", field="release_date")
+    else:
+        raise ValidationFailed("Choose a kind.", field="kind")
+    start = data.term_start if data.kind == PersonKind.CORRECTION else data.release_date
+    if start is not None and start < data.birth_date:
+        raise ValidationFailed("The case cannot start before birth.", field="birth_date")
+    if data.education and data.education not in EDUCATION_LEVELS:
+        raise ValidationFailed("Choose an education level.", field="education")
+    if data.employment_status and data.employment_status not in EMPLOYMENT_STATUSES:
+        raise ValidationFailed("Choose an employment status.", field="employment_status")
+
+
+def _office_in_scope(actor: User, office_id: int) -> OrgUnit:
+    office = db.session.get(OrgUnit, office_id)
+    visible = visible_office_ids(actor)
+    if office is None or office.kind != UnitKind.OFFICE:
+        raise ValidationFailed("Choose an office.", field="office_id")
+    if visible is not None and office_id not in visible:
+        raise ValidationFailed("You cannot register people for another office.", field="office_id")
+    return office
+
+
+def _require_writer(actor: User) -> None:
+    if not actor.may_write_casework:
+        raise PermissionDenied("Your role cannot change case records.")
+
+
+def _apply(person: Person, data: PersonInput, office: OrgUnit) -> None:
+    id_number = normalise_id_number(data.id_number)
+    name = data.name.strip()
+    phone = normalise_phone(data.phone) if data.phone else None
+    person.name = name
+    person.name_bidx = _index(normalise_name(name), "person.name")
+    person.id_number = id_number
+    person.id_number_bidx = _index(id_number, "person.id_number")
+    person.phone = phone
+    person.phone_bidx = _index(phone, "person.phone") if phone else None
+    person.address = data.address.strip() or None
+    person.office_id = office.id
+    person.town = office.town or ""
+    person.kind = data.kind
+    person.correction_type = data.correction_type if data.kind == PersonKind.CORRECTION else None
+    person.term_start = data.term_start if data.kind == PersonKind.CORRECTION else None
+    person.term_end = data.term_end if data.kind == PersonKind.CORRECTION else None
+    person.release_date = data.release_date if data.kind == PersonKind.RESETTLEMENT else None
+    person.sex = data.sex
+    person.birth_date = data.birth_date
+    person.education = data.education or None
+    person.employment_status = data.employment_status or None
+    person.skills = [s.strip() for s in data.skills if s.strip()]
+    person.languages = [s.strip() for s in data.languages if s.strip()]
+    consents = (data.consent_publication, data.consent_mentoring, data.consent_training_share)
+    if consents != (
+        person.consent_publication,
+        person.consent_mentoring,
+        person.consent_training_share,
+    ):
+        person.consent_recorded_at = utcnow()
+    person.consent_publication = data.consent_publication
+    person.consent_mentoring = data.consent_mentoring
+    person.consent_training_share = data.consent_training_share
+    # Minor once means minor for good, even if the dates are later corrected.
+    person.is_minor = bool(person.is_minor) or is_minor_case(data.birth_date, person.case_start)
+
+
+def find_by_id_number(id_number: str) -> Person | None:
+    indexes = keyring().blind_indexes(normalise_id_number(id_number), "person.id_number")
+    return db.session.scalar(select(Person).where(Person.id_number_bidx.in_(indexes)))
+
+
+def register_person(actor: User, data: PersonInput, *, ip: str | None = None) -> Person:
+    """Register a person; refuses a second registration of the same ID number."""
+    _require_writer(actor)
+    _validate(data, local_today())
+    office = _office_in_scope(actor, data.office_id)
+    if find_by_id_number(data.id_number) is not None:
+        # Do not say which office holds the record: that itself would leak.
+        raise Conflict("A person with this ID-card number is already registered.")
+    person = Person(created_by_id=actor.id)
+    _apply(person, data, office)
+    db.session.add(person)
+    db.session.flush()
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.create",
+        "person",
+        person.id,
+        office_id=office.id,
+    )
+    db.session.commit()
+    return person
+
+
+def update_person(
+    actor: User, person_id: int, data: PersonInput, *, ip: str | None = None
+) -> Person:
+    _require_writer(actor)
+    person = get_person(actor, person_id)
+    _validate(data, local_today())
+    if data.office_id != person.office_id:
+        raise ValidationFailed(
+            "Use a transfer to move a person to another office.", field="office_id"
+        )
+    office = _office_in_scope(actor, data.office_id)
+    other = find_by_id_number(data.id_number)
+    if other is not None and other.id != person.id:
+        raise Conflict("A person with this ID-card number is already registered.")
+    before = _snapshot(person)
+    _apply(person, data, office)
+    changed = sorted(k for k, v in _snapshot(person).items() if before.get(k) != v)
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.update",
+        "person",
+        person.id,
+        office_id=office.id,
+        fields=changed,
+    )
+    db.session.commit()
+    return person
+
+
+def _snapshot(person: Person) -> dict[str, object]:
+    keys = (
+        "name",
+        "id_number",
+        "phone",
+        "address",
+        "kind",
+        "correction_type",
+        "term_start",
+        "term_end",
+        "release_date",
+        "sex",
+        "birth_date",
+        "education",
+        "employment_status",
+        "skills",
+        "languages",
+        "consent_publication",
+        "consent_mentoring",
+        "consent_training_share",
+    )
+    return {k: getattr(person, k) for k in keys}
+
+
+def scoped_people(actor: User) -> Select[tuple[Person]]:
+    """People the actor may see, as a query to narrow further."""
+    if not actor.does_casework:
+        return select(Person).where(Person.id.is_(None))
+    query = select(Person)
+    offices = visible_office_ids(actor)
+    if offices is not None:
+        query = query.where(Person.office_id.in_(offices))
+    if not actor.may_see_minors:
+        query = query.where(Person.is_minor.is_(False))
+    return query
+
+
+def get_person(actor: User, person_id: int) -> Person:
+    person = db.session.scalar(scoped_people(actor).where(Person.id == person_id))
+    if person is None:
+        raise NotFound("No such person.")
+    return person
+
+
+def view_person(actor: User, person_id: int, *, ip: str | None = None) -> Person:
+    """Open a person's record; the view itself is audited."""
+    person = get_person(actor, person_id)
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.view",
+        "person",
+        person.id,
+        office_id=person.office_id,
+    )
+    db.session.commit()
+    return person
+
+
+def reveal_field(actor: User, person_id: int, field_name: str, *, ip: str | None = None) -> str:
+    """Show one identity field in the clear, to roles allowed to, and audit it."""
+    if field_name not in PII_FIELDS:
+        raise NotFound("No such field.")
+    person = get_person(actor, person_id)
+    if not actor.may_reveal:
+        raise PermissionDenied("Your role cannot reveal personal data.")
+    value = getattr(person, field_name) or ""
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.reveal",
+        "person",
+        person.id,
+        office_id=person.office_id,
+        field=field_name,
+    )
+    db.session.commit()
+    return str(value)
+
+
+@dataclass
+class PersonFilter:
+    q: str = ""
+    office_id: int | None = None
+    status: str | None = None
+    kind: str | None = None
+    page: int = 1
+    per_page: int = 25
+
+
+@dataclass
+class Page:
+    items: list[Person]
+    total: int
+    page: int
+    per_page: int
+
+    @property
+    def pages(self) -> int:
+        return max(1, -(-self.total // self.per_page))
+
+
+def _search_clause(q: str) -> object | None:
+    q = q.strip()
+    if not q:
+        return None
+    ring = keyring()
+    compact = normalise_id_number(q)
+    if re.fullmatch(r"\d{17}[\dX]", compact):
+        return Person.id_number_bidx.in_(ring.blind_indexes(compact, "person.id_number"))
+    phone = normalise_phone(q)
+    if re.fullmatch(r"\+?\d{7,13}", phone):
+        return Person.phone_bidx.in_(ring.blind_indexes(phone, "person.phone"))
+    return Person.name_bidx.in_(ring.blind_indexes(normalise_name(q), "person.name"))
+
+
+def search_people(actor: User, filters: PersonFilter) -> Page:
+    """Exact search by name, ID number or phone, plus filters; two queries whatever the size."""
+    query = scoped_people(actor)
+    clause = _search_clause(filters.q)
+    if clause is not None:
+        query = query.where(clause)  # type: ignore[arg-type]
+    if filters.office_id:
+        query = query.where(Person.office_id == filters.office_id)
+    if filters.status:
+        query = query.where(Person.status == filters.status)
+    if filters.kind:
+        query = query.where(Person.kind == filters.kind)
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    page = max(1, filters.page)
+    items = list(
+        db.session.scalars(
+            query.options(joinedload(Person.office))
+            .order_by(Person.id.desc())
+            .limit(filters.per_page)
+            .offset((page - 1) * filters.per_page)
+        )
+    )
+    return Page(items, total, page, filters.per_page)
+
+
+def export_people_audited(actor: User, filters: PersonFilter, *, ip: str | None = None) -> Page:
+    page = search_people(actor, filters)
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.export",
+        "person",
+        None,
+        count=len(page.items),
+        query=bool(filters.q),
+    )
+    db.session.commit()
+    return page
+
+
+# -- transfers -----------------------------------------------------------------
+
+
+def request_transfer(
+    actor: User, person_id: int, to_office_id: int, reason: str, *, ip: str | None = None
+) -> PersonTransfer:
+    _require_writer(actor)
+    person = get_person(actor, person_id)
+    target = db.session.get(OrgUnit, to_office_id)
+    if target is None or target.kind != UnitKind.OFFICE:
+        raise ValidationFailed("Choose an office.", field="to_office_id")
+    if target.id == person.office_id:
+        raise ValidationFailed("The person is already at this office.", field="to_office_id")
+    if person.status != PersonStatus.ACTIVE:
+        raise Conflict("Only an active case can be transferred.")
+    open_request = db.session.scalar(
+        select(PersonTransfer).where(
+            PersonTransfer.person_id == person.id,
+            PersonTransfer.status == TransferStatus.PENDING,
+        )
+    )
+    if open_request is not None:
+        raise Conflict("A transfer for this person is already pending.")
+    transfer = PersonTransfer(
+        person_id=person.id,
+        from_office_id=person.office_id,
+        to_office_id=target.id,
+        reason=reason.strip(),
+        requested_by_id=actor.id,
+    )
+    db.session.add(transfer)
+    db.session.flush()
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.transfer_request",
+        "person",
+        person.id,
+        office_id=person.office_id,
+        to_office=target.id,
+        transfer=transfer.id,
+    )
+    db.session.commit()
+    return transfer
+
+
+def incoming_transfers(actor: User) -> list[PersonTransfer]:
+    offices = visible_office_ids(actor)
+    query = (
+        select(PersonTransfer)
+        .options(joinedload(PersonTransfer.person), joinedload(PersonTransfer.from_office))
+        .where(PersonTransfer.status == TransferStatus.PENDING)
+        .order_by(PersonTransfer.requested_at)
+    )
+    if offices is not None:
+        query = query.where(PersonTransfer.to_office_id.in_(offices))
+    if not actor.may_see_minors:
+        query = query.join(Person, Person.id == PersonTransfer.person_id).where(
+            Person.is_minor.is_(False)
+        )
+    return list(db.session.scalars(query))
+
+
+def decide_transfer(
+    actor: User, transfer_id: int, accept: bool, note: str = "", *, ip: str | None = None
+) -> PersonTransfer:
+    """The receiving office accepts (the person moves) or rejects (nothing moves)."""
+    _require_writer(actor)
+    transfer = db.session.get(PersonTransfer, transfer_id, with_for_update=True)
+    offices = visible_office_ids(actor)
+    if transfer is None or (offices is not None and transfer.to_office_id not in offices):
+        raise NotFound("No such transfer.")
+    if transfer.person.is_minor and not actor.may_see_minors:
+        raise NotFound("No such transfer.")
+    if transfer.status != TransferStatus.PENDING:
+        raise Conflict("This transfer has already been decided.")
+    transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.REJECTED
+    transfer.decided_by_id = actor.id
+    transfer.decided_at = utcnow()
+    transfer.decision_note = note.strip()
+    if accept:
+        target = db.session.get(OrgUnit, transfer.to_office_id)
+        assert target is not None
+        transfer.person.office_id = target.id
+        transfer.person.town = target.town or ""
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.transfer_accept" if accept else "person.transfer_reject",
+        "person",
+        transfer.person_id,
+        office_id=transfer.to_office_id,
+        transfer=transfer.id,
+    )
+    db.session.commit()
+    return transfer
+
+
+def transfers_of(person: Person) -> list[PersonTransfer]:
+    return list(
+        db.session.scalars(
+            select(PersonTransfer)
+            .options(joinedload(PersonTransfer.from_office), joinedload(PersonTransfer.to_office))
+            .where(PersonTransfer.person_id == person.id)
+            .order_by(PersonTransfer.requested_at)
+        )
+    )
+
+
+def end_case(actor: User, person_id: int, ended_on: date, *, ip: str | None = None) -> Person:
+    _require_writer(actor)
+    person = get_person(actor, person_id)
+    if person.status != PersonStatus.ACTIVE:
+        raise Conflict("This case is not active.")
+    if ended_on > local_today():
+        raise ValidationFailed("The end date cannot be in the future.", field="ended_on")
+    person.status = PersonStatus.ENDED
+    person.ended_on = ended_on
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "person.end",
+        "person",
+        person.id,
+        office_id=person.office_id,
+    )
+    db.session.commit()
+    return person
+
+
+def anonymise_ended(older_than_years: int, *, now: datetime | None = None) -> int:
+    """Remove the identity of people whose case ended long ago; keep the statistics.
+
+    Birth year, sex, town, kind, needs' categories and amounts, and financial
+    records stay (accounting retention); name, ID, phone, address, stories and
+    blind indexes go. Returns how many people were anonymised.
+    """
+    if older_than_years < 1:
+        raise ValidationFailed("The retention period must be at least one year.")
+    today = (now or utcnow()).date()
+    cutoff = today - timedelta(days=365 * older_than_years)
+    people = list(
+        db.session.scalars(
+            select(Person).where(
+                Person.status == PersonStatus.ENDED,
+                Person.ended_on < cutoff,
+                Person.anonymised_at.is_(None),
+            )
+        )
+    )
+    from core.needs.services import scrub_needs_of  # needs hang from people
+
+    for person in people:
+        person.name = None
+        person.id_number = None
+        person.phone = None
+        person.address = None
+        person.name_bidx = None
+        person.id_number_bidx = None
+        person.phone_bidx = None
+        person.birth_date = date(person.birth_date.year, 1, 1)
+        person.skills = []
+        person.languages = []
+        person.anonymised_at = utcnow()
+        scrub_needs_of(person.id)
+    audit.record(
+        Actor.system("anonymise-ended"),
+        "person.anonymise",
+        "person",
+        None,
+        count=len(people),
+        older_than_years=older_than_years,
+    )
+    db.session.commit()
+    return len(people)

@@ -1,0 +1,143 @@
+"""Command-line commands: `flask --app portal <command>`."""
+
+from __future__ import annotations
+
+import json
+import sys
+from pathlib import Path
+
+import click
+from flask import Flask, current_app
+
+from core import audit
+from core.crypto import Keyring, install_keyring
+from core.db import db
+from core.errors import DomainError
+from core.orgs import OrgUnit
+from core.people.services import anonymise_ended
+from core.rotation import rotate_batch, stale_person_ids
+from core.staff import create_user
+from core.users import Role
+
+
+def _audit_key() -> bytes:
+    return str(current_app.config["AUDIT_KEY"]).encode()
+
+
+def register_commands(app: Flask) -> None:
+    @app.cli.command("seed-demo")
+    @click.option("--force", is_flag=True, help="Seed even if the database already has data.")
+    def seed_demo_command(force: bool) -> None:
+        """Load the Kaiping demo (only into an empty database)."""
+        from portal.demo import seed_demo
+
+        if not seed_demo(force=force):
+            click.echo("Database already has data; demo not loaded (use --force to add anyway).")
+            return
+        click.echo("Kaiping demo loaded.")
+
+    @app.cli.command("create-user")
+    @click.option("--username", required=True)
+    @click.option("--display-name", required=True)
+    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
+    @click.option("--scope", "scope_code", default=None, help="Org unit code, e.g. office-chikan.")
+    @click.option("--juvenile", is_flag=True, help="Grant the juvenile permission.")
+    @click.password_option(prompt="Password", confirmation_prompt=True)
+    def create_user_command(
+        username: str,
+        display_name: str,
+        role: str,
+        scope_code: str | None,
+        juvenile: bool,
+        password: str,
+    ) -> None:
+        """Create a staff account (the way real deployments create accounts)."""
+        scope_id = None
+        if scope_code:
+            unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == scope_code))
+            if unit is None:
+                raise click.ClickException(f"no organisation unit with code {scope_code!r}")
+            scope_id = unit.id
+        try:
+            user = create_user(None, username, display_name, password, role, scope_id, juvenile)
+        except DomainError as error:
+            raise click.ClickException(
+                error.message % error.params if error.params else error.message
+            ) from error
+        click.echo(f"created {user.username} ({user.role})")
+
+    @app.cli.command("rotate-key")
+    @click.option(
+        "--generate",
+        is_flag=True,
+        help="Development: add a new key to instance/secrets.json and make it current.",
+    )
+    @click.option("--batch-size", default=200, show_default=True)
+    def rotate_key_command(generate: bool, batch_size: int) -> None:
+        """Re-encrypt every field and blind index under the current key (resumable)."""
+        if generate:
+            _generate_dev_key()
+        total = 0
+        while True:
+            done = rotate_batch(batch_size)
+            if not done:
+                break
+            total += done
+            click.echo(f"rotated {total} people")
+        left = len(stale_person_ids(1))
+        click.echo(f"done: {total} people re-encrypted; {left} left on old keys")
+
+    @app.cli.command("anonymise-ended")
+    @click.option(
+        "--older-than", "years", type=int, required=True, help="Years since the case ended."
+    )
+    def anonymise_command(years: int) -> None:
+        """Remove personal data of cases that ended long ago, keeping statistics."""
+        try:
+            count = anonymise_ended(years)
+        except DomainError as error:
+            raise click.ClickException(error.message) from error
+        click.echo(f"anonymised {count} people")
+
+    @app.cli.command("audit-seal")
+    def audit_seal_command() -> None:
+        """Seal pending audit entries into the chain now."""
+        sealed = audit.seal_pending(_audit_key())
+        click.echo(f"sealed {sealed} entries")
+
+    @app.cli.command("audit-verify")
+    @click.option("--seal/--no-seal", default=True, help="Seal pending entries first.")
+    def audit_verify_command(seal: bool) -> None:
+        """Recompute the audit chain; exit 1 on any edited, removed or cut-off entry."""
+        if seal:
+            while audit.seal_pending(_audit_key()):
+                pass
+        report = audit.verify_chain(_audit_key())
+        db.session.rollback()
+        for problem in report.problems:
+            click.echo(f"PROBLEM: {problem}")
+        if report.ok:
+            click.echo(f"audit chain intact: {report.checked} entries")
+        else:
+            click.echo(
+                f"audit chain BROKEN: {len(report.problems)} problems in {report.checked} entries"
+            )
+            sys.exit(1)
+
+
+def _generate_dev_key() -> None:
+    if current_app.config["PORTAL_ENV"] == "production":
+        raise click.ClickException("--generate is for development; set FIELD_KEYS in production")
+    path = Path(current_app.instance_path) / "secrets.json"
+    if not path.exists():
+        raise click.ClickException("no instance/secrets.json: keys come from the environment")
+    data = json.loads(path.read_text())
+    ring = Keyring.from_spec(data["FIELD_KEYS"])
+    new_id = f"k{len(ring.key_ids) + 1}"
+    while new_id in ring.key_ids:
+        new_id += "x"
+    data["FIELD_KEYS"] = Keyring.new_key_spec(new_id) + "," + data["FIELD_KEYS"]
+    path.write_text(json.dumps(data))
+    install_keyring(Keyring.from_spec(data["FIELD_KEYS"]))
+    current_app.config["FIELD_KEYS"] = data["FIELD_KEYS"]
+    click.echo(f"new current key {new_id}")

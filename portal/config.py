@@ -1,0 +1,95 @@
+"""Configuration from the environment, with development secrets generated on first run."""
+
+from __future__ import annotations
+
+import json
+import os
+import secrets
+from pathlib import Path
+from typing import Any
+
+from core.crypto import Keyring
+
+DEFAULTS: dict[str, Any] = {
+    "PORTAL_ENV": "development",
+    "SESSION_COOKIE_HTTPONLY": True,
+    "SESSION_COOKIE_SAMESITE": "Lax",
+    "REMEMBER_COOKIE_HTTPONLY": True,
+    "REMEMBER_COOKIE_SAMESITE": "Lax",
+    "BABEL_DEFAULT_LOCALE": "zh_CN",
+    "BABEL_DEFAULT_TIMEZONE": "Asia/Shanghai",
+    "WTF_CSRF_TIME_LIMIT": 8 * 3600,
+    "PERMANENT_SESSION_LIFETIME": 8 * 3600,
+    "LOGIN_ACCOUNT_FAILURES": 5,
+    "LOGIN_ACCOUNT_LOCK_S": 60,
+    "LOGIN_ADDRESS_FAILURES": 30,
+    "LOGIN_ADDRESS_WINDOW_S": 600,
+    "LOGIN_ADDRESS_BLOCK_S": 60,
+    "REDIS_URL": "",
+    "AUDIT_SEAL_INTERVAL_S": 60,
+    "BACKGROUND_JOBS": "inprocess",  # "inprocess" | "celery" | "off"
+    "TRUSTED_PROXIES": 0,
+    "PAGE_SIZE": 25,
+}
+
+
+class ConfigurationError(RuntimeError):
+    pass
+
+
+def _instance_secrets(instance_path: Path) -> dict[str, str]:
+    """Development only: keys generated once into instance/ (never committed)."""
+    path = instance_path / "secrets.json"
+    if path.exists():
+        data: dict[str, str] = json.loads(path.read_text())
+        return data
+    instance_path.mkdir(parents=True, exist_ok=True)
+    data = {
+        "SECRET_KEY": secrets.token_urlsafe(48),
+        "FIELD_KEYS": Keyring.new_key_spec("k1"),
+        "AUDIT_KEY": secrets.token_urlsafe(48),
+    }
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w") as handle:
+        json.dump(data, handle)
+    return data
+
+
+def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
+    config = dict(DEFAULTS)
+    env = os.environ
+    for key in [*DEFAULTS, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:
+        if key in env:
+            value: Any = env[key]
+            if isinstance(DEFAULTS.get(key), bool):
+                value = value.lower() in ("1", "true", "yes")
+            elif isinstance(DEFAULTS.get(key), int):
+                value = int(value)
+            config[key] = value
+    database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
+    config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
+    config.update(overrides or {})
+    production = config["PORTAL_ENV"] == "production"
+    missing = [k for k in ("SECRET_KEY", "FIELD_KEYS", "AUDIT_KEY") if not config.get(k)]
+    if missing and production:
+        raise ConfigurationError(
+            "Production start-up refused: set "
+            + ", ".join(missing)
+            + " in the environment (see README, 'Configuration'). Keys are never generated"
+            " in production, so that data is never encrypted with a key nobody keeps."
+        )
+    if missing:
+        generated = _instance_secrets(instance_path)
+        for key in missing:
+            config[key] = generated[key]
+    config["SESSION_COOKIE_SECURE"] = production
+    config["REMEMBER_COOKIE_SECURE"] = production
+    return config
+
+
+def normalise_database_url(url: str) -> str:
+    """psycopg 3 is the PostgreSQL driver (DESIGN.md 7)."""
+    for prefix in ("postgres://", "postgresql://"):
+        if url.startswith(prefix):
+            return "postgresql+psycopg://" + url[len(prefix) :]
+    return url

@@ -1,0 +1,55 @@
+"""Periodic jobs. With BACKGROUND_JOBS=inprocess (the development default) they run
+in a thread of the server process; `scheduled_jobs` lists them for any scheduler."""
+
+from __future__ import annotations
+
+import logging
+import threading
+import time
+from collections.abc import Callable
+
+from flask import Flask
+
+from core import audit
+from core.db import db
+
+log = logging.getLogger(__name__)
+
+
+def seal_audit(app: Flask) -> int:
+    with app.app_context():
+        key = str(app.config["AUDIT_KEY"]).encode()
+        total = 0
+        while sealed := audit.seal_pending(key):
+            total += sealed
+        return total
+
+
+def scheduled_jobs(app: Flask) -> list[tuple[str, int, Callable[[Flask], object]]]:
+    """(name, interval in seconds, job) for every periodic job the platform has."""
+    return [("audit-seal", int(app.config["AUDIT_SEAL_INTERVAL_S"]), seal_audit)]
+
+
+def start_background_jobs(app: Flask) -> threading.Thread | None:
+    if app.config["BACKGROUND_JOBS"] != "inprocess":
+        return None
+    jobs = scheduled_jobs(app)
+    next_run = dict.fromkeys((name for name, _i, _j in jobs), 0.0)
+
+    def loop() -> None:
+        while True:
+            now = time.monotonic()
+            for name, interval, job in jobs:
+                if now >= next_run[name]:
+                    try:
+                        job(app)
+                    except Exception:  # a failing job must not stop the others
+                        log.exception("background job %s failed", name)
+                        with app.app_context():
+                            db.session.rollback()
+                    next_run[name] = time.monotonic() + interval
+            time.sleep(1)
+
+    thread = threading.Thread(target=loop, name="background-jobs", daemon=True)
+    thread.start()
+    return thread

@@ -1,0 +1,110 @@
+"""Staff account administration (admins only)."""
+
+from __future__ import annotations
+
+from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from core.db import db
+from core.errors import DomainError, NotFound
+from core.orgs import OrgUnit
+from core.staff import create_user, list_users, reset_password, update_user
+from core.users import Role, User
+from portal.forms import ROLE_LABELS, ResetPasswordForm, UserForm
+from portal.security import client_ip, roles_required, staff
+from portal.views.common import show_error
+
+bp = Blueprint("admin", __name__, url_prefix="/admin")
+
+
+def _scope_choices() -> list[tuple[int, str]]:
+    units = db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.id))
+    return [(0, "—")] + [(u.id, u.name) for u in units]
+
+
+@bp.route("/users")
+@roles_required(Role.ADMIN)
+def users() -> ResponseReturnValue:
+    return render_template("admin/users.html", users=list_users(), role_labels=ROLE_LABELS)
+
+
+@bp.route("/users/new", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def new_user() -> ResponseReturnValue:
+    form = UserForm()
+    form.scope_unit_id.choices = _scope_choices()
+    if form.validate_on_submit():
+        if not form.password.data:
+            form.password.errors = [_("This field is required.")]
+        else:
+            try:
+                user = create_user(
+                    staff(),
+                    form.username.data or "",
+                    form.display_name.data or "",
+                    form.password.data,
+                    form.role.data or "",
+                    form.scope_unit_id.data or None,
+                    bool(form.juvenile_permission.data),
+                    ip=client_ip(),
+                )
+            except DomainError as error:
+                db.session.rollback()
+                show_error(form, error)
+            else:
+                flash(_("The account has been created."), "success")
+                return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template("admin/user_form.html", form=form, user=None, reset_form=None)
+
+
+@bp.route("/users/<int:user_id>", methods=["GET", "POST"])
+@roles_required(Role.ADMIN)
+def edit_user(user_id: int) -> ResponseReturnValue:
+    user = db.session.get(User, user_id)
+    if user is None:
+        raise NotFound("No such user.")
+    form = UserForm(obj=user)
+    form.scope_unit_id.choices = _scope_choices()
+    if request.method == "GET":
+        form.scope_unit_id.data = user.scope_unit_id or 0
+    form.username.render_kw = {"readonly": True}
+    if form.validate_on_submit():
+        try:
+            update_user(
+                staff(),
+                user.id,
+                form.role.data or "",
+                form.scope_unit_id.data or None,
+                bool(form.juvenile_permission.data),
+                bool(form.active.data),
+                ip=client_ip(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("admin.edit_user", user_id=user.id))
+    return render_template(
+        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
+    )
+
+
+@bp.route("/users/<int:user_id>/password", methods=["POST"])
+@roles_required(Role.ADMIN)
+def reset_user_password(user_id: int) -> ResponseReturnValue:
+    form = ResetPasswordForm()
+    if form.validate_on_submit():
+        try:
+            reset_password(staff(), user_id, form.password.data or "", ip=client_ip())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(None, error)
+        else:
+            flash(_("The password has been reset."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("admin.edit_user", user_id=user_id))

@@ -1,0 +1,185 @@
+"""Need pages: list and review queue, create, view, edit, submit, review, publish, cancel."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from core.db import db
+from core.errors import DomainError, PublicationRefused
+from core.money import fen_to_yuan_str
+from core.needs import services as needs
+from core.needs.models import NeedStatus
+from core.people.services import get_person
+from core.privacy import mask_name
+from portal.forms import ActionForm, NeedForm, ReasonForm, ReviewForm
+from portal.security import casework_required, client_ip, staff
+from portal.views.common import int_arg, show_error
+
+bp = Blueprint("needs", __name__)
+
+
+def _input(form: NeedForm) -> needs.NeedInput:
+    return needs.NeedInput(
+        category=form.category.data or "",
+        title=form.title.data or "",
+        amount_fen=form.amount.data_fen or 0,
+        deadline=form.deadline.data,
+        urgency=form.urgency.data or 0,
+        hardship=form.hardship.data or 0,
+        story=form.story.data or "",
+    )
+
+
+@bp.route("/needs")
+@casework_required
+def index() -> ResponseReturnValue:
+    queue = request.args.get("queue") == "review"
+    filters = needs.NeedFilter(
+        status=request.args.get("status") or None,
+        category=request.args.get("category") or None,
+        office_id=int_arg("office"),
+        review_queue=queue,
+        page=int_arg("page", 1) or 1,
+    )
+    items, total = needs.list_needs(staff(), filters)
+    return render_template(
+        "needs/list.html",
+        items=items,
+        total=total,
+        filters=filters,
+        queue=queue,
+        statuses=list(NeedStatus),
+        mask_name=mask_name,
+        priority_of=needs.priority_of,
+    )
+
+
+@bp.route("/persons/<int:person_id>/needs/new", methods=["GET", "POST"])
+@casework_required
+def create(person_id: int) -> ResponseReturnValue:
+    user = staff()
+    person = get_person(user, person_id)
+    if not user.may_write_casework:
+        abort(404)
+    form = NeedForm()
+    if form.validate_on_submit():
+        try:
+            need = needs.create_need(user, person.id, _input(form), ip=client_ip())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("The need has been saved as a draft."), "success")
+            return redirect(url_for("needs.detail", need_id=need.id))
+    return render_template(
+        "needs/form.html", form=form, person=person, need=None, mask_name=mask_name
+    )
+
+
+@bp.route("/needs/<int:need_id>")
+@casework_required
+def detail(need_id: int) -> ResponseReturnValue:
+    need = needs.view_need(staff(), need_id, ip=client_ip())
+    problems = needs.publication_problems(need) if need.status == NeedStatus.APPROVED else []
+    return render_template(
+        "needs/detail.html",
+        need=need,
+        action_form=ActionForm(),
+        review_form=ReviewForm(),
+        cancel_form=ReasonForm(),
+        priority=needs.priority_of(need),
+        problems=problems,
+        mask_name=mask_name,
+        can_write=staff().may_write_casework,
+    )
+
+
+@bp.route("/needs/<int:need_id>/edit", methods=["GET", "POST"])
+@casework_required
+def edit(need_id: int) -> ResponseReturnValue:
+    user = staff()
+    need = needs.get_need(user, need_id)
+    if not user.may_write_casework:
+        abort(404)
+    form = NeedForm(obj=need)
+    if request.method == "GET":
+        form.amount.data = fen_to_yuan_str(need.amount_fen)
+    if form.validate_on_submit():
+        try:
+            needs.update_need(user, need_id, _input(form), ip=client_ip())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("needs.detail", need_id=need_id))
+    return render_template(
+        "needs/form.html", form=form, person=need.person, need=need, mask_name=mask_name
+    )
+
+
+def _act(need_id: int, form_ok: bool, run: object, done: str) -> ResponseReturnValue:
+    if not form_ok:
+        flash(_("Give a reason."), "error")
+        return redirect(url_for("needs.detail", need_id=need_id))
+    try:
+        run()  # type: ignore[operator]
+    except PublicationRefused as refused:
+        db.session.rollback()
+        for reason in refused.reasons:
+            flash(_(reason), "error")
+    except DomainError as error:
+        db.session.rollback()
+        show_error(None, error)
+    else:
+        flash(done, "success")
+    return redirect(url_for("needs.detail", need_id=need_id))
+
+
+@bp.route("/needs/<int:need_id>/submit", methods=["POST"])
+@casework_required
+def submit(need_id: int) -> ResponseReturnValue:
+    return _act(
+        need_id,
+        ActionForm().validate_on_submit(),
+        lambda: needs.submit_need(staff(), need_id, ip=client_ip()),
+        _("Submitted for review by a second staff member."),
+    )
+
+
+@bp.route("/needs/<int:need_id>/review", methods=["POST"])
+@casework_required
+def review(need_id: int) -> ResponseReturnValue:
+    form = ReviewForm()
+    approve = bool(form.approve.data)
+    return _act(
+        need_id,
+        form.validate_on_submit(),
+        lambda: needs.review_need(staff(), need_id, approve, form.note.data or "", ip=client_ip()),
+        _("Approved.") if approve else _("Returned to the author."),
+    )
+
+
+@bp.route("/needs/<int:need_id>/publish", methods=["POST"])
+@casework_required
+def publish(need_id: int) -> ResponseReturnValue:
+    return _act(
+        need_id,
+        ActionForm().validate_on_submit(),
+        lambda: needs.publish_need(staff(), need_id, ip=client_ip()),
+        _("Published to donors."),
+    )
+
+
+@bp.route("/needs/<int:need_id>/cancel", methods=["POST"])
+@casework_required
+def cancel(need_id: int) -> ResponseReturnValue:
+    form = ReasonForm()
+    return _act(
+        need_id,
+        form.validate_on_submit(),
+        lambda: needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip()),
+        _("The need has been cancelled."),
+    )

@@ -1,0 +1,223 @@
+"""People pages: list and search, register, view (masked), reveal, edit, transfer, end."""
+
+from __future__ import annotations
+
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
+
+from core.db import db
+from core.errors import DomainError
+from core.needs.services import needs_of
+from core.orgs import all_offices
+from core.people import services as people
+from core.people.models import Person, PersonStatus
+from core.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from core.users import visible_office_ids
+from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
+from portal.security import casework_required, client_ip, staff
+from portal.views.common import int_arg, show_error, split_list
+
+bp = Blueprint("persons", __name__)
+
+MASKS = {
+    "name": mask_name,
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}
+
+
+def _office_choices() -> list[tuple[int, str]]:
+    visible = visible_office_ids(staff())
+    return [(o.id, o.name) for o in all_offices() if visible is None or o.id in visible]
+
+
+def _input(form: PersonForm) -> people.PersonInput:
+    return people.PersonInput(
+        name=form.name.data or "",
+        id_number=form.id_number.data or "",
+        office_id=form.office_id.data or 0,
+        kind=form.kind.data or "",
+        sex=form.sex.data or "",
+        birth_date=form.birth_date.data,
+        phone=form.phone.data or "",
+        address=form.address.data or "",
+        correction_type=form.correction_type.data or None,
+        term_start=form.term_start.data,
+        term_end=form.term_end.data,
+        release_date=form.release_date.data,
+        education=form.education.data or None,
+        employment_status=form.employment_status.data or None,
+        skills=split_list(form.skills.data),
+        languages=split_list(form.languages.data),
+        consent_publication=bool(form.consent_publication.data),
+        consent_mentoring=bool(form.consent_mentoring.data),
+        consent_training_share=bool(form.consent_training_share.data),
+    )
+
+
+@bp.route("/persons")
+@casework_required
+def index() -> ResponseReturnValue:
+    filters = people.PersonFilter(
+        q=request.args.get("q", "")[:64],
+        office_id=int_arg("office"),
+        status=request.args.get("status") or None,
+        kind=request.args.get("kind") or None,
+        page=int_arg("page", 1) or 1,
+        per_page=min(int_arg("per_page", 25) or 25, 200),
+    )
+    page = people.search_people(staff(), filters)
+    return render_template(
+        "persons/list.html",
+        page=page,
+        filters=filters,
+        offices=_office_choices(),
+        mask_name=mask_name,
+        transfers=people.incoming_transfers(staff()),
+    )
+
+
+@bp.route("/persons/new", methods=["GET", "POST"])
+@casework_required
+def create() -> ResponseReturnValue:
+    if not staff().may_write_casework:
+        abort(404)
+    form = PersonForm()
+    form.office_id.choices = _office_choices()
+    if form.validate_on_submit():
+        try:
+            person = people.register_person(staff(), _input(form), ip=client_ip())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("The person has been registered."), "success")
+            return redirect(url_for("persons.detail", person_id=person.id))
+    return render_template("persons/form.html", form=form, person=None)
+
+
+@bp.route("/persons/<int:person_id>")
+@casework_required
+def detail(person_id: int) -> ResponseReturnValue:
+    person = people.view_person(staff(), person_id, ip=client_ip())
+    return _render_detail(person, revealed={})
+
+
+def _render_detail(person: Person, revealed: dict[str, str]) -> ResponseReturnValue:
+    user = staff()
+    visible = visible_office_ids(user)
+    transfer_form = TransferForm()
+    transfer_form.to_office_id.choices = [
+        (o.id, o.name) for o in all_offices() if o.id != person.office_id
+    ]
+    masked = {name: MASKS[name](getattr(person, name)) for name in MASKS}
+    return render_template(
+        "persons/detail.html",
+        person=person,
+        masked=masked,
+        revealed=revealed,
+        reveal_form=RevealForm(),
+        transfer_form=transfer_form,
+        end_form=EndCaseForm(),
+        needs=needs_of(user, person.id),
+        transfers=people.transfers_of(person),
+        can_write=user.may_write_casework and (visible is None or person.office_id in visible),
+        is_active=person.status == PersonStatus.ACTIVE,
+    )
+
+
+@bp.route("/persons/<int:person_id>/reveal", methods=["POST"])
+@casework_required
+def reveal(person_id: int) -> ResponseReturnValue:
+    form = RevealForm()
+    if not form.validate_on_submit():
+        abort(400)
+    value = people.reveal_field(staff(), person_id, form.field.data or "", ip=client_ip())
+    person = people.get_person(staff(), person_id)
+    return _render_detail(person, revealed={form.field.data or "": value})
+
+
+@bp.route("/persons/<int:person_id>/edit", methods=["GET", "POST"])
+@casework_required
+def edit(person_id: int) -> ResponseReturnValue:
+    user = staff()
+    person = people.get_person(user, person_id)
+    if not user.may_write_casework:
+        abort(404)
+    form = PersonForm(obj=person)
+    form.office_id.choices = [(person.office_id, person.office.name)]
+    if request.method == "GET":
+        form.skills.data = ", ".join(person.skills or [])
+        form.languages.data = ", ".join(person.languages or [])
+    if form.validate_on_submit():
+        try:
+            people.update_person(user, person_id, _input(form), ip=client_ip())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(form, error)
+        else:
+            flash(_("Saved."), "success")
+            return redirect(url_for("persons.detail", person_id=person_id))
+    return render_template("persons/form.html", form=form, person=person)
+
+
+@bp.route("/persons/<int:person_id>/transfer", methods=["POST"])
+@casework_required
+def transfer(person_id: int) -> ResponseReturnValue:
+    form = TransferForm()
+    form.to_office_id.choices = [(o.id, o.name) for o in all_offices()]
+    if form.validate_on_submit():
+        try:
+            people.request_transfer(
+                staff(),
+                person_id,
+                form.to_office_id.data or 0,
+                form.reason.data or "",
+                ip=client_ip(),
+            )
+        except DomainError as error:
+            db.session.rollback()
+            show_error(None, error)
+        else:
+            flash(_("Transfer requested. The receiving office must accept it."), "success")
+    else:
+        flash(_("Give the receiving office and a reason."), "error")
+    return redirect(url_for("persons.detail", person_id=person_id))
+
+
+@bp.route("/transfers/<int:transfer_id>", methods=["POST"])
+@casework_required
+def decide_transfer(transfer_id: int) -> ResponseReturnValue:
+    form = DecisionForm()
+    if not form.validate_on_submit():
+        abort(400)
+    accept = bool(form.accept.data)
+    try:
+        people.decide_transfer(staff(), transfer_id, accept, form.note.data or "", ip=client_ip())
+    except DomainError as error:
+        db.session.rollback()
+        show_error(None, error)
+    else:
+        flash(_("Transfer accepted.") if accept else _("Transfer rejected."), "success")
+    return redirect(url_for("persons.index"))
+
+
+@bp.route("/persons/<int:person_id>/end", methods=["POST"])
+@casework_required
+def end(person_id: int) -> ResponseReturnValue:
+    form = EndCaseForm()
+    if form.validate_on_submit() and form.ended_on.data:
+        try:
+            people.end_case(staff(), person_id, form.ended_on.data, ip=client_ip())
+        except DomainError as error:
+            db.session.rollback()
+            show_error(None, error)
+        else:
+            flash(_("The case has been ended."), "success")
+    else:
+        for errors in form.errors.values():
+            for message in errors:
+                flash(str(message), "error")
+    return redirect(url_for("persons.detail", person_id=person_id))

@@ -1,0 +1,152 @@
+from datetime import date, timedelta
+
+import pytest
+from sqlalchemy import select
+
+from core.db import db
+from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
+from core.needs import services as needs
+from core.needs.models import Need, NeedStatus
+from core.needs.priority import compute_priority
+from core.users import Role
+from tests.factories import approved_need, make_need, make_person, make_unit, make_user, need_input
+
+
+@pytest.fixture()
+def office(ctx):
+    return make_unit()
+
+
+@pytest.fixture()
+def author(office):
+    return make_user(Role.OFFICER, office)
+
+
+@pytest.fixture()
+def reviewer(office):
+    return make_user(Role.SOCIAL_WORKER, office)
+
+
+def test_need_workflow_to_published(author, reviewer, office):
+    person = make_person(author, office)
+    need = approved_need(author, reviewer, person)
+    assert need.status == NeedStatus.APPROVED and need.reviewed_by_id == reviewer.id
+    published = needs.publish_need(author, need.id)
+    assert published.status == NeedStatus.PUBLISHED and published.published_at is not None
+
+
+def test_author_cannot_review_own_need(author, office):
+    need = make_need(author, make_person(author, office))
+    needs.submit_need(author, need.id)
+    with pytest.raises(PermissionDenied):
+        needs.review_need(author, need.id, approve=True)
+    db.session.rollback()
+    assert db.session.get(Need, need.id).status == NeedStatus.SUBMITTED
+
+
+def test_return_needs_a_note(author, reviewer, office):
+    need = make_need(author, make_person(author, office))
+    needs.submit_need(author, need.id)
+    with pytest.raises(ValidationFailed):
+        needs.review_need(reviewer, need.id, approve=False)
+    db.session.rollback()
+    assert needs.review_need(reviewer, need.id, False, "金额需核实").status == NeedStatus.DRAFT
+
+
+def test_edit_after_submission_sends_need_back_to_draft(author, office):
+    need = make_need(author, make_person(author, office))
+    needs.submit_need(author, need.id)
+    edited = needs.update_need(author, need.id, need_input(amount_fen=150_000))
+    assert edited.status == NeedStatus.DRAFT and edited.amount_fen == 150_000
+
+
+@pytest.mark.parametrize(
+    ("change", "field"),
+    [
+        ({"amount_fen": -500}, "amount_fen"),
+        ({"amount_fen": 0}, "amount_fen"),
+        ({"deadline": date(2000, 1, 1)}, "deadline"),
+        ({"urgency": 9}, "urgency"),
+        ({"category": "holiday"}, "category"),
+    ],
+)
+def test_invalid_need_refused_and_nothing_saved(author, office, change, field):
+    person = make_person(author, office)
+    with pytest.raises(ValidationFailed) as raised:
+        make_need(author, person, **change)
+    assert raised.value.field == field
+    db.session.rollback()
+    assert db.session.scalars(select(Need).where(Need.person_id == person.id)).all() == []
+
+
+@pytest.mark.parametrize(
+    ("story", "reason"),
+    [
+        ("请拨打 138 1234 5678 联系。", "The story contains a phone number."),
+        ("电话１３８１２３４５６７８", "The story contains a phone number."),
+        ("座机0750-2212345", "The story contains a phone number."),
+        ("证件 440783198503141234", "The story contains an ID-card number."),
+        ("张三明手术后需要康复。", "The story contains the person's name."),
+    ],
+)
+def test_publication_refused_for_identifying_story(author, reviewer, office, story, reason):
+    need = approved_need(author, reviewer, make_person(author, office), story=story)
+    with pytest.raises(PublicationRefused) as refused:
+        needs.publish_need(author, need.id)
+    assert reason in refused.value.reasons
+    assert db.session.get(Need, need.id).status == NeedStatus.APPROVED
+
+
+def test_publication_refused_without_consent(author, reviewer, office):
+    person = make_person(author, office, consent_publication=False)
+    need = approved_need(author, reviewer, person)
+    with pytest.raises(PublicationRefused) as refused:
+        needs.publish_need(author, need.id)
+    assert refused.value.reasons == ["The person has not consented to anonymous publication."]
+
+
+def test_publication_refused_for_minor(office):
+    admin = make_user(Role.ADMIN)
+    auditor_like = make_user(Role.OFFICER, office, juvenile=True)
+    need = approved_need(auditor_like, admin, make_person(admin, office, minor=True))
+    with pytest.raises(PublicationRefused) as refused:
+        needs.publish_need(admin, need.id)
+    assert "Needs of minors are never published." in refused.value.reasons
+
+
+def test_publication_refused_before_review(author, office):
+    need = make_need(author, make_person(author, office))
+    with pytest.raises(PublicationRefused):
+        needs.publish_need(author, need.id)
+
+
+def test_need_out_of_scope_is_not_found(author, office):
+    other = make_unit(town="金鸡镇")
+    stranger = make_user(Role.OFFICER, other)
+    need = make_need(author, make_person(author, office))
+    with pytest.raises(NotFound):
+        needs.get_need(stranger, need.id)
+
+
+def test_funding_moves_only_forward(author, reviewer, office):
+    from core.audit import Actor
+
+    need = approved_need(author, reviewer, make_person(author, office))
+    needs.publish_need(author, need.id)
+    needs.move_need_status(need.id, NeedStatus.FUNDED, Actor.system())
+    with pytest.raises(Conflict):
+        needs.move_need_status(need.id, NeedStatus.PUBLISHED, Actor.system())
+
+
+def test_priority_formula():
+    today = date(2026, 11, 26)
+    base = compute_priority(3, 2, None, today + timedelta(days=60), today)
+    assert base == 3 * 20 + 2 * 12
+    waited = compute_priority(3, 2, today - timedelta(days=70), today + timedelta(days=60), today)
+    assert waited == base + 10
+    capped = compute_priority(3, 2, today - timedelta(days=1000), today + timedelta(days=60), today)
+    assert capped == base + 26
+    assert compute_priority(3, 2, None, today + timedelta(days=5), today) == base + 10
+    assert compute_priority(5, 1, None, today + timedelta(days=60), today) > compute_priority(
+        1, 5, today - timedelta(days=1000), today + timedelta(days=60), today
+    )
