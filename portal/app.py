@@ -47,6 +47,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     login_manager.init_app(app)
     app.extensions["throttle"] = _make_throttle(app)
+    from donations.payments.config import make_gateway
+
+    app.extensions["payment_gateway"] = make_gateway(app.config)
 
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
@@ -72,6 +75,7 @@ def _init_database(app: Flask) -> None:
             {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20},
         )
     import core.models  # noqa: F401  (every table on the metadata)
+    import donations.models_all  # noqa: F401
 
     db.init_app(app)
     with app.app_context():
@@ -100,6 +104,13 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (auth, dashboard, persons, needs, audit, admin):
         app.register_blueprint(module.bp)
+    from donations import views as donation_views
+    from donations import webhook
+
+    # The provider signs its requests; a CSRF token has no meaning there.
+    csrf.exempt(webhook.bp)
+    app.register_blueprint(webhook.bp)
+    app.register_blueprint(donation_views.bp)
     from portal.errors import register_error_handlers
 
     register_error_handlers(app)
@@ -109,6 +120,9 @@ def _register_cli(app: Flask) -> None:
     from portal.cli import register_commands
 
     register_commands(app)
+    from donations.cli import register_commands as register_donation_commands
+
+    register_donation_commands(app)
 
 
 def _security_headers(response: Response) -> Response:

@@ -56,15 +56,20 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
 
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    config = dict(DEFAULTS)
+    from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
+
+    defaults = {**DEFAULTS, **PAYMENT_DEFAULTS}
+    config = dict(defaults)
     env = os.environ
-    for key in [*DEFAULTS, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:
+    for key in [*defaults, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:
         if key in env:
             value: Any = env[key]
-            if isinstance(DEFAULTS.get(key), bool):
+            if isinstance(defaults.get(key), bool):
                 value = value.lower() in ("1", "true", "yes")
-            elif isinstance(DEFAULTS.get(key), int):
+            elif isinstance(defaults.get(key), int):
                 value = int(value)
+            elif isinstance(defaults.get(key), float):
+                value = float(value)
             config[key] = value
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)

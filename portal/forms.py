@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
 from datetime import date
 
 from flask_babel import lazy_gettext as _l
@@ -12,6 +13,7 @@ from wtforms import (
     HiddenField,
     IntegerField,
     PasswordField,
+    SelectChoice,
     SelectField,
     StringField,
     SubmitField,
@@ -35,6 +37,12 @@ from core.people.models import (
     Sex,
 )
 from core.users import MIN_PASSWORD_LENGTH, Role
+
+
+def _options(pairs: Iterable[tuple[str, object]]) -> list[SelectChoice]:
+    """Static select options; WTForms 3.3 deprecates bare (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]
+
 
 SEX_CHOICES = [(Sex.MALE.value, _l("Male")), (Sex.FEMALE.value, _l("Female"))]
 KIND_CHOICES = [
@@ -110,23 +118,25 @@ class PersonForm(FlaskForm):
     phone = StringField(_l("Phone"), validators=[Optional(), Length(max=20)])
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     office_id = SelectField(_l("Judicial office"), coerce=int, validators=[InputRequired(REQUIRED)])
-    kind = SelectField(_l("Kind"), choices=KIND_CHOICES, validators=[DataRequired(REQUIRED)])
+    kind = SelectField(
+        _l("Kind"), choices=_options(KIND_CHOICES), validators=[DataRequired(REQUIRED)]
+    )
     correction_type = SelectField(
-        _l("Correction type"), choices=CORRECTION_CHOICES, validators=[Optional()]
+        _l("Correction type"), choices=_options(CORRECTION_CHOICES), validators=[Optional()]
     )
     term_start = DateField(_l("Term start"), validators=[Optional()])
     term_end = DateField(_l("Term end"), validators=[Optional()])
     release_date = DateField(_l("Release date"), validators=[Optional(), _not_future])
-    sex = SelectField(_l("Sex"), choices=SEX_CHOICES, validators=[DataRequired(REQUIRED)])
+    sex = SelectField(_l("Sex"), choices=_options(SEX_CHOICES), validators=[DataRequired(REQUIRED)])
     birth_date = DateField(_l("Birth date"), validators=[InputRequired(REQUIRED), _not_future])
     education = SelectField(
         _l("Education"),
-        choices=[("", "—"), *EDUCATION_LABELS.items()],
+        choices=_options([("", "—"), *EDUCATION_LABELS.items()]),
         validators=[Optional()],
     )
     employment_status = SelectField(
         _l("Employment"),
-        choices=[("", "—"), *EMPLOYMENT_LABELS.items()],
+        choices=_options([("", "—"), *EMPLOYMENT_LABELS.items()]),
         validators=[Optional()],
     )
     skills = StringField(_l("Skills (comma separated)"), validators=[Optional(), Length(max=300)])
@@ -181,7 +191,9 @@ class YuanField(StringField):
 
 class NeedForm(FlaskForm):
     category = SelectField(
-        _l("Category"), choices=list(CATEGORY_LABELS.items()), validators=[DataRequired(REQUIRED)]
+        _l("Category"),
+        choices=_options(CATEGORY_LABELS.items()),
+        validators=[DataRequired(REQUIRED)],
     )
     title = StringField(
         _l("Title (staff only)"), validators=[DataRequired(REQUIRED), Length(max=120)]
@@ -225,7 +237,7 @@ class UserForm(FlaskForm):
         _l("Display name"), validators=[DataRequired(REQUIRED), Length(max=120)]
     )
     role = SelectField(
-        _l("Role"), choices=list(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)]
+        _l("Role"), choices=_options(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)]
     )
     scope_unit_id = SelectField(_l("Scope"), coerce=int, validators=[Optional()])
     juvenile_permission = BooleanField(_l("May see minors' records"))

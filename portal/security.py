@@ -3,19 +3,17 @@
 from __future__ import annotations
 
 from collections.abc import Callable
-from functools import wraps
-from typing import ParamSpec, TypeVar, cast
+from typing import ParamSpec, TypeVar
 
-from flask import abort, request
-from flask_login import current_user, login_required
-
-from core.audit import Actor
 from core.db import db
 from core.users import Role, User
+from core.web import actor, client_ip, roles_required, staff
 from portal.extensions import login_manager
 
 P = ParamSpec("P")
 R = TypeVar("R")
+
+__all__ = ["actor", "casework_required", "client_ip", "roles_required", "staff"]
 
 
 @login_manager.user_loader
@@ -31,35 +29,6 @@ def _load_user(session_id: str) -> User | None:
 
 login_manager.login_view = "auth.login"
 login_manager.login_message = None
-
-
-def staff() -> User:
-    return cast(User, current_user._get_current_object())
-
-
-def client_ip() -> str:
-    return request.remote_addr or "unknown"
-
-
-def actor() -> Actor:
-    user = staff()
-    return Actor(user.id, user.username, client_ip())
-
-
-def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
-    """Login required, and one of these roles; anyone else gets 404 (no hint it exists)."""
-
-    def decorator(view: Callable[P, R]) -> Callable[P, R]:
-        @wraps(view)
-        @login_required
-        def wrapped(*args: P.args, **kwargs: P.kwargs) -> R:
-            if not staff().has_role(*roles):
-                abort(404)
-            return view(*args, **kwargs)
-
-        return wrapped
-
-    return decorator
 
 
 def casework_required(view: Callable[P, R]) -> Callable[P, R]:

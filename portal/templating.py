@@ -42,6 +42,18 @@ CASEWORK = frozenset({Role.ADMIN, Role.AUDITOR, Role.OFFICER, Role.SOCIAL_WORKER
 NAV: list[NavItem] = [
     NavItem("persons.index", _l("People"), CASEWORK, "/persons"),
     NavItem("needs.index", _l("Needs"), CASEWORK, "/needs"),
+    NavItem(
+        "donations.index",
+        _l("Donations"),
+        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
+        "/donations",
+    ),
+    NavItem(
+        "donations.reconciliation",
+        _l("Reconciliation"),
+        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
+        "/finance",
+    ),
     NavItem("audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.AUDITOR}), "/audit"),
     NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin"),
 ]

@@ -250,7 +250,8 @@ def cancel_need(actor: User, need_id: int, reason: str, *, ip: str | None = None
 
 _FORWARD = {
     NeedStatus.PUBLISHED: {NeedStatus.FUNDED, NeedStatus.EXPIRED, NeedStatus.CANCELLED},
-    NeedStatus.FUNDED: {NeedStatus.DISBURSED},
+    # A refund of designated money can reopen a funded need that was not paid out.
+    NeedStatus.FUNDED: {NeedStatus.DISBURSED, NeedStatus.PUBLISHED},
     NeedStatus.DISBURSED: {NeedStatus.CLOSED},
 }
 

@@ -51,8 +51,10 @@ def _strings(node: ast.AST | None) -> Iterator[tuple[str, int]]:
 
 def _in_function(func: ast.FunctionDef | ast.AsyncFunctionDef) -> Iterator[tuple[str, int]]:
     for node in ast.walk(func):
-        if isinstance(node, ast.Call) and isinstance(node.func, ast.Attribute) and (
-            node.func.attr in ("append", "insert", "extend")
+        if (
+            isinstance(node, ast.Call)
+            and isinstance(node.func, ast.Attribute)
+            and (node.func.attr in ("append", "insert", "extend"))
         ):
             for arg in node.args:
                 yield from _strings(arg)
@@ -106,7 +108,7 @@ def find_runtime_msgids() -> list[Found]:
     ]
     if missing:
         # A renamed function would silently drop its msgids: fail loudly instead.
-        raise SystemExit("runtime_msgids.py: RUNTIME_LISTS names what is gone: " + ", ".join(missing))
+        raise SystemExit("runtime_msgids.py: RUNTIME_LISTS is stale: " + ", ".join(missing))
     return found
 
 
@@ -117,8 +119,11 @@ def add_to_pot(pot_path: Path) -> int:
     for msgid, rel, line in found:
         existing = catalog.get(msgid)
         if existing is None:
-            catalog.add(msgid, locations=[(rel, line)],
-                        auto_comments=["Kept in a list and translated where shown."])
+            catalog.add(
+                msgid,
+                locations=[(rel, line)],
+                auto_comments=["Kept in a list and translated where shown."],
+            )
         elif (rel, line) not in existing.locations:
             existing.locations.append((rel, line))
     with pot_path.open("wb") as fh:

@@ -4,21 +4,11 @@ from __future__ import annotations
 
 from urllib.parse import urlsplit
 
-from flask import flash, request
-from flask_babel import gettext as _
-from flask_wtf import FlaskForm
+from flask import request
 
-from core.errors import DomainError, ValidationFailed
+from core.web import int_arg, show_error
 
-
-def show_error(form: FlaskForm | None, error: DomainError) -> None:
-    """Put a domain error on its form field when it names one, else flash it."""
-    message = _(error.message, **error.params)
-    field_name = getattr(error, "field", None) if isinstance(error, ValidationFailed) else None
-    if form is not None and field_name and field_name in form._fields:
-        form._fields[field_name].errors = [*form._fields[field_name].errors, message]
-    else:
-        flash(message, "error")
+__all__ = ["int_arg", "safe_next", "show_error", "split_list"]
 
 
 def safe_next(default: str) -> str:
@@ -30,11 +20,6 @@ def safe_next(default: str) -> str:
             return default
         return parts.path + (f"?{parts.query}" if parts.query else "")
     return target if target.startswith("/") and not target.startswith("//") else default
-
-
-def int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
 
 
 def split_list(value: str | None) -> list[str]:

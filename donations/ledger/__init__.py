@@ -1,0 +1,1 @@
+"""The double-entry ledger: accounts, balanced journal entries in integer fen, checks."""

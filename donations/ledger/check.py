@@ -1,0 +1,165 @@
+"""`ledger-check`: every invariant of the ledger, as a readable report."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+
+from sqlalchemy import func, select
+
+from core.db import db
+from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
+from donations.ledger.services import CLEARING
+from donations.models import Donation, DonationStatus, NeedListing, ProviderEvent
+
+
+@dataclass
+class LedgerReport:
+    entries: int = 0
+    lines: int = 0
+    problems: list[str] = field(default_factory=list)
+    balances: dict[str, int] = field(default_factory=dict)
+
+    @property
+    def ok(self) -> bool:
+        return not self.problems
+
+
+def _sum_by(query: object) -> dict[object, int]:
+    return {key: int(total or 0) for key, total in db.session.execute(query)}  # type: ignore[call-overload]
+
+
+def check_ledger() -> LedgerReport:
+    report = LedgerReport()
+    report.entries = db.session.scalar(select(func.count()).select_from(JournalEntry)) or 0
+    report.lines = db.session.scalar(select(func.count()).select_from(JournalLine)) or 0
+
+    unbalanced = db.session.execute(
+        select(JournalLine.entry_id, func.sum(JournalLine.amount_fen))
+        .group_by(JournalLine.entry_id)
+        .having(func.sum(JournalLine.amount_fen) != 0)
+    ).all()
+    for entry_id, total in unbalanced:
+        report.problems.append(f"entry {entry_id} does not balance (off by {total} fen)")
+    lonely = db.session.execute(
+        select(JournalEntry.id)
+        .outerjoin(JournalLine)
+        .group_by(JournalEntry.id)
+        .having(func.count(JournalLine.id) < 2)
+    ).all()
+    for (entry_id,) in lonely:
+        report.problems.append(f"entry {entry_id} has fewer than two lines")
+
+    by_account = _sum_by(
+        select(Account.code, func.coalesce(func.sum(JournalLine.amount_fen), 0))
+        .join(JournalLine, JournalLine.account_id == Account.id)
+        .group_by(Account.code)
+    )
+    kinds = dict(db.session.execute(select(Account.code, Account.kind)).tuples().all())
+    for code, total in sorted(by_account.items(), key=lambda kv: str(kv[0])):
+        report.balances[str(code)] = int(total)
+        if kinds.get(str(code)) in (AccountKind.POOL, AccountKind.NEED) and total > 0:
+            report.problems.append(
+                f"shortfall: fund {code} has paid out {total} fen more than it received"
+            )
+
+    # The clearing account holds exactly what donors paid, less what was refunded.
+    paid = (
+        db.session.scalar(
+            select(func.coalesce(func.sum(Donation.amount_fen - Donation.refunded_fen), 0)).where(
+                Donation.status.in_(
+                    (
+                        DonationStatus.SUCCEEDED,
+                        DonationStatus.PARTIALLY_REFUNDED,
+                        DonationStatus.REFUNDED,
+                    )
+                )
+            )
+        )
+        or 0
+    )
+    clearing = report.balances.get(CLEARING, 0)
+    if clearing != paid:
+        report.problems.append(f"provider clearing holds {clearing} fen, donations say {paid}")
+
+    # Each donation's receipt entry matches what the donation says it did.
+    received = _sum_by(
+        select(JournalEntry.donation_id, func.sum(JournalLine.amount_fen))
+        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(JournalEntry.kind == EntryKind.DONATION_RECEIVED, Account.code == CLEARING)
+        .group_by(JournalEntry.donation_id)
+    )
+    refunded = _sum_by(
+        select(JournalEntry.donation_id, -func.sum(JournalLine.amount_fen))
+        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(JournalEntry.kind == EntryKind.REFUND, Account.code == CLEARING)
+        .group_by(JournalEntry.donation_id)
+    )
+    for donation in db.session.scalars(
+        select(Donation).where(Donation.status != DonationStatus.PENDING)
+    ):
+        paid_out = donation.status in (
+            DonationStatus.SUCCEEDED,
+            DonationStatus.PARTIALLY_REFUNDED,
+            DonationStatus.REFUNDED,
+        )
+        got = received.get(donation.id, 0)
+        if paid_out and got != donation.amount_fen:
+            report.problems.append(
+                f"donation {donation.id}: ledger received {got}, expected {donation.amount_fen}"
+            )
+        if not paid_out and got:
+            report.problems.append(
+                f"donation {donation.id} is {donation.status} but money was received"
+            )
+        if refunded.get(donation.id, 0) != donation.refunded_fen:
+            report.problems.append(
+                f"donation {donation.id}: refunds in ledger differ from the donation"
+            )
+
+    # A need's raised amount is what gifts and allocations put into its account.
+    raised = _sum_by(
+        select(Account.listing_id, -func.sum(JournalLine.amount_fen))
+        .join(JournalLine, JournalLine.account_id == Account.id)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(Account.kind == AccountKind.NEED)
+        .where(
+            JournalEntry.kind.in_(
+                (EntryKind.DONATION_RECEIVED, EntryKind.REFUND, EntryKind.ALLOCATION)
+            )
+        )
+        .group_by(Account.listing_id)
+    )
+    for listing in db.session.scalars(select(NeedListing)):
+        if raised.get(listing.id, 0) != listing.raised_fen:
+            report.problems.append(
+                f"need listing {listing.id}: raised {listing.raised_fen}, ledger {raised.get(listing.id, 0)}"
+            )
+        if listing.raised_fen > listing.amount_fen:
+            report.problems.append(f"need listing {listing.id} raised more than its amount")
+
+    mismatches = (
+        db.session.scalar(
+            select(func.count())
+            .select_from(ProviderEvent)
+            .where(ProviderEvent.outcome == "mismatch")
+        )
+        or 0
+    )
+    if mismatches:
+        report.problems.append(
+            f"{mismatches} provider events disagree with our amounts (see reconciliation)"
+        )
+    return report
+
+
+def format_report(report: LedgerReport) -> str:
+    out = [f"ledger: {report.entries} entries, {report.lines} lines"]
+    for code, total in report.balances.items():
+        out.append(f"  {code:<48} {total:>14} fen")
+    if report.ok:
+        out.append("all invariants hold")
+    for problem in report.problems:
+        out.append(f"PROBLEM: {problem}")
+    return "\n".join(out)

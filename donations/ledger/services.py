@@ -1,0 +1,136 @@
+"""Posting to the ledger. Callers post inside their own transaction, beside the state
+change the entry records; nothing here commits."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+
+from core.db import db, utcnow
+from core.timeutil import local_today
+from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
+from donations.models import NeedListing, Pool
+
+CLEARING = "clearing"
+DISBURSED = "disbursed"
+
+
+class UnbalancedEntry(ValueError):
+    pass
+
+
+class AlreadyPosted(Exception):
+    """An entry with this source key exists: the fact was recorded before."""
+
+
+def _account(code: str, kind: AccountKind, name: str, **links: object) -> Account:
+    account = db.session.scalar(select(Account).where(Account.code == code))
+    if account is not None:
+        return account
+    # Two transactions may race to open the same account; a savepoint lets the
+    # loser pick up the winner's row instead of failing its whole transaction.
+    try:
+        with db.session.begin_nested():
+            account = Account(code=code, kind=kind, name=name, **links)
+            db.session.add(account)
+    except IntegrityError:
+        account = db.session.scalar(select(Account).where(Account.code == code))
+        assert account is not None
+    return account
+
+
+def clearing_account() -> Account:
+    return _account(CLEARING, AccountKind.CLEARING, "Provider clearing")
+
+
+def disbursed_account() -> Account:
+    return _account(DISBURSED, AccountKind.DISBURSED, "Disbursed to payees")
+
+
+def pool_account(pool: Pool) -> Account:
+    return _account(f"pool:{pool.id}", AccountKind.POOL, f"Pool {pool.name}", pool_id=pool.id)
+
+
+def need_account(listing: NeedListing) -> Account:
+    return _account(
+        f"need:{listing.id}",
+        AccountKind.NEED,
+        f"Need {listing.need_id} restricted",
+        listing_id=listing.id,
+    )
+
+
+@dataclass(frozen=True)
+class Leg:
+    account: Account
+    amount_fen: int  # + debit, - credit
+
+
+def post(
+    kind: EntryKind,
+    source_key: str,
+    legs: list[Leg],
+    *,
+    memo: str = "",
+    donation_id: str | None = None,
+    created_by_id: int | None = None,
+    reverses_id: int | None = None,
+) -> JournalEntry:
+    """Post one balanced entry; raises AlreadyPosted if `source_key` was posted before."""
+    legs = [leg for leg in legs if leg.amount_fen != 0]
+    if not legs or sum(leg.amount_fen for leg in legs) != 0:
+        raise UnbalancedEntry(f"entry {source_key} does not balance")
+    if any(not isinstance(leg.amount_fen, int) for leg in legs):
+        raise UnbalancedEntry("amounts must be integer fen")
+    if db.session.scalar(select(JournalEntry.id).where(JournalEntry.source_key == source_key)):
+        raise AlreadyPosted(source_key)
+    entry = JournalEntry(
+        kind=kind,
+        source_key=source_key,
+        memo=memo,
+        donation_id=donation_id,
+        created_by_id=created_by_id,
+        reverses_id=reverses_id,
+        posted_at=utcnow(),
+        business_date=local_today(),
+    )
+    entry.lines = [
+        JournalLine(account_id=leg.account.id, amount_fen=leg.amount_fen) for leg in legs
+    ]
+    db.session.add(entry)
+    db.session.flush()
+    return entry
+
+
+def reverse(entry_id: int, source_key: str, memo: str, created_by_id: int | None) -> JournalEntry:
+    """A correction: the same lines with opposite signs, linked to the original."""
+    original = db.session.get(JournalEntry, entry_id)
+    if original is None:
+        raise LookupError(entry_id)
+    legs = [Leg(line.account, -line.amount_fen) for line in original.lines]
+    return post(
+        EntryKind.REVERSAL,
+        source_key,
+        legs,
+        memo=memo,
+        created_by_id=created_by_id,
+        reverses_id=original.id,
+        donation_id=original.donation_id,
+    )
+
+
+def balance_fen(account: Account) -> int:
+    """Debit-positive balance of an account."""
+    total = db.session.scalar(
+        select(func.coalesce(func.sum(JournalLine.amount_fen), 0)).where(
+            JournalLine.account_id == account.id
+        )
+    )
+    return int(total or 0)
+
+
+def fund_balance_fen(account: Account) -> int:
+    """A fund's balance as people read it (credit-positive)."""
+    return -balance_fen(account)

@@ -1,0 +1,220 @@
+"""Fundraising projects, pools, need listings, donors and donations."""
+
+from __future__ import annotations
+
+import enum
+import uuid
+from datetime import date, datetime
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    Date,
+    Float,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import Mapped, mapped_column, relationship
+
+from core.db import Base, utcnow
+from core.needs.models import Need
+
+Fen = BigInteger().with_variant(Integer, "sqlite")
+
+
+def new_uuid() -> str:
+    return str(uuid.uuid4())
+
+
+class ProjectStatus(enum.StrEnum):
+    DRAFT = "draft"
+    ACTIVE = "active"
+    CLOSED = "closed"
+
+
+class Project(Base):
+    """A public fundraising project (募捐项目) of the partner charity."""
+
+    __tablename__ = "project"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    title: Mapped[str] = mapped_column(String(120))
+    summary: Mapped[str] = mapped_column(Text, default="")
+    charity_name: Mapped[str] = mapped_column(String(120))
+    fundraising_reg_no: Mapped[str] = mapped_column(String(64))
+    lat: Mapped[float] = mapped_column(Float)
+    lng: Mapped[float] = mapped_column(Float)
+    goal_fen: Mapped[int] = mapped_column(Fen)
+    status: Mapped[str] = mapped_column(String(16), default=ProjectStatus.DRAFT)
+    starts_on: Mapped[date] = mapped_column(Date)
+    ends_on: Mapped[date] = mapped_column(Date)
+    min_fen: Mapped[int] = mapped_column(Fen, default=100)
+    max_fen: Mapped[int] = mapped_column(Fen, default=5_000_000)
+    daily_max_fen: Mapped[int] = mapped_column(Fen, default=10_000_000)
+    daily_max_count: Mapped[int] = mapped_column(Integer, default=50)
+    certificate_seq: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    pools: Mapped[list[Pool]] = relationship(back_populates="project")
+
+
+class Pool(Base):
+    """A fund of a project: the default pool, or one restricted to categories / towns."""
+
+    __tablename__ = "pool"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    name: Mapped[str] = mapped_column(String(120))
+    is_default: Mapped[bool] = mapped_column(Boolean, default=False)
+    categories: Mapped[list[str] | None] = mapped_column(JSON)
+    towns: Mapped[list[str] | None] = mapped_column(JSON)
+
+    project: Mapped[Project] = relationship(back_populates="pools")
+
+
+class ListingStatus(enum.StrEnum):
+    PUBLISHED = "published"
+    FUNDED = "funded"
+    DISBURSED = "disbursed"
+    CLOSED = "closed"
+
+
+class NeedListing(Base):
+    """A need published on a project: its card and its funding state (DESIGN.md 8)."""
+
+    __tablename__ = "need_listing"
+    __table_args__ = (
+        CheckConstraint("raised_fen >= 0", name="raised_non_negative"),
+        CheckConstraint("raised_fen <= amount_fen", name="raised_within_amount"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id"), unique=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    raised_fen: Mapped[int] = mapped_column(Fen, default=0)
+    status: Mapped[str] = mapped_column(String(16), default=ListingStatus.PUBLISHED)
+    listed_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+    need: Mapped[Need] = relationship()
+    project: Mapped[Project] = relationship()
+
+
+class Donor(Base):
+    __tablename__ = "donor"
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    openid: Mapped[str | None] = mapped_column(String(128), unique=True)
+    display_name: Mapped[str | None] = mapped_column(String(60))
+    privacy_version: Mapped[str | None] = mapped_column(String(32))
+    privacy_accepted_at: Mapped[datetime | None]
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    deleted_at: Mapped[datetime | None]
+
+
+class DonationStatus(enum.StrEnum):
+    PENDING = "pending"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELLED = "cancelled"
+    REFUNDED = "refunded"
+    PARTIALLY_REFUNDED = "partially_refunded"
+
+
+FINAL_STATUSES = frozenset(
+    {DonationStatus.SUCCEEDED, DonationStatus.REFUNDED, DonationStatus.PARTIALLY_REFUNDED}
+)
+
+
+class Donation(Base):
+    __tablename__ = "donation"
+    __table_args__ = (
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+        CheckConstraint("refunded_fen >= 0 AND refunded_fen <= amount_fen", name="refund_range"),
+        CheckConstraint("to_need_fen + to_pool_fen <= amount_fen", name="split_within_amount"),
+        UniqueConstraint("donor_id", "idempotency_key", name="uq_donation_donor_key"),
+    )
+
+    id: Mapped[str] = mapped_column(String(36), primary_key=True, default=new_uuid)
+    donor_id: Mapped[str | None] = mapped_column(ForeignKey("donor.id"), index=True)
+    project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), index=True)
+    listing_id: Mapped[str | None] = mapped_column(ForeignKey("need_listing.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    currency: Mapped[str] = mapped_column(String(3), default="cny")
+    status: Mapped[str] = mapped_column(String(24), default=DonationStatus.PENDING, index=True)
+    anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
+    message: Mapped[str | None] = mapped_column(String(200))
+    message_status: Mapped[str | None] = mapped_column(String(16))
+    if_need_closes: Mapped[str] = mapped_column(String(16), default="pool")
+    redirected_to_pool: Mapped[bool] = mapped_column(Boolean, default=False)
+    to_need_fen: Mapped[int] = mapped_column(Fen, default=0)
+    to_pool_fen: Mapped[int] = mapped_column(Fen, default=0)
+    refunded_fen: Mapped[int] = mapped_column(Fen, default=0)
+    idempotency_key: Mapped[str | None] = mapped_column(String(128))
+    request_hash: Mapped[str | None] = mapped_column(String(64))
+    payment_intent_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    client_secret: Mapped[str | None] = mapped_column(String(128))
+    local_day: Mapped[date] = mapped_column(Date, index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow, index=True)
+    paid_at: Mapped[datetime | None]
+    certificate_no: Mapped[str | None] = mapped_column(String(40), unique=True)
+
+    project: Mapped[Project] = relationship()
+    listing: Mapped[NeedListing | None] = relationship()
+    donor: Mapped[Donor | None] = relationship()
+
+
+class Refund(Base):
+    """A refund as the provider reports it; the ledger follows its `succeeded` state."""
+
+    __tablename__ = "refund"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    provider_refund_id: Mapped[str | None] = mapped_column(String(64), unique=True)
+    donation_id: Mapped[str] = mapped_column(ForeignKey("donation.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    status: Mapped[str] = mapped_column(String(24), default="pending")
+    reason: Mapped[str] = mapped_column(Text, default="")
+    requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    applied_at: Mapped[datetime | None]
+
+    donation: Mapped[Donation] = relationship()
+
+
+class ProviderEvent(Base):
+    """A provider event that changed (or was checked against) our records, stored under a
+    unique id in the same transaction as its effect: a second delivery finds it here."""
+
+    __tablename__ = "provider_event"
+
+    id: Mapped[str] = mapped_column(String(64), primary_key=True)
+    type: Mapped[str] = mapped_column(String(64))
+    object_id: Mapped[str | None] = mapped_column(String(64), index=True)
+    created: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"))
+    outcome: Mapped[str] = mapped_column(String(32))
+    via: Mapped[str] = mapped_column(String(16))
+    detail: Mapped[str] = mapped_column(Text, default="")
+    received_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class ReconcileRun(Base):
+    __tablename__ = "reconcile_run"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+    finished_at: Mapped[datetime | None]
+    cursor_created: Mapped[int] = mapped_column(
+        BigInteger().with_variant(Integer, "sqlite"), default=0
+    )
+    events_seen: Mapped[int] = mapped_column(Integer, default=0)
+    applied: Mapped[int] = mapped_column(Integer, default=0)
+    ok: Mapped[bool] = mapped_column(Boolean, default=False)
+    report: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
