@@ -69,7 +69,7 @@ class User(Base):
     def get_id(self) -> str:
         # The password change time is part of the session id, so changing or
         # resetting a password ends every other session of the account.
-        return f"{self.id}:{int(self.password_changed_at.timestamp())}"
+        return f"{self.id}:{int(self.password_changed_at.timestamp() * 1_000_000)}"
 
     @property
     def role_enum(self) -> Role:

@@ -14,7 +14,7 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from core.audit import Actor
-from core.errors import DomainError, ValidationFailed
+from core.errors import DomainError, NotFound, ValidationFailed
 from core.users import Role, User
 
 P = ParamSpec("P")
@@ -51,7 +51,12 @@ def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 
 
 def show_error(form: FlaskForm | None, error: DomainError) -> None:
-    """Put a domain error on its form field when it names one, else flash it."""
+    """Put a domain error on its form field when it names one, else flash it.
+
+    NotFound is re-raised: out of scope must answer 404, never a polite flash.
+    """
+    if isinstance(error, NotFound):
+        raise error
     message = gettext(error.message, **error.params)
     field_name = getattr(error, "field", None) if isinstance(error, ValidationFailed) else None
     field_name = field_name or getattr(error, "field", None)

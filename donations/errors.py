@@ -34,6 +34,11 @@ class LimitExceeded(DonationError):
     status = 422
 
 
+class MessageRejected(DonationError):
+    code = "message_rejected"
+    status = 422
+
+
 class IdempotencyConflict(DonationError):
     code = "idempotency_conflict"
     status = 409

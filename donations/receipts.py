@@ -14,6 +14,7 @@ from core.audit import Actor
 from core.db import db, utcnow
 from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
+from donations.certificates import assign_number
 from donations.ledger.models import EntryKind
 from donations.ledger.services import (
     AlreadyPosted,
@@ -24,6 +25,7 @@ from donations.ledger.services import (
     post,
 )
 from donations.models import Donation, DonationStatus, ListingStatus, NeedListing, Pool
+from donations.notify import queue_message
 
 SYSTEM = Actor.system("payments")
 
@@ -81,11 +83,17 @@ def receive_payment(donation: Donation, source_key: str) -> bool:
     donation.to_need_fen = to_need
     donation.to_pool_fen = to_pool
     donation.redirected_to_pool = listing is not None and to_pool > 0
+    assign_number(donation, donation.project)
+    queue_message(donation, "donation_succeeded")
     if listing is not None and to_need:
         listing.raised_fen += to_need
         if listing.raised_fen == listing.amount_fen:
             listing.status = ListingStatus.FUNDED
             move_need_status(listing.need_id, NeedStatus.FUNDED, SYSTEM, "fully funded")
+            for gift in db.session.scalars(
+                select(Donation).where(Donation.listing_id == listing.id, Donation.to_need_fen > 0)
+            ):
+                queue_message(gift, "need_funded")
     return True
 
 

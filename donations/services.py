@@ -16,6 +16,7 @@ from donations.errors import (
     IdempotencyConflict,
     InvalidField,
     LimitExceeded,
+    MessageRejected,
     NeedFull,
     ProjectClosed,
     UpstreamUnavailable,
@@ -30,6 +31,7 @@ from donations.models import (
     ProjectStatus,
 )
 from donations.payments.gateway import PaymentError, PaymentGateway
+from donations.wechat import WeChatError, WeChatGateway
 
 MAX_MESSAGE = 100
 COUNTED_FOR_LIMITS = (DonationStatus.PENDING, DonationStatus.SUCCEEDED)
@@ -89,8 +91,43 @@ def _validate(donor: Donor, req: DonationRequest) -> tuple[Project, NeedListing 
     return project, listing
 
 
+def donate(
+    donor: Donor,
+    req: DonationRequest,
+    idempotency_key: str,
+    gateway: PaymentGateway,
+    wechat: WeChatGateway,
+) -> tuple[Donation, bool]:
+    """The donor's POST /donations: replay or conflict first, then screen the message, then start.
+
+    A risky message is refused (message_rejected); one that needs review is kept
+    hidden until staff approve it in the moderation queue.
+    """
+    existing = db.session.scalar(
+        select(Donation).where(
+            Donation.donor_id == donor.id, Donation.idempotency_key == idempotency_key
+        )
+    )
+    if existing is not None:
+        return start_donation(donor, req, idempotency_key, gateway)
+    status = None
+    if req.message:
+        try:
+            verdict = wechat.check_text(req.message, donor.openid or "")
+        except WeChatError as error:
+            raise UpstreamUnavailable("WeChat is busy; try again shortly.") from error
+        if verdict == "risky":
+            raise MessageRejected("The message was rejected by the content check.")
+        status = "visible" if verdict == "pass" else "review"
+    return start_donation(donor, req, idempotency_key, gateway, message_status=status)
+
+
 def start_donation(
-    donor: Donor, req: DonationRequest, idempotency_key: str, gateway: PaymentGateway
+    donor: Donor,
+    req: DonationRequest,
+    idempotency_key: str,
+    gateway: PaymentGateway,
+    message_status: str | None = None,
 ) -> tuple[Donation, bool]:
     """Create a pending donation and its payment intent; (donation, created).
 

@@ -50,6 +50,9 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     from donations.payments.config import make_gateway
 
     app.extensions["payment_gateway"] = make_gateway(app.config)
+    from donations.wechat_config import make_wechat
+
+    app.extensions["wechat"] = make_wechat(app.config)
 
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
@@ -104,13 +107,17 @@ def _register_blueprints(app: Flask) -> None:
 
     for module in (auth, dashboard, persons, needs, audit, admin):
         app.register_blueprint(module.bp)
+    from donations import api, webhook
     from donations import views as donation_views
-    from donations import webhook
+    from donations.api.errors import register_api_errors
 
-    # The provider signs its requests; a CSRF token has no meaning there.
+    # The provider signs its requests and donors send bearer tokens: no cookies, no CSRF.
     csrf.exempt(webhook.bp)
+    csrf.exempt(api.bp)
     app.register_blueprint(webhook.bp)
+    app.register_blueprint(api.bp)
     app.register_blueprint(donation_views.bp)
+    register_api_errors(app)
     from portal.errors import register_error_handlers
 
     register_error_handlers(app)

@@ -27,6 +27,7 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_BLOCK_S": 60,
     "REDIS_URL": "",
     "AUDIT_SEAL_INTERVAL_S": 60,
+    "RECONCILE_INTERVAL_S": 600,
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" | "celery" | "off"
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
@@ -57,8 +58,9 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
     from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
+    from donations.wechat_config import DEFAULTS as WECHAT_DEFAULTS
 
-    defaults = {**DEFAULTS, **PAYMENT_DEFAULTS}
+    defaults = {**DEFAULTS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS}
     config = dict(defaults)
     env = os.environ
     for key in [*defaults, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:

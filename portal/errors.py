@@ -2,7 +2,8 @@
 
 from __future__ import annotations
 
-from flask import Flask, render_template
+from flask import Flask, render_template, request
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
@@ -12,7 +13,11 @@ from core.errors import NotFound, PermissionDenied
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
-    def _not_found(_error: NotFound) -> tuple[str, int]:
+    def _not_found(_error: NotFound) -> ResponseReturnValue:
+        if request.path.startswith("/api/"):
+            from donations.api.errors import error_response
+
+            return error_response(404, "not_found", "Not found.")
         return render_template(
             "error.html", title=_("Not found"), message=_("There is no such page or record.")
         ), 404
@@ -33,7 +38,11 @@ def register_error_handlers(app: Flask) -> None:
         ), 400
 
     @app.errorhandler(HTTPException)
-    def _http(error: HTTPException) -> tuple[str, int]:
+    def _http(error: HTTPException) -> ResponseReturnValue:
+        if request.path.startswith("/api/"):
+            from donations.api.errors import http_error_for_api
+
+            return http_error_for_api(error)
         messages = {
             404: _("There is no such page or record."),
             405: _("This action is not allowed here."),

@@ -25,9 +25,29 @@ def seal_audit(app: Flask) -> int:
         return total
 
 
+def send_donor_messages(app: Flask) -> int:
+    from donations.notify import send_pending
+    from donations.wechat_config import current_wechat, subscribe_templates
+
+    with app.app_context():
+        return send_pending(current_wechat(), subscribe_templates())
+
+
+def reconcile_payments(app: Flask) -> object:
+    from donations.payments.config import current_gateway
+    from donations.reconcile import reconcile
+
+    with app.app_context():
+        return reconcile(current_gateway())
+
+
 def scheduled_jobs(app: Flask) -> list[tuple[str, int, Callable[[Flask], object]]]:
     """(name, interval in seconds, job) for every periodic job the platform has."""
-    return [("audit-seal", int(app.config["AUDIT_SEAL_INTERVAL_S"]), seal_audit)]
+    return [
+        ("audit-seal", int(app.config["AUDIT_SEAL_INTERVAL_S"]), seal_audit),
+        ("donor-messages", 5, send_donor_messages),
+        ("reconcile", int(app.config["RECONCILE_INTERVAL_S"]), reconcile_payments),
+    ]
 
 
 def start_background_jobs(app: Flask) -> threading.Thread | None:

@@ -11,9 +11,13 @@ import tempfile
 from collections.abc import Iterator
 from pathlib import Path
 
+from typing import Any
+
 import pytest
+from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
+from werkzeug.test import TestResponse
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import scoped_session, sessionmaker
@@ -50,6 +54,28 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
         items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
 
 
+class PortalClient(FlaskClient):
+    """A test client whose every request gets a fresh app context and session, as in
+    production: otherwise `g` (Flask-Login's user, the locale, the CSRF token) would
+    carry over from the fixture's long-lived app context to every request."""
+
+    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
+        db.session.remove()
+        with self.application.app_context():
+            return super().open(*args, **kwargs)
+
+
+@pytest.fixture(scope="session", autouse=True)
+def _cheap_password_hashing() -> Iterator[None]:
+    """Real argon2, small parameters: production settings cost ~0.2 s per hash."""
+    import core.users
+
+    original = core.users._hasher
+    core.users._hasher = PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
+    yield
+    core.users._hasher = original
+
+
 def make_app(**overrides: object) -> Flask:
     from portal.app import create_app
 
@@ -61,7 +87,9 @@ def make_app(**overrides: object) -> Flask:
         "BACKGROUND_JOBS": "off",
     }
     config.update(overrides)
-    return create_app(config)
+    application = create_app(config)
+    application.test_client_class = PortalClient
+    return application
 
 
 def reset_database(app: Flask) -> None:

@@ -262,7 +262,7 @@ def move_need_status(need_id: int, to: NeedStatus, actor: Actor, note: str = "")
     if need is None:
         raise NotFound("No such need.")
     if to not in _FORWARD.get(NeedStatus(need.status), set()):
-        raise Conflict(f"A {need.status} need cannot become {to}.")
+        raise Conflict("This need cannot move to that status.", status=need.status, to=str(to))
     need.status = to
     if note:
         need.status_note = note

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import DomainError, PublicationRefused
+from core.errors import DomainError, NotFound, PublicationRefused
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.models import NeedStatus
@@ -130,6 +130,8 @@ def _act(need_id: int, form_ok: bool, run: object, done: str) -> ResponseReturnV
         db.session.rollback()
         for reason in refused.reasons:
             flash(_(reason), "error")
+    except NotFound:
+        raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
     except DomainError as error:
         db.session.rollback()
         show_error(None, error)

@@ -7,7 +7,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import DomainError
+from core.errors import DomainError, NotFound
 from core.needs.services import needs_of
 from core.orgs import all_offices
 from core.people import services as people
@@ -177,6 +177,8 @@ def transfer(person_id: int) -> ResponseReturnValue:
                 form.reason.data or "",
                 ip=client_ip(),
             )
+        except NotFound:
+            raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
         except DomainError as error:
             db.session.rollback()
             show_error(None, error)
@@ -196,6 +198,8 @@ def decide_transfer(transfer_id: int) -> ResponseReturnValue:
     accept = bool(form.accept.data)
     try:
         people.decide_transfer(staff(), transfer_id, accept, form.note.data or "", ip=client_ip())
+    except NotFound:
+        raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
     except DomainError as error:
         db.session.rollback()
         show_error(None, error)
@@ -211,6 +215,8 @@ def end(person_id: int) -> ResponseReturnValue:
     if form.validate_on_submit() and form.ended_on.data:
         try:
             people.end_case(staff(), person_id, form.ended_on.data, ip=client_ip())
+        except NotFound:
+            raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
         except DomainError as error:
             db.session.rollback()
             show_error(None, error)
