@@ -117,6 +117,9 @@ def _register_blueprints(app: Flask) -> None:
     app.register_blueprint(webhook.bp)
     app.register_blueprint(api.bp)
     app.register_blueprint(donation_views.bp)
+    from donations import staff_views
+
+    app.register_blueprint(staff_views.bp)
     register_api_errors(app)
     from portal.errors import register_error_handlers
 

@@ -73,6 +73,11 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
             elif isinstance(defaults.get(key), float):
                 value = float(value)
             config[key] = value
+    # `make run` moves the stand-ins with their ports; explicit base URLs win.
+    if "PAYMENT_API_BASE" not in env and "SANDBOX_PORT" in env:
+        config["PAYMENT_API_BASE"] = f"http://127.0.0.1:{env['SANDBOX_PORT']}"
+    if "WECHAT_API_BASE" not in env and "WECHAT_PORT" in env:
+        config["WECHAT_API_BASE"] = f"http://127.0.0.1:{env['WECHAT_PORT']}/"
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
     config.update(overrides or {})

@@ -9,11 +9,14 @@ import os
 import signal
 import subprocess
 import sys
+import threading
 import time
 from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
 
+import httpx
+from flask import Flask
 from werkzeug.serving import run_simple
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -21,22 +24,68 @@ ROOT = Path(__file__).resolve().parent.parent
 
 def _children() -> list[tuple[str, list[str], dict[str, str]]]:
     env = dict(os.environ)
+    instance = Path(env.get("INSTANCE_PATH", ROOT / "instance"))
+    instance.mkdir(parents=True, exist_ok=True)
     portal_port = env.get("PORTAL_PORT", "5000")
     servers: list[tuple[str, list[str], dict[str, str]]] = []
     if find_spec("sandboxes.payments") is not None:
         env_pay = {
             **env,
             "SANDBOX_PORT": env.get("SANDBOX_PORT", "12111"),
+            "SANDBOX_DB": env.get("SANDBOX_DB", str(instance / "sandbox_payments.sqlite3")),
             "SANDBOX_WEBHOOK_URL": env.get(
                 "SANDBOX_WEBHOOK_URL", f"http://127.0.0.1:{portal_port}/api/payments/webhook"
             ),
-            "SANDBOX_WEBHOOK_SECRET": env.get("PAYMENT_WEBHOOK_SECRET", "whsec_dev_sandbox"),
+            # The first of the secrets the portal accepts signs the sandbox's webhooks.
+            "SANDBOX_WEBHOOK_SECRET": env.get("PAYMENT_WEBHOOK_SECRETS", "whsec_dev_sandbox").split(",")[0],
         }
         servers.append(("payments sandbox", [sys.executable, "-m", "sandboxes.payments"], env_pay))
     if find_spec("sandboxes.wechat") is not None:
-        env_wx = {**env, "WECHAT_PORT": env.get("WECHAT_PORT", "12112")}
+        env_wx = {
+            **env,
+            "WECHAT_PORT": env.get("WECHAT_PORT", "12112"),
+            "WECHAT_DB": env.get("WECHAT_DB", str(instance / "sandbox_wechat.sqlite3")),
+        }
         servers.append(("wechat sandbox", [sys.executable, "-m", "sandboxes.wechat"], env_wx))
     return servers
+
+
+def port_of_portal() -> int:
+    return int(os.environ.get("PORTAL_PORT", "5000"))
+
+
+def _wait_for(url: str, deadline_s: float = 30) -> bool:
+    end = time.monotonic() + deadline_s
+    while time.monotonic() < end:
+        try:
+            if httpx.get(url, timeout=2).status_code == 200:
+                return True
+        except httpx.HTTPError:
+            pass
+        time.sleep(0.5)
+    return False
+
+
+def _demo_donations(app: Flask, port: int) -> None:
+    """Once every server answers, give the demo its donation history (first run only)."""
+    from donations.payments.config import current_gateway
+    from portal.demo.donations_seed import seed_demo_donations
+
+    with app.app_context():
+        gateway = current_gateway()
+        if not (
+            _wait_for(f"http://127.0.0.1:{port}/healthz")
+            and _wait_for(f"{gateway.api_base}/healthz")
+        ):
+            print(" * demo donations skipped: servers did not answer", flush=True)
+            return
+        try:
+            made = seed_demo_donations(gateway)
+        except Exception as error:
+            print(f" * demo donations skipped: {error}", flush=True)
+            return
+        if made:
+            print(f" * demo: {made} donations paid through the sandbox", flush=True)
 
 
 def main() -> None:
@@ -55,6 +104,7 @@ def main() -> None:
 
         app = create_app()
         start_background_jobs(app)
+        threading.Thread(target=_demo_donations, args=(app, port_of_portal()), daemon=True).start()
         port = int(os.environ.get("PORTAL_PORT", "5000"))
         print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
         run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)

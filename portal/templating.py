@@ -43,6 +43,18 @@ NAV: list[NavItem] = [
     NavItem("persons.index", _l("People"), CASEWORK, "/persons"),
     NavItem("needs.index", _l("Needs"), CASEWORK, "/needs"),
     NavItem(
+        "donor_staff.projects",
+        _l("Projects"),
+        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.COORDINATOR}),
+        "/projects",
+    ),
+    NavItem(
+        "donor_staff.moderation",
+        _l("Messages"),
+        frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),
+        "/moderation",
+    ),
+    NavItem(
         "donations.index",
         _l("Donations"),
         frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),

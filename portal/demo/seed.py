@@ -165,4 +165,7 @@ def seed_demo(force: bool = False, seed: int = 20251) -> bool:
                 if stage < 0.45 or not person.consent_publication or person.is_minor:
                     continue
                 needs.publish_need(officer, need.id)
+    from portal.demo.donations_seed import seed_demo_project
+
+    seed_demo_project(admin)
     return True

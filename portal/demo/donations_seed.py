@@ -1,0 +1,123 @@
+"""The demo's fundraising project, and a donation history made through the payment sandbox.
+
+The project and its need cards are seeded with the rest of the demo. Donations
+go through the running sandbox like real ones (create, confirm with the
+publishable key, webhook, ledger), so refunds and reconciliation work on them;
+`make run` makes them once the servers answer.
+"""
+
+from __future__ import annotations
+
+import random
+from datetime import timedelta
+
+import httpx
+from sqlalchemy import func, select
+
+from core.db import db, utcnow
+from core.needs.models import Need, NeedStatus
+from core.timeutil import local_today
+from core.users import User
+from donations.models import Donation, Donor, NeedListing, Project, ProjectStatus
+from donations.payments.gateway import PaymentGateway
+from donations.projects import ProjectInput, list_need_on_project, save_project, set_project_status
+from donations.services import DonationRequest, start_donation
+
+PROJECT_TITLE = "社区矫正和安置帮教公益帮扶项目"
+DISPLAY_NAMES = [
+    "李先生",
+    "陈女士",
+    "开平爱心企业",
+    "黄同学",
+    "梁阿姨",
+    "关先生",
+    "谢女士",
+    "周老师",
+    "吴师傅",
+    "司徒先生",
+    "胡女士",
+    "余先生",
+]
+MESSAGES = ["加油，明天会更好！", "愿您早日回归正常生活。", None, "一点心意，祝好。", None]
+
+
+def seed_demo_project(admin: User) -> Project:
+    today = local_today()
+    project = save_project(
+        admin,
+        ProjectInput(
+            title=PROJECT_TITLE,
+            summary=(
+                "开平市慈善会与开平市司法局联合发起，为社区矫正对象和刑满释放人员中生活困难者提供"
+                "助学、医疗、生活、技能培训、创业和住房等帮扶，帮助他们顺利融入社会。"
+            ),
+            charity_name="开平市慈善会",
+            fundraising_reg_no="53440783MJL00000XK-2025-003",
+            lat=22.3766,
+            lng=112.6955,
+            goal_fen=50_000_000,
+            starts_on=today - timedelta(days=90),
+            ends_on=today + timedelta(days=275),
+        ),
+    )
+    set_project_status(admin, project.id, ProjectStatus.ACTIVE)
+    for need_id in db.session.scalars(
+        select(Need.id).where(Need.status == NeedStatus.PUBLISHED).order_by(Need.id)
+    ):
+        list_need_on_project(admin, need_id, project.id)
+    return project
+
+
+def seed_demo_donations(gateway: PaymentGateway, count: int = 40, seed: int = 7) -> int:
+    """Donate through the sandbox; returns how many payments were confirmed there."""
+    project = db.session.scalar(select(Project).where(Project.title == PROJECT_TITLE))
+    if project is None:
+        return 0
+    if (db.session.scalar(select(func.count()).select_from(Donation)) or 0) > 0:
+        return 0
+    rng = random.Random(seed)
+    donors = []
+    for n, name in enumerate(DISPLAY_NAMES):
+        donor = Donor(
+            openid=f"demo-openid-{n}",
+            display_name=name,
+            privacy_version="2026-11",
+            privacy_accepted_at=utcnow(),
+        )
+        db.session.add(donor)
+        donors.append(donor)
+    db.session.commit()
+    listings = list(
+        db.session.scalars(select(NeedListing).where(NeedListing.project_id == project.id))
+    )
+    confirmed = 0
+    with httpx.Client(timeout=10) as http:
+        for n in range(count):
+            donor = rng.choice(donors)
+            listing = rng.choice(listings) if listings and rng.random() < 0.6 else None
+            room = listing.amount_fen - listing.raised_fen if listing else 0
+            amount = rng.choice([2_000, 5_000, 10_000, 20_000, 50_000, 100_000])
+            if listing is not None and room < amount:
+                listing = None
+            req = DonationRequest(
+                project_id=project.id,
+                amount_fen=amount,
+                need_id=listing.id if listing else None,
+                message=rng.choice(MESSAGES),
+                anonymous=rng.random() < 0.2,
+            )
+            try:
+                donation, _created = start_donation(
+                    donor, req, f"demo-{n}", gateway, message_status="visible"
+                )
+            except Exception:
+                db.session.rollback()
+                continue
+            method = "pm_card_chargeDeclined" if n % 13 == 5 else "pm_card_visa"
+            response = http.post(
+                f"{gateway.api_base}/v1/payment_intents/{donation.payment_intent_id}/confirm",
+                headers={"Authorization": f"Bearer {gateway.publishable_key}"},
+                data={"payment_method": method, "client_secret": donation.client_secret or ""},
+            )
+            confirmed += int(response.status_code == 200)
+    return confirmed
