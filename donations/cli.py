@@ -24,6 +24,13 @@ def register_commands(app: Flask) -> None:
         if not report.ok:
             sys.exit(1)
 
+    @app.cli.command("close-needs")
+    def close_needs_command() -> None:
+        """Expire needs past their deadline and move money of closed needs as donors chose."""
+        from donations.closing import close_expired_and_cancelled
+
+        click.echo(f"closed {close_expired_and_cancelled()} needs")
+
     @app.cli.command("reconcile")
     def reconcile_command() -> None:
         """Compare the ledger with the provider's event list and apply what is missing."""

@@ -5,6 +5,7 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
+from typing import Any
 
 from sqlalchemy import (
     JSON,
@@ -284,3 +285,82 @@ class CertificateCounter(Base):
     project_id: Mapped[str] = mapped_column(ForeignKey("project.id"), primary_key=True)
     year: Mapped[int] = mapped_column(Integer, primary_key=True)
     last_seq: Mapped[int] = mapped_column(Integer, default=0)
+
+
+class ProposalStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    AWAITING_SECOND = "awaiting_second"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class AllocationProposal(Base):
+    """A run of the allocation engine on a snapshot of balances and needs, awaiting approval."""
+
+    __tablename__ = "allocation_proposal"
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.PROPOSED, index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
+    result: Mapped[dict[str, Any]] = mapped_column(JSON)
+    total_fen: Mapped[int] = mapped_column(Fen, default=0)
+    first_approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    first_approved_at: Mapped[datetime | None]
+    second_approver_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[datetime | None]
+    rejected_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+
+    lines: Mapped[list[AllocationLine]] = relationship(
+        back_populates="proposal", order_by="AllocationLine.id"
+    )
+
+
+class AllocationLine(Base):
+    __tablename__ = "allocation_line"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    proposal_id: Mapped[int] = mapped_column(ForeignKey("allocation_proposal.id"), index=True)
+    listing_id: Mapped[str] = mapped_column(ForeignKey("need_listing.id"))
+    pool_id: Mapped[int] = mapped_column(ForeignKey("pool.id"))
+    amount_fen: Mapped[int] = mapped_column(Fen)
+
+    proposal: Mapped[AllocationProposal] = relationship(back_populates="lines")
+    listing: Mapped[NeedListing] = relationship()
+    pool: Mapped[Pool] = relationship()
+
+
+class DisbursementStatus(enum.StrEnum):
+    PROPOSED = "proposed"
+    APPROVED = "approved"
+    REJECTED = "rejected"
+
+
+class Disbursement(Base):
+    """A payout of a funded need to a payee, with its evidence; two people sign it."""
+
+    __tablename__ = "disbursement"
+    __table_args__ = (CheckConstraint("amount_fen > 0", name="amount_positive"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    listing_id: Mapped[str] = mapped_column(ForeignKey("need_listing.id"), index=True)
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    method: Mapped[str] = mapped_column(String(20))
+    payee: Mapped[str] = mapped_column(String(160))
+    reference: Mapped[str] = mapped_column(String(120))
+    paid_on: Mapped[date] = mapped_column(Date)
+    evidence_path: Mapped[str] = mapped_column(String(255))
+    evidence_mime: Mapped[str] = mapped_column(String(40))
+    evidence_sha256: Mapped[str] = mapped_column(String(64))
+    evidence_name: Mapped[str] = mapped_column(String(160))
+    status: Mapped[str] = mapped_column(String(16), default=DisbursementStatus.PROPOSED, index=True)
+    proposed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    approved_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    decided_at: Mapped[datetime | None]
+    rejection_reason: Mapped[str] = mapped_column(Text, default="")
+
+    listing: Mapped[NeedListing] = relationship()

@@ -159,7 +159,8 @@ def start_donation(
             currency=CURRENCY,
             anonymous=req.anonymous,
             message=message,
-            message_status="pending" if message else None,
+            # The content check's verdict (visible / review); "pending" when unscreened.
+            message_status=(message_status or "pending") if message else None,
             if_need_closes=req.if_need_closes,
             idempotency_key=idempotency_key,
             request_hash=fingerprint,

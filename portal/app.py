@@ -120,6 +120,9 @@ def _register_blueprints(app: Flask) -> None:
     from donations import staff_views
 
     app.register_blueprint(staff_views.bp)
+    from donations import money_views
+
+    app.register_blueprint(money_views.bp)
     register_api_errors(app)
     from portal.errors import register_error_handlers
 

@@ -28,6 +28,12 @@ DEFAULTS: dict[str, Any] = {
     "REDIS_URL": "",
     "AUDIT_SEAL_INTERVAL_S": 60,
     "RECONCILE_INTERVAL_S": 600,
+    "CLOSE_NEEDS_INTERVAL_S": 3600,
+    # Allocation proposals above this need a second approval by an admin (¥50,000).
+    "ALLOCATION_SECOND_APPROVAL_FEN": 5_000_000,
+    "EVIDENCE_DIR": "",
+    # Evidence uploads are at most 5 MB; the whole request a little more.
+    "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" | "celery" | "off"
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
@@ -94,6 +100,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
         generated = _instance_secrets(instance_path)
         for key in missing:
             config[key] = generated[key]
+    config["EVIDENCE_DIR"] = config["EVIDENCE_DIR"] or str(instance_path / "evidence")
     config["SESSION_COOKIE_SECURE"] = production
     config["REMEMBER_COOKIE_SECURE"] = production
     return config

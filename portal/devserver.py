@@ -37,7 +37,9 @@ def _children() -> list[tuple[str, list[str], dict[str, str]]]:
                 "SANDBOX_WEBHOOK_URL", f"http://127.0.0.1:{portal_port}/api/payments/webhook"
             ),
             # The first of the secrets the portal accepts signs the sandbox's webhooks.
-            "SANDBOX_WEBHOOK_SECRET": env.get("PAYMENT_WEBHOOK_SECRETS", "whsec_dev_sandbox").split(",")[0],
+            "SANDBOX_WEBHOOK_SECRET": env.get("PAYMENT_WEBHOOK_SECRETS", "whsec_dev_sandbox").split(
+                ","
+            )[0],
         }
         servers.append(("payments sandbox", [sys.executable, "-m", "sandboxes.payments"], env_pay))
     if find_spec("sandboxes.wechat") is not None:

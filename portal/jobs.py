@@ -41,12 +41,20 @@ def reconcile_payments(app: Flask) -> object:
         return reconcile(current_gateway())
 
 
+def close_needs(app: Flask) -> int:
+    from donations.closing import close_expired_and_cancelled
+
+    with app.app_context():
+        return close_expired_and_cancelled()
+
+
 def scheduled_jobs(app: Flask) -> list[tuple[str, int, Callable[[Flask], object]]]:
     """(name, interval in seconds, job) for every periodic job the platform has."""
     return [
         ("audit-seal", int(app.config["AUDIT_SEAL_INTERVAL_S"]), seal_audit),
         ("donor-messages", 5, send_donor_messages),
         ("reconcile", int(app.config["RECONCILE_INTERVAL_S"]), reconcile_payments),
+        ("close-needs", int(app.config["CLOSE_NEEDS_INTERVAL_S"]), close_needs),
     ]
 
 

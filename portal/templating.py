@@ -66,6 +66,18 @@ NAV: list[NavItem] = [
         frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
         "/finance",
     ),
+    NavItem(
+        "money.allocations",
+        _l("Allocations"),
+        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER}),
+        "/allocations",
+    ),
+    NavItem(
+        "money.disbursements",
+        _l("Payouts"),
+        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
+        "/disbursements",
+    ),
     NavItem("audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.AUDITOR}), "/audit"),
     NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin"),
 ]

@@ -126,7 +126,7 @@ def check_ledger() -> LedgerReport:
         .where(Account.kind == AccountKind.NEED)
         .where(
             JournalEntry.kind.in_(
-                (EntryKind.DONATION_RECEIVED, EntryKind.REFUND, EntryKind.ALLOCATION)
+                (EntryKind.DONATION_RECEIVED, EntryKind.REFUND, EntryKind.ALLOCATION, EntryKind.REDIRECT)
             )
         )
         .group_by(Account.listing_id)

@@ -175,6 +175,14 @@ def publish(need_id: int) -> ResponseReturnValue:
     )
 
 
+def _cancel_and_release(need_id: int, reason: str) -> None:
+    """Cancel, then let designated money follow each donor's choice at once."""
+    from donations.closing import close_expired_and_cancelled
+
+    needs.cancel_need(staff(), need_id, reason, ip=client_ip())
+    close_expired_and_cancelled()
+
+
 @bp.route("/needs/<int:need_id>/cancel", methods=["POST"])
 @casework_required
 def cancel(need_id: int) -> ResponseReturnValue:
@@ -182,6 +190,6 @@ def cancel(need_id: int) -> ResponseReturnValue:
     return _act(
         need_id,
         form.validate_on_submit(),
-        lambda: needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip()),
+        lambda: _cancel_and_release(need_id, form.reason.data or ""),
         _("The need has been cancelled."),
     )
