@@ -4,9 +4,21 @@ VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
 
-.PHONY: install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-ledger bench-donate translations clean
+.PHONY: fonts install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-ledger bench-donate translations clean
 
-install: $(STAMP) translations
+install: $(STAMP) translations fonts
+
+# Certificates are drawn with a CJK font; Debian's fonts-noto-cjk provides it.
+CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
+fonts:
+	@if [ ! -e $(CJK_FONT) ]; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing fonts-noto-cjk (certificate font)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null); \
+	  else echo "WARNING: fonts-noto-cjk missing; certificate PNGs need it (apt-get install fonts-noto-cjk)"; fi; \
+	fi
 
 $(STAMP): pyproject.toml
 	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
@@ -54,6 +66,15 @@ test: install
 
 bench-allocation: install
 	$(BIN)/python -m bench.bench_allocation
+
+# Webhook events applied per second, on SQLite and on PostgreSQL.
+bench-ledger: install
+	$(BIN)/python -m bench.bench_ledger
+
+# The full donor journey with N concurrent donors, against a trivial endpoint.
+bench-donate: install
+	$(BIN)/python -m bench.bench_donate
+	@if [ -n "$$BENCH_DATABASE_URL" ]; then echo "(PostgreSQL run above)"; fi
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache

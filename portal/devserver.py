@@ -88,6 +88,32 @@ def _demo_donations(app: Flask, port: int) -> None:
             return
         if made:
             print(f" * demo: {made} donations paid through the sandbox", flush=True)
+            _demo_payout(app)
+
+
+def _demo_payout(app: Flask) -> None:
+    """After the webhooks landed (or reconciliation repaired them), allocate and pay out once."""
+    from core.db import db
+    from donations.models import Donation, DonationStatus
+    from donations.payments.config import current_gateway
+    from donations.reconcile import reconcile
+    from portal.demo.donations_seed import seed_demo_allocation_and_payout
+
+    with app.app_context():
+        deadline = time.monotonic() + 20
+        while time.monotonic() < deadline:
+            pending = db.session.scalar(
+                db.select(db.func.count())
+                .select_from(Donation)
+                .where(Donation.status == DonationStatus.PENDING)
+            )
+            db.session.rollback()
+            if not pending:
+                break
+            time.sleep(1)
+        reconcile(current_gateway())
+        if seed_demo_allocation_and_payout(Path(app.config["EVIDENCE_DIR"])):
+            print(" * demo: pool allocated and one need paid out", flush=True)
 
 
 def main() -> None:

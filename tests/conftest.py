@@ -10,17 +10,16 @@ import os
 import tempfile
 from collections.abc import Iterator
 from pathlib import Path
-
 from typing import Any
 
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
-from werkzeug.test import TestResponse
 from sqlalchemy import text
 from sqlalchemy.engine import Connection
 from sqlalchemy.orm import scoped_session, sessionmaker
+from werkzeug.test import TestResponse
 
 from core.crypto import Keyring
 from core.db import db

@@ -10,6 +10,7 @@ from __future__ import annotations
 
 import random
 from datetime import timedelta
+from pathlib import Path
 
 import httpx
 from sqlalchemy import func, select
@@ -121,3 +122,59 @@ def seed_demo_donations(gateway: PaymentGateway, count: int = 40, seed: int = 7)
             )
             confirmed += int(response.status_code == 200)
     return confirmed
+
+
+def seed_demo_allocation_and_payout(evidence_dir: Path) -> bool:
+    """Allocate the pool once and pay one funded need out, so the impact feed has a story.
+
+    Runs through the same four-eyes services as staff: a social worker proposes,
+    finance approves (an admin too above the threshold), finance records the
+    payout with evidence and another finance user approves it.
+    """
+    from donations.allocations import approve_proposal, run_proposal
+    from donations.disbursements import PayoutInput, approve_disbursement, propose_disbursement
+    from donations.ledger.services import fund_balance_fen, need_account
+    from donations.models import AllocationProposal, ListingStatus
+
+    if db.session.scalar(select(func.count()).select_from(AllocationProposal)):
+        return False
+    users = {u.username: u for u in db.session.scalars(select(User))}
+    proposal = run_proposal(users["social-worker"])
+    if not proposal.lines:
+        return False
+    proposal = approve_proposal(users["finance"], proposal.id, 5_000_000)
+    if proposal.status == "awaiting_second":
+        approve_proposal(users["admin"], proposal.id, 5_000_000)
+    listing = db.session.scalar(
+        select(NeedListing).where(NeedListing.status == ListingStatus.FUNDED).limit(1)
+    )
+    if listing is None:
+        return True
+    payout = propose_disbursement(
+        users["finance"],
+        PayoutInput(
+            listing_id=listing.id,
+            amount_fen=fund_balance_fen(need_account(listing)),
+            method="bank_transfer",
+            payee="开平市中心医院",
+            reference="DEMO-0001",
+            paid_on=local_today(),
+            evidence_name="付款回单.png",
+            evidence=_demo_receipt_png(),
+        ),
+        evidence_dir,
+    )
+    approve_disbursement(users["finance-2"], payout.id)
+    return True
+
+
+def _demo_receipt_png() -> bytes:
+    import io
+
+    from PIL import Image, ImageDraw
+
+    image = Image.new("RGB", (480, 200), (255, 255, 255))
+    ImageDraw.Draw(image).text((20, 90), "DEMO BANK TRANSFER RECEIPT", fill=(0, 0, 0))
+    out = io.BytesIO()
+    image.save(out, format="PNG")
+    return out.getvalue()
