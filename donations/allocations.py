@@ -38,6 +38,7 @@ from donations.models import (
     ProposalStatus,
 )
 from donations.notify import queue_message
+from donations.receipts import listing_is_open
 
 PROPOSERS = (Role.OFFICER, Role.SOCIAL_WORKER)
 SYSTEM = Actor.system("allocation")
@@ -73,6 +74,7 @@ def snapshot() -> dict[str, Any]:
             pools.append(
                 {
                     "id": pool.id,
+                    "project_id": pool.project_id,
                     "balance_fen": balance,
                     "categories": pool.categories,
                     "towns": pool.towns,
@@ -81,6 +83,7 @@ def snapshot() -> dict[str, Any]:
     needs = [
         {
             "id": listing.id,
+            "project_id": listing.project_id,
             "amount_fen": listing.amount_fen - listing.raised_fen,
             "category": listing.need.category,
             "town": listing.need.person.town,
@@ -91,12 +94,38 @@ def snapshot() -> dict[str, Any]:
     return {"pools": pools, "needs": needs}
 
 
+def allocate_by_project(inputs: dict[str, Any]) -> dict[str, Any]:
+    """The engine once per project: a project's pools pay only for needs listed on it
+    (each project is its own registered fundraising, possibly of another charity)."""
+    projects = sorted({str(item["project_id"]) for item in inputs["pools"] + inputs["needs"]})
+    result: dict[str, Any] = {
+        "funded": [],
+        "unfunded": [],
+        "objective": 0,
+        "optimal": True,
+        "bound": 0,
+    }
+    for project_id in projects:
+        part = allocate(
+            {
+                "pools": [p for p in inputs["pools"] if p["project_id"] == project_id],
+                "needs": [n for n in inputs["needs"] if n["project_id"] == project_id],
+            }
+        )
+        result["funded"] += part["funded"]
+        result["unfunded"] += part["unfunded"]
+        result["objective"] += part["objective"]
+        result["optimal"] = result["optimal"] and part["optimal"]
+        result["bound"] += part["bound"]
+    return result
+
+
 def run_proposal(actor: User) -> AllocationProposal:
     """Propose the best use of the pools' money on the current balances and needs."""
     if not actor.has_role(*PROPOSERS):
         raise PermissionDenied("Only officers and social workers propose allocations.")
     inputs = snapshot()
-    result: dict[str, Any] = dict(allocate(inputs))
+    result = allocate_by_project(inputs)
     proposal = AllocationProposal(proposed_by_id=actor.id, snapshot=inputs, result=result)
     db.session.add(proposal)
     db.session.flush()
@@ -198,10 +227,7 @@ def _execute(proposal: AllocationProposal) -> None:
             raise Conflict("A pool no longer holds enough: run a new proposal.")
     for listing_id, amount in by_listing.items():
         listing = listings[listing_id]
-        if (
-            listing.status != ListingStatus.PUBLISHED
-            or listing.raised_fen + amount > listing.amount_fen
-        ):
+        if not listing_is_open(listing) or listing.raised_fen + amount > listing.amount_fen:
             raise Conflict("A need changed since the proposal: run a new proposal.")
     for line in proposal.lines:
         listing = listings[line.listing_id]

@@ -16,15 +16,29 @@ ANONYMOUS_NAME = "爱心人士"
 
 
 def assign_number(donation: Donation, project: Project) -> str:
-    """Take the next number of the project's year under a row lock (caller's transaction)."""
+    """Take the next number of the project's year under a row lock (caller's transaction).
+
+    Numbers are unique: projects sharing a prefix (every project starts as "KP") share
+    one sequence, kept on the counter row of the earliest of them; a project with a
+    prefix of its own is numbered on its own.
+    """
     year = local_today().year
+    anchor_id = (
+        db.session.scalar(
+            select(Project.id)
+            .where(Project.certificate_prefix == project.certificate_prefix)
+            .order_by(Project.created_at, Project.id)
+            .limit(1)
+        )
+        or project.id
+    )
     counter = db.session.scalar(
         select(CertificateCounter)
-        .where(CertificateCounter.project_id == project.id, CertificateCounter.year == year)
+        .where(CertificateCounter.project_id == anchor_id, CertificateCounter.year == year)
         .with_for_update()
     )
     if counter is None:
-        counter = CertificateCounter(project_id=project.id, year=year, last_seq=0)
+        counter = CertificateCounter(project_id=anchor_id, year=year, last_seq=0)
         db.session.add(counter)
     counter.last_seq += 1
     donation.certificate_no = f"{project.certificate_prefix}-{year}-{counter.last_seq:06d}"

@@ -14,6 +14,7 @@ from core.db import db
 from core.needs.models import Need, NeedStatus
 from core.needs.services import move_need_status, priority_of
 from core.timeutil import local_today
+from donations.allocations import listing_gifts
 from donations.ledger.models import Account, EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import Leg, need_account, pool_account, post
 from donations.models import Donation, ListingStatus, NeedListing, Pool
@@ -24,14 +25,20 @@ SYSTEM = Actor.system("need-closing")
 
 
 def _best_other_listing(listing: NeedListing) -> NeedListing | None:
+    # Open means open for gifts: not cancelled or past its deadline while waiting for
+    # this job (moving money there would move it twice, or fund a closed need), and on
+    # the same project, whose fundraising the gift belongs to.
     candidates = db.session.scalars(
         select(NeedListing)
         .join(Need, Need.id == NeedListing.need_id)
         .where(
             Need.person_id == listing.need.person_id,
             NeedListing.id != listing.id,
+            NeedListing.project_id == listing.project_id,
             NeedListing.status == ListingStatus.PUBLISHED,
             NeedListing.raised_fen < NeedListing.amount_fen,
+            Need.status == NeedStatus.PUBLISHED,
+            Need.deadline >= local_today(),
         )
         .with_for_update()
     ).all()
@@ -83,6 +90,8 @@ def close_listing(listing_id: str) -> int:
                 if other.raised_fen == other.amount_fen:
                     other.status = ListingStatus.FUNDED
                     move_need_status(other.need_id, NeedStatus.FUNDED, SYSTEM, "funded")
+                    for gift in listing_gifts(other):
+                        queue_message(gift, "need_funded")
                 donation.listing_id = other.id
         to_pool = net - to_other
         if to_pool:

@@ -23,7 +23,7 @@ from core.timeutil import local_today
 from core.users import Role, User
 from donations.allocations import listing_gifts
 from donations.errors import InvalidField
-from donations.evidence import check_and_store
+from donations.evidence import StoredEvidence, check_and_store
 from donations.ledger.models import EntryKind
 from donations.ledger.services import Leg, disbursed_account, fund_balance_fen, need_account, post
 from donations.models import Disbursement, DisbursementStatus, ListingStatus, NeedListing
@@ -79,6 +79,18 @@ def propose_disbursement(actor: User, data: PayoutInput, evidence_dir: Path) -> 
             "The amount must be between 1 fen and what the need still holds.", field="amount"
         )
     stored = check_and_store(evidence_dir, data.evidence_name, data.evidence)
+    try:
+        return _save_payout(actor, data, listing, stored)
+    except Exception:
+        # No payout row, no file: a failed save must not leave evidence behind.
+        db.session.rollback()
+        (evidence_dir / stored.path).unlink(missing_ok=True)
+        raise
+
+
+def _save_payout(
+    actor: User, data: PayoutInput, listing: NeedListing, stored: StoredEvidence
+) -> Disbursement:
     payout = Disbursement(
         listing_id=listing.id,
         amount_fen=data.amount_fen,
@@ -119,6 +131,9 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
         select(NeedListing).where(NeedListing.id == payout.listing_id).with_for_update()
     )
     assert listing is not None
+    if listing.status != ListingStatus.FUNDED:
+        # A refund may have reopened the need since the payout was proposed.
+        raise Conflict("Only a fully funded need is paid out.")
     account = need_account(listing)
     if fund_balance_fen(account) < payout.amount_fen:
         raise Conflict("The need no longer holds this amount.")

@@ -36,6 +36,12 @@ class Outcome(enum.StrEnum):
 
 
 OPEN_STATUSES = (DonationStatus.PENDING, DonationStatus.FAILED)
+PAID_STATUSES = (
+    DonationStatus.SUCCEEDED,
+    DonationStatus.PARTIALLY_REFUNDED,
+    DonationStatus.REFUNDED,
+)
+FINAL_REFUND_STATUSES = ("succeeded", "failed", "canceled")
 
 
 def _donation_for_intent(intent: dict[str, Any]) -> Donation | None:
@@ -68,6 +74,7 @@ def _intent_effect(event_type: str, intent: dict[str, Any]) -> tuple[Outcome, st
             )
             return Outcome.MISMATCH, f"expected {donation.amount_fen} {donation.currency}"
         if receive_payment(donation, f"pi:{intent['id']}:succeeded"):
+            _book_waiting_refunds(donation)
             return Outcome.APPLIED, "payment received"
         return Outcome.NO_CHANGE, "already received"
     if event_type == "payment_intent.payment_failed":
@@ -109,14 +116,36 @@ def _refund_effect(refund_obj: dict[str, Any]) -> tuple[Outcome, str]:
     refund.provider_refund_id = refund_id
     status = str(refund_obj.get("status"))
     if status != "succeeded":
-        if refund.applied_at is None:
+        # Forward only: a late `pending` must not undo a `succeeded` that arrived first.
+        if refund.applied_at is None and refund.status not in FINAL_REFUND_STATUSES:
             refund.status = status
         return Outcome.NO_CHANGE, f"refund is {status}"
     refund.status = "succeeded"
+    if donation.status not in PAID_STATUSES:
+        # The refund's event overtook its payment's: the ledger takes the refund back
+        # when the payment is booked (_book_waiting_refunds), whatever the order.
+        return Outcome.APPLIED, "refund recorded; booked when its payment is"
     if apply_refund(donation, refund_id, int(refund_obj.get("amount", 0))):
         refund.applied_at = utcnow()
         return Outcome.APPLIED, "refund recorded"
     return Outcome.NO_CHANGE, "refund already recorded"
+
+
+def _book_waiting_refunds(donation: Donation) -> None:
+    """Book the succeeded refunds whose events arrived before their payment's."""
+    waiting = db.session.scalars(
+        select(Refund)
+        .where(
+            Refund.donation_id == donation.id,
+            Refund.status == "succeeded",
+            Refund.applied_at.is_(None),
+            Refund.provider_refund_id.is_not(None),
+        )
+        .order_by(Refund.id)
+    ).all()
+    for refund in waiting:
+        if apply_refund(donation, str(refund.provider_refund_id), refund.amount_fen):
+            refund.applied_at = utcnow()
 
 
 def _effect(event: dict[str, Any]) -> tuple[Outcome, str, str | None]:

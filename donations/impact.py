@@ -128,9 +128,16 @@ def encode_cursor(value: int | str) -> str:
     return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
 
 
+MAX_CURSOR = 2**62  # within every backend's BIGINT
+
+
 def decode_cursor(cursor: str) -> int:
     try:
         raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        return int(raw)
+        value = int(raw)
     except (ValueError, UnicodeDecodeError) as error:
         raise ValueError("bad cursor") from error
+    # Negative offsets would page backwards; huge ids overflow the database's integers.
+    if not 0 <= value <= MAX_CURSOR:
+        raise ValueError("bad cursor")
+    return value

@@ -22,7 +22,14 @@ from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
-from wtforms import DateField, SelectField, StringField, SubmitField, TextAreaField
+from wtforms import (
+    DateField,
+    SelectChoice,
+    SelectField,
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
 from wtforms.validators import DataRequired, InputRequired, Length
 
 from core import audit
@@ -70,7 +77,10 @@ class RejectForm(FlaskForm):
 class PayoutForm(FlaskForm):
     listing_id = SelectField(_l("Funded need"), validators=[InputRequired(REQUIRED)])
     amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(REQUIRED)])
-    method = SelectField(_l("Method"), choices=list(METHOD_LABELS.items()))
+    # WTForms 3.3 deprecates bare (value, label) tuples (and pytest makes warnings errors).
+    method = SelectField(
+        _l("Method"), choices=[SelectChoice(value, label) for value, label in METHOD_LABELS.items()]
+    )
     payee = StringField(_l("Payee"), validators=[DataRequired(REQUIRED), Length(max=160)])
     reference = StringField(_l("Reference"), validators=[DataRequired(REQUIRED), Length(max=120)])
     paid_on = DateField(_l("Payment date"), validators=[InputRequired(REQUIRED)])
@@ -158,14 +168,14 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
     )
 
 
-def _funded_choices() -> list[tuple[str, str]]:
+def _funded_choices() -> list[SelectChoice]:
     listings = db.session.scalars(
         select(NeedListing)
         .where(NeedListing.status == ListingStatus.FUNDED)
         .order_by(NeedListing.listed_at)
     ).all()
     return [
-        (
+        SelectChoice(
             item.id,
             f"{item.need.alias} · {item.need.category} · "
             f"{fund_balance_fen(need_account(item)) / 100:.2f}",
@@ -248,11 +258,11 @@ def decide_disbursement(disbursement_id: int) -> ResponseReturnValue:
 @roles_required(Role.ADMIN, Role.AUDITOR, Role.FINANCE)
 def evidence(disbursement_id: int) -> ResponseReturnValue:
     payout = db.session.get(Disbursement, disbursement_id)
-    if payout is None:
+    path = Path(current_app.config["EVIDENCE_DIR"]) / (payout.evidence_path if payout else "")
+    if payout is None or not path.is_file():
         abort(404)
     audit.record(actor(), "disbursement.evidence_view", "disbursement", payout.id)
     db.session.commit()
-    path = Path(current_app.config["EVIDENCE_DIR"]) / payout.evidence_path
     return send_file(path, mimetype=payout.evidence_mime, download_name=payout.evidence_name)
 
 
@@ -266,19 +276,25 @@ def pools() -> ResponseReturnValue:
     history = {}
     for pool, _balance in rows:
         account = pool_account(pool)
-        history[pool.id] = db.session.execute(
-            select(
-                JournalEntry.posted_at,
-                JournalEntry.kind,
-                JournalEntry.memo,
-                func.sum(JournalLine.amount_fen),
+        # SUM of a BIGINT is NUMERIC on PostgreSQL: back to int fen for the yuan filter.
+        history[pool.id] = [
+            (posted_at, kind, memo, int(amount))
+            for posted_at, kind, memo, amount in db.session.execute(
+                select(
+                    JournalEntry.posted_at,
+                    JournalEntry.kind,
+                    JournalEntry.memo,
+                    func.sum(JournalLine.amount_fen),
+                )
+                .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+                .where(JournalLine.account_id == account.id)
+                .group_by(
+                    JournalEntry.id, JournalEntry.posted_at, JournalEntry.kind, JournalEntry.memo
+                )
+                .order_by(JournalEntry.id.desc())
+                .limit(30)
             )
-            .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-            .where(JournalLine.account_id == account.id)
-            .group_by(JournalEntry.id, JournalEntry.posted_at, JournalEntry.kind, JournalEntry.memo)
-            .order_by(JournalEntry.id.desc())
-            .limit(30)
-        ).all()
+        ]
     db.session.commit()  # accounts opened on first view
     return render_template("donations/pools.html", rows=rows, history=history)
 

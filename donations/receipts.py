@@ -14,6 +14,7 @@ from core.audit import Actor
 from core.db import db, utcnow
 from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
+from core.timeutil import local_today
 from donations.certificates import assign_number
 from donations.ledger.models import EntryKind
 from donations.ledger.services import (
@@ -47,6 +48,17 @@ def lock_listing(listing_id: str) -> NeedListing | None:
     )
 
 
+def listing_is_open(listing: NeedListing) -> bool:
+    """Takes money: published on the map, and its need neither closed nor past its deadline
+    (the closing job may not have run yet)."""
+    need = listing.need
+    return (
+        listing.status == ListingStatus.PUBLISHED
+        and need.status == NeedStatus.PUBLISHED
+        and need.deadline >= local_today()
+    )
+
+
 def receive_payment(donation: Donation, source_key: str) -> bool:
     """Record a succeeded payment; False if it was recorded before."""
     if donation.status in (
@@ -58,7 +70,7 @@ def receive_payment(donation: Donation, source_key: str) -> bool:
     amount = donation.amount_fen
     to_need = 0
     listing = lock_listing(donation.listing_id) if donation.listing_id else None
-    if listing is not None and listing.status == ListingStatus.PUBLISHED:
+    if listing is not None and listing_is_open(listing):
         to_need = max(0, min(amount, listing.amount_fen - listing.raised_fen))
     to_pool = amount - to_need
     pool = default_pool(donation.project_id)

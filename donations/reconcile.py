@@ -112,11 +112,10 @@ def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
         else {}
     )
     for intent_id, (amount, day) in paid.items():
-        provider[day] += amount
-        donation = ours.get(intent_id)
-        received = _posted(f"pi:{intent_id}:succeeded")
-        if donation is None:
+        if ours.get(intent_id) is None:
             continue  # not ours: another integration on the same account
+        received = _posted(f"pi:{intent_id}:succeeded")
+        provider[day] += amount
         ledger[day] += received
         if received != amount:
             differences.append(
@@ -129,7 +128,8 @@ def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
                 }
             )
     for refund_id, (amount, day) in refunds.items():
-        posted = -_posted(f"refund:{refund_id}")
+        # Both sides signed as provider clearing sees them: a refund takes money out.
+        posted = _posted(f"refund:{refund_id}")
         if posted == 0 and not _refund_is_ours(refund_id):
             continue
         provider[day] += amount

@@ -12,7 +12,7 @@ from core.db import db
 from core.errors import PermissionDenied
 from core.users import Role, User
 from donations.errors import InvalidField, RefundRefused, UpstreamUnavailable
-from donations.ledger.services import fund_balance_fen, pool_account
+from donations.ledger.services import fund_balance_fen, need_account, pool_account
 from donations.models import Donation, DonationStatus, ListingStatus, Refund
 from donations.payments.gateway import PaymentError, PaymentGateway, ProviderRejected
 from donations.receipts import default_pool
@@ -42,7 +42,11 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
     if (
         from_need
         and donation.listing
-        and donation.listing.status in (ListingStatus.DISBURSED, ListingStatus.CLOSED)
+        and (
+            donation.listing.status in (ListingStatus.DISBURSED, ListingStatus.CLOSED)
+            # A need may be paid out in several payouts while it stays funded.
+            or fund_balance_fen(need_account(donation.listing)) < from_need
+        )
     ):
         raise RefundRefused("This gift has already been paid out to the person helped.")
     from_pool = amount_fen - from_need
@@ -98,14 +102,16 @@ def send_refund(gateway: PaymentGateway, refund_id: int) -> Refund:
     refund = db.session.get(Refund, refund_id)
     assert refund is not None
     intent_id = refund.donation.payment_intent_id or ""
+    amount_fen, key, donation_id = refund.amount_fen, refund.idempotency_key, refund.donation_id
+    # No transaction stays open across the HTTP call: the provider's event about this
+    # refund may arrive meanwhile (on SQLite it would wait for our write lock).
+    db.session.commit()
     try:
         sent = gateway.create_refund(
-            intent_id,
-            refund.amount_fen,
-            {"refund_key": refund.idempotency_key, "donation_id": refund.donation_id},
-            refund.idempotency_key,
+            intent_id, amount_fen, {"refund_key": key, "donation_id": donation_id}, key
         )
     except ProviderRejected as error:
+        refund = _locked_refund(refund_id)
         refund.status = "rejected"
         db.session.commit()
         raise RefundRefused(
@@ -115,11 +121,18 @@ def send_refund(gateway: PaymentGateway, refund_id: int) -> Refund:
         # Left as requested: resending later uses the same key, so it cannot refund twice.
         db.session.rollback()
         raise UpstreamUnavailable("The payment provider is not answering; try again.") from error
-    refund = db.session.get(Refund, refund_id)
-    assert refund is not None
+    # Read it again, locked: the provider's event may have recorded the refund meanwhile,
+    # and a stale copy would put a succeeded refund back to pending.
+    refund = _locked_refund(refund_id)
     if refund.provider_refund_id is None:
         refund.provider_refund_id = sent.id
     if refund.applied_at is None and refund.status == "requested":
         refund.status = "pending"
     db.session.commit()
+    return refund
+
+
+def _locked_refund(refund_id: int) -> Refund:
+    refund = db.session.get(Refund, refund_id, with_for_update=True, populate_existing=True)
+    assert refund is not None
     return refund

@@ -174,9 +174,13 @@ def start_donation(
             db.session.rollback()
             return start_donation(donor, req, idempotency_key, gateway)
     if donation.payment_intent_id is None:
+        donation_id, amount_fen, currency = donation.id, donation.amount_fen, donation.currency
+        # No transaction stays open across the HTTP call: on SQLite it would hold the
+        # write lock, and every webhook and donor would wait out the provider's latency.
+        db.session.commit()
         try:
             intent = gateway.create_payment_intent(
-                donation.amount_fen, donation.currency, {"donation_id": donation.id}, donation.id
+                amount_fen, currency, {"donation_id": donation_id}, donation_id
             )
         except PaymentError as error:
             raise UpstreamUnavailable(

@@ -23,10 +23,34 @@ def json_body(allowed: set[str]) -> dict[str, Any]:
         raise ApiError(400, "invalid_json", "The body is not valid JSON.") from error
     if not isinstance(data, dict):
         raise ApiError(400, "invalid_json", "The body must be a JSON object.")
+    if not _storable(data):
+        raise ApiError(400, "invalid_field", "Text must be valid Unicode without NUL characters.")
     unknown = sorted(set(data) - allowed)
     if unknown:
         raise ApiError(400, "invalid_field", f"Unknown field: {unknown[0]}.")
     return data
+
+
+def _storable(data: Any) -> bool:
+    """No lone surrogates (JSON allows "\\ud800"; UTF-8 does not) and no NUL (PostgreSQL
+    text cannot hold it): either would fail deep in a driver as a 500. Iterative, so
+    deep nesting cannot exhaust the stack."""
+    pending = [data]
+    while pending:
+        value = pending.pop()
+        if isinstance(value, str):
+            if "\x00" in value:
+                return False
+            try:
+                value.encode("utf-8")
+            except UnicodeEncodeError:
+                return False
+        elif isinstance(value, dict):
+            pending.extend(value.keys())
+            pending.extend(value.values())
+        elif isinstance(value, list):
+            pending.extend(value)
+    return True
 
 
 def opt_str(data: dict[str, Any], name: str, max_len: int) -> str | None:
@@ -91,6 +115,7 @@ def query_limit(default: int = 20, maximum: int = 100) -> int:
     raw = request.args.get("limit")
     if raw is None:
         return default
-    if not raw.isdigit() or not 1 <= int(raw) <= maximum:
+    # isdigit() alone admits "²", which int() refuses.
+    if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
         raise ApiError(400, "invalid_field", f"limit must be between 1 and {maximum}.")
     return int(raw)

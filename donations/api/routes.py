@@ -3,7 +3,7 @@
 from __future__ import annotations
 
 import base64
-from datetime import datetime
+from datetime import UTC, datetime
 from typing import Any
 
 from flask import Blueprint, Response, current_app, jsonify, request
@@ -44,6 +44,14 @@ from donations.wechat_config import current_wechat, subscribe_templates
 
 bp = Blueprint("mp_api", __name__, url_prefix="/api/mp/v1")
 MAX_AMOUNT_FEN = 10**12
+
+
+@bp.url_value_preprocessor
+def _refuse_nul_in_ids(_endpoint: str | None, values: dict[str, Any] | None) -> None:
+    # PostgreSQL text cannot hold NUL: such an id matches nothing, so it is not found
+    # (rather than a driver error).
+    if values and any("\x00" in str(value) for value in values.values()):
+        raise ApiError(404, "not_found", "Not found.")
 
 
 def notice() -> PrivacyNotice:
@@ -217,10 +225,11 @@ def _keyset_cursor() -> tuple[datetime, str] | None:
         decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
         created, _, donation_id = decoded.partition("|")
         moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None or not donation_id:
+        if moment.tzinfo is None or not donation_id or "\x00" in donation_id:
             raise ValueError
-        return moment, donation_id
-    except (ValueError, UnicodeDecodeError) as error:
+        # Normalised here: an offset that pushes the moment past year 1 or 9999 overflows.
+        return moment.astimezone(UTC), donation_id
+    except (ValueError, UnicodeDecodeError, OverflowError) as error:
         raise ApiError(400, "invalid_field", "cursor is not valid.") from error
 
 

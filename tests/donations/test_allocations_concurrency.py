@@ -1,0 +1,159 @@
+"""Two approvals at the same moment over the same pool money: one is paid, one refused.
+
+The rolled-back-transaction harness shares one connection, so it cannot race: this
+test builds a scratch PostgreSQL database by running the migrations, commits its
+data for real, and approves from two threads, each with its own app context,
+session and connection.
+
+A start barrier lines the approvals up, but one of them could still finish before
+the other reads anything. So each approval, once it has read the pool's balance,
+also waits (briefly) for the other to have read it too: without row locks both
+read the full balance and both pay; with them the second is still waiting for the
+lock, the rendezvous gives up, and the second reads the balance the first left.
+"""
+
+from __future__ import annotations
+
+import threading
+import uuid
+from collections.abc import Iterator
+
+import pytest
+from flask import Flask
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+
+from core.db import db
+from core.errors import Conflict
+from core.users import Role, User
+from donations import allocations as allocation_service
+from donations.allocations import approve_proposal, run_proposal
+from donations.ledger.check import check_ledger
+from donations.ledger.models import Account, EntryKind, JournalEntry
+from donations.ledger.services import fund_balance_fen
+from donations.models import AllocationProposal, NeedListing, ProposalStatus
+from tests.conftest import database_url, make_app
+from tests.donations.money_builders import (
+    default_pool_id,
+    give,
+    list_need,
+    make_money_project,
+    make_office,
+    make_staff,
+    pool_balance,
+)
+
+pytestmark = pytest.mark.postgres_only
+
+THRESHOLD = 10_000_000
+TIMEOUT_S = 60
+RENDEZVOUS_S = 1.5
+
+
+@pytest.fixture()
+def scratch_app() -> Iterator[Flask]:
+    name = f"alloc_race_{uuid.uuid4().hex[:12]}"
+    base = database_url()
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        conn.execute(text(f'CREATE DATABASE "{name}"'))
+    app = make_app(SQLALCHEMY_DATABASE_URI=base.rsplit("/", 1)[0] + f"/{name}")
+    try:
+        with app.app_context():
+            upgrade()
+        yield app
+    finally:
+        with app.app_context():
+            db.session.remove()
+            db.engine.dispose()
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.mark.parametrize("needs", ["same_need", "different_needs"])
+def test_concurrent_approvals_never_spend_the_same_money_twice(scratch_app, monkeypatch, needs):
+    with scratch_app.app_context():
+        admin = make_staff(Role.ADMIN)
+        project_id = make_money_project(admin)
+        office = make_office()
+        give(project_id, 100_000)
+        pool_id = default_pool_id(project_id)
+        listings = [list_need(office, project_id, admin, 100_000, urgency=3)]
+        proposals = [run_proposal(make_staff(Role.OFFICER)).id]
+        if needs == "different_needs":
+            # A more urgent need: the second proposal spends the same money on it.
+            listings.append(list_need(office, project_id, admin, 100_000, urgency=5))
+        proposals.append(run_proposal(make_staff(Role.OFFICER)).id)
+        funded = [
+            [f["need_id"] for f in db.session.get_one(AllocationProposal, p).result["funded"]]
+            for p in proposals
+        ]
+        assert funded == [[listings[0]], [listings[-1]]]
+        approvers = [make_staff(Role.FINANCE).id for _ in range(2)]
+        db.session.commit()
+        db.session.remove()
+
+    barrier = threading.Barrier(2, timeout=TIMEOUT_S)
+    balance_read = threading.Barrier(2, timeout=RENDEZVOUS_S)
+    outcomes: dict[int, str] = {}
+
+    def balance_then_meet(account: Account) -> int:
+        balance = fund_balance_fen(account)
+        try:
+            balance_read.wait()
+        except threading.BrokenBarrierError:
+            pass  # the other approval waits for our locks, as it should
+        return balance
+
+    monkeypatch.setattr(allocation_service, "fund_balance_fen", balance_then_meet)
+
+    def approve(proposal_id: int, approver_id: int) -> None:
+        with scratch_app.app_context():
+            try:
+                approver = db.session.get_one(User, approver_id)
+                db.session.rollback()  # start the race with no transaction open
+                barrier.wait()
+                approve_proposal(approver, proposal_id, THRESHOLD)
+                outcomes[proposal_id] = "approved"
+            except Conflict:
+                db.session.rollback()
+                outcomes[proposal_id] = "conflict"
+            except Exception as error:  # reported below, not lost in the thread
+                db.session.rollback()
+                outcomes[proposal_id] = f"error: {error!r}"
+            finally:
+                db.session.remove()
+
+    threads = [
+        threading.Thread(target=approve, args=(p, a), name=f"approve-{p}")
+        for p, a in zip(proposals, approvers, strict=True)
+    ]
+    for thread in threads:
+        thread.start()
+    for thread in threads:
+        thread.join(TIMEOUT_S)
+    assert not any(thread.is_alive() for thread in threads), "an approval hung"
+
+    assert sorted(outcomes.values()) == ["approved", "conflict"], outcomes
+    with scratch_app.app_context():
+        statuses = sorted(
+            db.session.scalars(
+                select(AllocationProposal.status).where(AllocationProposal.id.in_(proposals))
+            )
+        )
+        assert statuses == [ProposalStatus.APPROVED, ProposalStatus.PROPOSED]
+        assert pool_balance(pool_id) == 0
+        raised = sorted(
+            db.session.scalars(select(NeedListing.raised_fen).where(NeedListing.id.in_(listings)))
+        )
+        assert raised == ([100_000] if needs == "same_need" else [0, 100_000])
+        allocations = db.session.scalar(
+            select(func.count())
+            .select_from(JournalEntry)
+            .where(JournalEntry.kind == EntryKind.ALLOCATION)
+        )
+        assert allocations == 1
+        report = check_ledger()
+        assert report.ok, report.problems
+        db.session.remove()

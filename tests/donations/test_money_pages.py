@@ -1,0 +1,295 @@
+"""The money pages end to end: proposals, approval, payouts with an uploaded receipt, pools."""
+
+from __future__ import annotations
+
+import io
+import re
+from pathlib import Path
+
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from sqlalchemy import select
+
+from core.db import db
+from core.timeutil import local_today
+from core.users import Role
+from donations.ledger.check import check_ledger
+from donations.models import (
+    AllocationProposal,
+    Disbursement,
+    DisbursementStatus,
+    ListingStatus,
+    NeedListing,
+    ProposalStatus,
+)
+from tests.donations.money_builders import (
+    GIF,
+    PDF,
+    TOWN_A,
+    add_pool,
+    default_pool_id,
+    disbursement_count,
+    files_in,
+    fresh,
+    give,
+    list_need,
+    login,
+    make_money_project,
+    make_office,
+    make_staff,
+    need_balance,
+    pool_balance,
+)
+
+pytestmark = pytest.mark.usefixtures("ctx")
+
+
+def _client(app: Flask, role: Role) -> tuple[FlaskClient, int]:
+    """A browser of its own, signed in as a new user of this role (in English)."""
+    staff = make_staff(role)
+    staff_id, username = staff.id, staff.username
+    browser = app.test_client()
+    login(browser, username)
+    return browser, staff_id
+
+
+def _table(page: str, table_id: str) -> str:
+    found = re.search(rf'<table class="data" id="{table_id}">(.*?)</table>', page, re.S)
+    assert found, f"no table #{table_id}"
+    return found.group(1)
+
+
+@pytest.fixture()
+def open_need():
+    """¥1,000 in the pool and one ¥800 need in 赤坎镇 it can fund."""
+    admin = make_staff(Role.ADMIN)
+    project_id = make_money_project(admin)
+    give(project_id, 100_000)
+    listing_id = list_need(make_office(TOWN_A), project_id, admin, 80_000)
+    return {"project_id": project_id, "listing": listing_id, "pool": default_pool_id(project_id)}
+
+
+@pytest.fixture()
+def funded_need(tmp_path: Path, app: Flask, monkeypatch: pytest.MonkeyPatch):
+    """A ¥500 need funded by a gift; evidence goes to a directory of this test."""
+    evidence_dir = tmp_path / "evidence"
+    monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(evidence_dir))
+    admin = make_staff(Role.ADMIN)
+    project_id = make_money_project(admin)
+    listing_id = list_need(make_office(), project_id, admin, 50_000)
+    give(project_id, 50_000, listing_id=listing_id)
+    return {"listing": listing_id, "evidence_dir": evidence_dir}
+
+
+def _payout_form(listing_id: str, content: bytes, filename: str, amount: str = "300.00"):
+    return {
+        "listing_id": listing_id,
+        "amount": amount,
+        "method": "bank_transfer",
+        "payee": "开平市第一中学",
+        "reference": "BANK-20250301-001",
+        "paid_on": local_today().isoformat(),
+        "evidence": (io.BytesIO(content), filename),
+    }
+
+
+def test_officer_proposes_and_finance_approves_on_the_pages(app, open_need):
+    officer, officer_id = _client(app, Role.OFFICER)
+
+    response = officer.post("/allocations", data={})
+    assert response.status_code == 302
+    assert re.fullmatch(r"/allocations/\d+", response.location)
+    proposal_id = int(response.location.rsplit("/", 1)[1])
+    assert fresh(AllocationProposal, proposal_id).proposed_by_id == officer_id
+
+    listed = officer.get("/allocations").get_data(as_text=True)
+    assert f'href="/allocations/{proposal_id}"' in _table(listed, "proposals")
+    page = officer.get(f"/allocations/{proposal_id}").get_data(as_text=True)
+    alias = fresh(NeedListing, open_need["listing"]).need.alias
+    assert alias in _table(page, "funded")
+    fairness = _table(page, "fairness")
+    assert TOWN_A in fairness
+    assert "¥800.00" in fairness and "100%" in fairness
+    # The proposer sees no decision buttons, and a decision posted anyway is refused.
+    assert 'name="decision" value="approve"' not in page
+    officer.post(f"/allocations/{proposal_id}", data={"decision": "approve"})
+    assert fresh(AllocationProposal, proposal_id).status == ProposalStatus.PROPOSED
+
+    finance, finance_id = _client(app, Role.FINANCE)
+    assert 'name="decision" value="approve"' in finance.get(f"/allocations/{proposal_id}").get_data(
+        as_text=True
+    )
+    response = finance.post(f"/allocations/{proposal_id}", data={"decision": "approve"})
+
+    assert response.status_code == 302
+    proposal = fresh(AllocationProposal, proposal_id)
+    assert (proposal.status, proposal.first_approver_id) == (ProposalStatus.APPROVED, finance_id)
+    assert pool_balance(open_need["pool"]) == 20_000
+    assert fresh(NeedListing, open_need["listing"]).status == ListingStatus.FUNDED
+    shown = finance.get(f"/allocations/{proposal_id}").get_data(as_text=True)
+    assert "Approved" in shown
+    assert check_ledger().ok
+
+
+def test_a_rejection_on_the_page_needs_a_reason(app, open_need):
+    officer, _ = _client(app, Role.OFFICER)
+    proposal_id = int(officer.post("/allocations").location.rsplit("/", 1)[1])
+    finance, _ = _client(app, Role.FINANCE)
+
+    finance.post(f"/allocations/{proposal_id}", data={"decision": "reject", "reason": ""})
+    assert fresh(AllocationProposal, proposal_id).status == ProposalStatus.PROPOSED
+
+    finance.post(f"/allocations/{proposal_id}", data={"decision": "reject", "reason": "下月再议"})
+    proposal = fresh(AllocationProposal, proposal_id)
+    assert (proposal.status, proposal.rejection_reason) == (ProposalStatus.REJECTED, "下月再议")
+    assert "下月再议" in finance.get(f"/allocations/{proposal_id}").get_data(as_text=True)
+
+
+def test_finance_cannot_run_a_proposal(app, open_need):
+    finance, _ = _client(app, Role.FINANCE)
+    assert finance.post("/allocations").status_code == 404
+    page = finance.get("/allocations").get_data(as_text=True)
+    assert "Run a proposal" not in page
+
+
+def test_finance_records_a_payout_with_an_uploaded_receipt(app, funded_need):
+    listing_id, evidence_dir = funded_need["listing"], funded_need["evidence_dir"]
+    recorder, recorder_id = _client(app, Role.FINANCE)
+    form_page = recorder.get("/disbursements").get_data(as_text=True)
+    assert f'value="{listing_id}"' in form_page
+
+    response = recorder.post(
+        "/disbursements",
+        data=_payout_form(listing_id, PDF, "receipt.pdf"),
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 302, response.get_data(as_text=True)
+    assert disbursement_count() == 1
+    [stored] = files_in(evidence_dir)
+    assert stored.read_bytes() == PDF and stored.name != "receipt.pdf"
+    payout = fresh_payout()
+    assert (payout.amount_fen, payout.proposed_by_id) == (30_000, recorder_id)
+    # The recorder sees no approve button on their own payout and cannot approve by hand.
+    listed = recorder.get("/disbursements").get_data(as_text=True)
+    assert "receipt.pdf" in _table(listed, "payouts")
+    assert 'name="decision" value="approve"' not in listed
+    recorder.post(f"/disbursements/{payout.id}", data={"decision": "approve"})
+    assert fresh(Disbursement, payout.id).status == DisbursementStatus.PROPOSED
+
+    approver, approver_id = _client(app, Role.FINANCE)
+    download = approver.get(f"/disbursements/{payout.id}/evidence")
+    assert (download.status_code, download.mimetype) == (200, "application/pdf")
+    assert download.data == PDF
+    download.close()  # send_file streams the stored file; closing releases it
+    response = approver.post(f"/disbursements/{payout.id}", data={"decision": "approve"})
+
+    assert response.status_code == 302
+    approved = fresh(Disbursement, payout.id)
+    assert (approved.status, approved.approved_by_id) == (DisbursementStatus.APPROVED, approver_id)
+    assert need_balance(listing_id) == 20_000
+    assert check_ledger().ok
+
+
+@pytest.mark.parametrize(
+    ("content", "filename", "message"),
+    [
+        (GIF, "receipt.gif", "Evidence must be a PDF, JPEG or PNG file."),
+        (PDF, "../receipt.pdf", "The file name must not contain a path."),
+    ],
+)
+def test_a_bad_upload_shows_an_error_and_saves_nothing(
+    app, funded_need, content, filename, message
+):
+    recorder, _ = _client(app, Role.FINANCE)
+
+    response = recorder.post(
+        "/disbursements",
+        data=_payout_form(funded_need["listing"], content, filename),
+        content_type="multipart/form-data",
+    )
+
+    assert response.status_code == 200
+    page = response.get_data(as_text=True)
+    assert f'<span class="error">{message}</span>' in page
+    assert disbursement_count() == 0
+    assert files_in(funded_need["evidence_dir"]) == []
+
+
+def test_more_than_the_need_holds_shows_an_error(app, funded_need):
+    recorder, _ = _client(app, Role.FINANCE)
+    response = recorder.post(
+        "/disbursements",
+        data=_payout_form(funded_need["listing"], PDF, "receipt.pdf", amount="500.01"),
+        content_type="multipart/form-data",
+    )
+    assert response.status_code == 200
+    assert "what the need still holds" in response.get_data(as_text=True)
+    assert disbursement_count() == 0
+    assert files_in(funded_need["evidence_dir"]) == []
+
+
+def test_pools_page_shows_each_pool_and_its_balance(app, open_need):
+    school = add_pool(open_need["project_id"], "助学基金", categories=["education"])
+    viewer, _ = _client(app, Role.FINANCE)
+
+    page = viewer.get("/pools").get_data(as_text=True)
+
+    assert re.findall(r'<strong class="pool-balance">(.*?)</strong>', page) == [
+        "¥1,000.00",
+        "¥0.00",
+    ]
+    assert "助学基金" in page and f"#{school}" in page
+    assert "donation_received" in page
+
+
+@pytest.mark.parametrize("role", [Role.COORDINATOR, Role.TRAINING_PARTNER])
+def test_coordinators_and_partners_get_404_on_the_money_pages(app, open_need, funded_need, role):
+    officer, _ = _client(app, Role.OFFICER)
+    proposal_id = int(officer.post("/allocations").location.rsplit("/", 1)[1])
+    recorder, _ = _client(app, Role.FINANCE)
+    recorder.post(
+        "/disbursements",
+        data=_payout_form(funded_need["listing"], PDF, "receipt.pdf"),
+        content_type="multipart/form-data",
+    )
+    payout_id = fresh_payout().id
+    outsider, _ = _client(app, role)
+
+    for path in (
+        "/allocations",
+        f"/allocations/{proposal_id}",
+        "/disbursements",
+        f"/disbursements/{payout_id}/evidence",
+        "/pools",
+    ):
+        assert outsider.get(path).status_code == 404, path
+    assert outsider.post("/allocations").status_code == 404
+    assert (
+        outsider.post(f"/allocations/{proposal_id}", data={"decision": "approve"}).status_code
+        == 404
+    )
+    assert (
+        outsider.post(f"/disbursements/{payout_id}", data={"decision": "approve"}).status_code
+        == 404
+    )
+    assert fresh(AllocationProposal, proposal_id).status == ProposalStatus.PROPOSED
+    assert fresh(Disbursement, payout_id).status == DisbursementStatus.PROPOSED
+
+
+def test_officers_see_allocations_but_not_payouts(app, funded_need):
+    officer, _ = _client(app, Role.OFFICER)
+    assert officer.get("/allocations").status_code == 200
+    assert officer.get("/pools").status_code == 200
+    assert officer.get("/disbursements").status_code == 404
+
+
+def fresh_payout() -> Disbursement:
+    payout = db.session.scalars(
+        select(Disbursement)
+        .order_by(Disbursement.id.desc())
+        .execution_options(populate_existing=True)
+    ).first()
+    assert payout is not None
+    return payout
