@@ -10,36 +10,26 @@ from sqlalchemy import select
 from core.db import db
 from core.money import amount_in_words
 from core.timeutil import local_today, to_local
-from donations.models import CertificateCounter, Donation, Project
+from donations.models import CertificateCounter, Donation, DonationStatus, Project
 
 ANONYMOUS_NAME = "爱心人士"
 
 
 def assign_number(donation: Donation, project: Project) -> str:
-    """Take the next number of the project's year under a row lock (caller's transaction).
+    """Take the project's next number of the year under a row lock (caller's transaction).
 
-    Numbers are unique: projects sharing a prefix (every project starts as "KP") share
-    one sequence, kept on the counter row of the earliest of them; a project with a
-    prefix of its own is numbered on its own.
+    Numbers read PREFIX-YEAR-SEQUENCE; the prefix is unique per project.
     """
     year = local_today().year
-    anchor_id = (
-        db.session.scalar(
-            select(Project.id)
-            .where(Project.certificate_prefix == project.certificate_prefix)
-            .order_by(Project.created_at, Project.id)
-            .limit(1)
-        )
-        or project.id
-    )
     counter = db.session.scalar(
         select(CertificateCounter)
-        .where(CertificateCounter.project_id == anchor_id, CertificateCounter.year == year)
+        .where(CertificateCounter.project_id == project.id, CertificateCounter.year == year)
         .with_for_update()
     )
     if counter is None:
-        counter = CertificateCounter(project_id=anchor_id, year=year, last_seq=0)
+        counter = CertificateCounter(project_id=project.id, year=year, last_seq=0)
         db.session.add(counter)
+        db.session.flush()
     counter.last_seq += 1
     donation.certificate_no = f"{project.certificate_prefix}-{year}-{counter.last_seq:06d}"
     return donation.certificate_no
@@ -68,9 +58,12 @@ class Certificate:
 
 
 def certificate_for(donation: Donation) -> Certificate | None:
-    """The certificate of a paid donation; None until the payment succeeded."""
+    """The certificate of a paid donation, for what was kept after refunds; None until
+    the payment succeeded, and None again once it was wholly refunded."""
     if donation.certificate_no is None or donation.paid_at is None:
         return None
+    if donation.status == DonationStatus.REFUNDED:
+        return None  # nothing was given in the end: no certificate to show
     donor = donation.donor
     name = ANONYMOUS_NAME
     if donor is not None and not donation.anonymous and donor.display_name:
@@ -78,8 +71,8 @@ def certificate_for(donation: Donation) -> Certificate | None:
     return Certificate(
         number=donation.certificate_no,
         donor_display_name=name,
-        amount_fen=donation.amount_fen,
-        amount_in_words=amount_in_words(donation.amount_fen),
+        amount_fen=donation.amount_fen - donation.refunded_fen,
+        amount_in_words=amount_in_words(donation.amount_fen - donation.refunded_fen),
         project_title=donation.project.title,
         charity_name=donation.project.charity_name,
         issued_on=to_local(donation.paid_at).date(),

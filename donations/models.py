@@ -32,6 +32,10 @@ def new_uuid() -> str:
     return str(uuid.uuid4())
 
 
+def new_cert_prefix() -> str:
+    return "KP" + uuid.uuid4().hex[:6].upper()
+
+
 class ProjectStatus(enum.StrEnum):
     DRAFT = "draft"
     ACTIVE = "active"
@@ -58,7 +62,8 @@ class Project(Base):
     max_fen: Mapped[int] = mapped_column(Fen, default=5_000_000)
     daily_max_fen: Mapped[int] = mapped_column(Fen, default=10_000_000)
     daily_max_count: Mapped[int] = mapped_column(Integer, default=50)
-    certificate_prefix: Mapped[str] = mapped_column(String(8), default="KP")
+    # Unique per project, so "prefix-year-sequence" numbers never collide across projects.
+    certificate_prefix: Mapped[str] = mapped_column(String(8), unique=True, default=new_cert_prefix)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
 
     pools: Mapped[list[Pool]] = relationship(back_populates="project")
