@@ -135,7 +135,7 @@ def test_funding_moves_only_forward(author, reviewer, office):
     needs.publish_need(author, need.id)
     needs.move_need_status(need.id, NeedStatus.FUNDED, Actor.system())
     with pytest.raises(Conflict):
-        needs.move_need_status(need.id, NeedStatus.PUBLISHED, Actor.system())
+        needs.move_need_status(need.id, NeedStatus.APPROVED, Actor.system())
 
 
 def test_priority_formula():

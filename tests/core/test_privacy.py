@@ -3,7 +3,7 @@ from datetime import date
 import pytest
 
 from core.idcard import is_valid_id_number, make_id_number
-from core.money import amount_in_words, format_fen, parse_yuan, MoneyError
+from core.money import MoneyError, amount_in_words, format_fen, parse_yuan
 from core.privacy import age_band, find_pii, is_minor_case, mask_id_number, mask_name, mask_phone
 
 
