@@ -6,6 +6,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
 
 from core.db import db
 from core.money import amount_in_words
@@ -27,9 +28,19 @@ def assign_number(donation: Donation, project: Project) -> str:
         .with_for_update()
     )
     if counter is None:
-        counter = CertificateCounter(project_id=project.id, year=year, last_seq=0)
-        db.session.add(counter)
-        db.session.flush()
+        # The year's first two payments may race to open the counter: the loser of
+        # the insert picks up the winner's row, locked, instead of failing.
+        try:
+            with db.session.begin_nested():
+                db.session.add(CertificateCounter(project_id=project.id, year=year, last_seq=0))
+        except IntegrityError:
+            pass
+        counter = db.session.scalar(
+            select(CertificateCounter)
+            .where(CertificateCounter.project_id == project.id, CertificateCounter.year == year)
+            .with_for_update()
+        )
+        assert counter is not None
     counter.last_seq += 1
     donation.certificate_no = f"{project.certificate_prefix}-{year}-{counter.last_seq:06d}"
     return donation.certificate_no

@@ -50,7 +50,19 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
     ):
         raise RefundRefused("This gift has already been paid out to the person helped.")
     from_pool = amount_fen - from_need
-    if from_pool and fund_balance_fen(pool_account(default_pool(donation.project_id))) < from_pool:
+    # Refunds asked for but not yet confirmed by the provider will leave the pool too.
+    pool_pending = sum(
+        r.amount_fen
+        for r in db.session.scalars(
+            select(Refund).join(Donation, Donation.id == Refund.donation_id).where(
+                Donation.project_id == donation.project_id,
+                Refund.applied_at.is_(None),
+                Refund.status.in_(("pending", "requested")),
+            )
+        )
+    )
+    pool_balance = fund_balance_fen(pool_account(default_pool(donation.project_id)))
+    if from_pool and pool_balance - pool_pending < from_pool:
         raise RefundRefused("The pool no longer holds this money: it was allocated or paid out.")
 
 

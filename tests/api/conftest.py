@@ -194,7 +194,7 @@ def _scratch_database() -> Iterator[str]:
     base = database_url()
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
     try:
         yield base.rsplit("/", 1)[0] + f"/{name}"
     finally:

@@ -56,7 +56,7 @@ def scratch_app() -> Iterator[Flask]:
     base = database_url()
     admin = create_engine(base, isolation_level="AUTOCOMMIT")
     with admin.connect() as conn:
-        conn.execute(text(f'CREATE DATABASE "{name}"'))
+        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
     app = make_app(SQLALCHEMY_DATABASE_URI=base.rsplit("/", 1)[0] + f"/{name}")
     try:
         with app.app_context():

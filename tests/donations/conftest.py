@@ -1,0 +1,601 @@
+"""Builders for the money side, signed provider events, and a LIVE stack for end-to-end tests.
+
+Most tests run in the harness's rolled-back transaction (`ctx` / `client`). The
+end-to-end tests need real commits, because the payment sandbox POSTs its
+webhooks to a live server: `live_stack` is a scratch database (an SQLite file,
+or a fresh PostgreSQL database when TEST_DATABASE_URL is set) built by the
+migrations, the portal app on it served by werkzeug in a thread, and a sandbox
+process whose pre-registered webhook endpoint is that server. Tests use it
+through `live` (an app context with the real `db.session`), and isolate
+themselves by creating their own projects and donors, never by expecting an
+empty database.
+
+On SQLite every transaction starts with BEGIN IMMEDIATE (core.db), so a test
+that leaves a transaction open would hold the write lock the webhook needs:
+the helpers here end their transaction before they return.
+"""
+
+from __future__ import annotations
+
+import itertools
+import json
+import time
+import uuid
+from collections.abc import Callable, Iterator
+from contextlib import ExitStack, contextmanager
+from dataclasses import dataclass
+from datetime import timedelta
+from pathlib import Path
+from threading import Thread
+from typing import Any
+
+import httpx
+import pytest
+from flask import Flask
+from flask.testing import FlaskClient
+from flask_migrate import upgrade
+from sqlalchemy import create_engine, func, select, text
+from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.test import TestResponse
+
+from core.db import db
+from core.needs import services as need_services
+from core.people.models import Person
+from core.timeutil import local_today
+from core.users import Role, User
+from donations.ledger.check import check_ledger
+from donations.ledger.models import JournalEntry
+from donations.models import (
+    Donation,
+    DonationStatus,
+    Donor,
+    NeedListing,
+    Project,
+    ProjectStatus,
+    ProviderEvent,
+)
+from donations.payments.gateway import PaymentGateway
+from donations.payments.signature import sign
+from donations.receipts import default_pool
+from donations.services import DonationRequest, start_donation
+from tests.conftest import _TMP, database_url, is_postgres, make_app
+from tests.factories import approved_need, make_person, make_unit, make_user
+from tests.sandboxes.conftest import (
+    PAYMENTS_PUBLISHABLE_KEY,
+    PaymentsSandboxProcess,
+    payments_wait_until,
+)
+
+UNIT_WEBHOOK_SECRET = "whsec_test_unit"
+LIVE_WEBHOOK_SECRET = "whsec_test_live_stack"
+WEBHOOK_PATH = "/api/payments/webhook"
+DEADLINE_S = 20.0
+
+_serial = itertools.count(1)
+
+
+def unique(prefix: str) -> str:
+    return f"{prefix}{uuid.uuid4().hex[:20]}"
+
+
+# -- builders (they work on whatever db.session is current, and commit as services do) ---
+
+
+def make_project(**overrides: Any) -> str:
+    """An active project open today, with its default pool; returns its id."""
+    n = next(_serial)
+    today = local_today()
+    data: dict[str, Any] = {
+        "title": f"社区矫正公益帮扶项目 {n}",
+        "summary": "测试项目",
+        "charity_name": "开平市慈善会",
+        "fundraising_reg_no": f"53440783MJ{n:08d}",
+        "lat": 22.37,
+        "lng": 112.68,
+        "goal_fen": 10_000_000,
+        "status": ProjectStatus.ACTIVE,
+        "starts_on": today - timedelta(days=30),
+        "ends_on": today + timedelta(days=300),
+    }
+    data.update(overrides)
+    project = Project(**data)
+    db.session.add(project)
+    db.session.flush()
+    project_id = project.id
+    default_pool(project_id)
+    db.session.commit()
+    return project_id
+
+
+def make_donor() -> str:
+    donor = Donor(id=str(uuid.uuid4()), openid=unique("openid-"), display_name="热心市民")
+    db.session.add(donor)
+    db.session.commit()
+    return donor.id
+
+
+@dataclass(frozen=True)
+class NeedAuthors:
+    """An office with an author, a second reviewer and a consenting adult person."""
+
+    author_id: int
+    reviewer_id: int
+    person_id: int
+
+
+def make_need_authors() -> NeedAuthors:
+    office = make_unit()
+    author = make_user(Role.OFFICER, office)
+    reviewer = make_user(Role.OFFICER, office)
+    person = make_person(author, office)
+    authors = NeedAuthors(author.id, reviewer.id, person.id)
+    db.session.commit()
+    return authors
+
+
+@dataclass(frozen=True)
+class ListingRef:
+    id: str
+    need_id: int
+    project_id: str
+    amount_fen: int
+
+
+def make_listing(authors: NeedAuthors, project_id: str, amount_fen: int) -> ListingRef:
+    """A need written, reviewed by a second person and published through core, then listed."""
+    author = db.session.get(User, authors.author_id)
+    reviewer = db.session.get(User, authors.reviewer_id)
+    person = db.session.get(Person, authors.person_id)
+    assert author is not None and reviewer is not None and person is not None
+    need = approved_need(author, reviewer, person, amount_fen=amount_fen)
+    need_id = need.id
+    need_services.publish_need(author, need_id)
+    listing = NeedListing(
+        id=str(uuid.uuid4()), need_id=need_id, project_id=project_id, amount_fen=amount_fen
+    )
+    db.session.add(listing)
+    db.session.commit()
+    return ListingRef(listing.id, need_id, project_id, amount_fen)
+
+
+@dataclass(frozen=True)
+class DonationRef:
+    id: str
+    intent_id: str
+    project_id: str
+    amount_fen: int
+    listing_id: str | None = None
+    currency: str = "cny"
+    client_secret: str = ""
+
+
+def make_donation(
+    project_id: str,
+    amount_fen: int,
+    *,
+    listing: ListingRef | None = None,
+    donor_id: str | None = None,
+    intent_id: str | None = None,
+    currency: str = "cny",
+) -> DonationRef:
+    """A pending donation as start_donation leaves it, with a made-up payment intent id."""
+    ref = DonationRef(
+        id=str(uuid.uuid4()),
+        intent_id=intent_id or unique("pi_test_"),
+        project_id=project_id,
+        amount_fen=amount_fen,
+        listing_id=listing.id if listing else None,
+        currency=currency,
+    )
+    db.session.add(
+        Donation(
+            id=ref.id,
+            donor_id=donor_id,
+            project_id=project_id,
+            listing_id=ref.listing_id,
+            amount_fen=amount_fen,
+            currency=currency,
+            payment_intent_id=ref.intent_id,
+            client_secret=unique("pi_secret_"),
+            local_day=local_today(),
+        )
+    )
+    db.session.commit()
+    return ref
+
+
+# -- provider events as the provider sends them -------------------------------------------
+
+
+def intent_event(
+    event_type: str,
+    intent_id: str,
+    amount_fen: int,
+    *,
+    donation_id: str | None = None,
+    currency: str = "cny",
+    event_id: str | None = None,
+    created: int | None = None,
+) -> dict[str, Any]:
+    status = {
+        "payment_intent.succeeded": "succeeded",
+        "payment_intent.payment_failed": "requires_payment_method",
+        "payment_intent.canceled": "canceled",
+        "payment_intent.created": "requires_payment_method",
+    }[event_type]
+    intent = {
+        "id": intent_id,
+        "object": "payment_intent",
+        "amount": amount_fen,
+        "amount_received": amount_fen if status == "succeeded" else 0,
+        "currency": currency,
+        "status": status,
+        "metadata": {"donation_id": donation_id} if donation_id else {},
+    }
+    return {
+        "id": event_id or unique("evt_"),
+        "object": "event",
+        "type": event_type,
+        "created": created if created is not None else int(time.time()),
+        "data": {"object": intent},
+    }
+
+
+def refund_event(
+    event_type: str,
+    refund_id: str,
+    intent_id: str,
+    amount_fen: int,
+    *,
+    status: str = "succeeded",
+    currency: str = "cny",
+    event_id: str | None = None,
+    created: int | None = None,
+) -> dict[str, Any]:
+    refund = {
+        "id": refund_id,
+        "object": "refund",
+        "amount": amount_fen,
+        "currency": currency,
+        "payment_intent": intent_id,
+        "status": status,
+        "metadata": {},
+    }
+    return {
+        "id": event_id or unique("evt_"),
+        "object": "event",
+        "type": event_type,
+        "created": created if created is not None else int(time.time()),
+        "data": {"object": refund},
+    }
+
+
+def donation_event(event_type: str, donation: DonationRef, **overrides: Any) -> dict[str, Any]:
+    """An event about the donation's payment intent, as the provider would send it."""
+    return intent_event(
+        event_type,
+        donation.intent_id,
+        overrides.pop("amount_fen", donation.amount_fen),
+        donation_id=donation.id,
+        currency=overrides.pop("currency", donation.currency),
+        **overrides,
+    )
+
+
+def succeeded_event(donation: DonationRef, **overrides: Any) -> dict[str, Any]:
+    return donation_event("payment_intent.succeeded", donation, **overrides)
+
+
+def post_webhook(
+    client: FlaskClient,
+    body: dict[str, Any] | bytes,
+    *,
+    secret: str = UNIT_WEBHOOK_SECRET,
+    timestamp: int | None = None,
+    signature: str | None = None,
+) -> TestResponse:
+    """POST a body signed as the provider signs it (or with the given header)."""
+    raw = body if isinstance(body, bytes) else json.dumps(body).encode()
+    header = signature if signature is not None else sign(raw, secret, timestamp)
+    return client.post(
+        WEBHOOK_PATH,
+        data=raw,
+        headers={"Stripe-Signature": header, "Content-Type": "application/json"},
+    )
+
+
+@pytest.fixture()
+def webhook_secret(app: Flask, monkeypatch: pytest.MonkeyPatch) -> str:
+    """The harness app verifies webhooks with UNIT_WEBHOOK_SECRET for this test."""
+    monkeypatch.setitem(app.config, "PAYMENT_WEBHOOK_SECRETS", UNIT_WEBHOOK_SECRET)
+    return UNIT_WEBHOOK_SECRET
+
+
+# -- small read helpers -----------------------------------------------------------------
+
+
+def entries_of(donation_id: str) -> int:
+    return (
+        db.session.scalar(
+            select(func.count())
+            .select_from(JournalEntry)
+            .where(JournalEntry.donation_id == donation_id)
+        )
+        or 0
+    )
+
+
+def provider_events_about(object_id: str) -> list[ProviderEvent]:
+    return list(
+        db.session.scalars(select(ProviderEvent).where(ProviderEvent.object_id == object_id))
+    )
+
+
+def reload(model: type[Any], key: object) -> Any:
+    """The row as the database has it now, not as this session remembers it."""
+    return db.session.scalar(
+        select(model).where(model.id == key).execution_options(populate_existing=True)
+    )
+
+
+# -- the LIVE stack -------------------------------------------------------------------------
+
+
+class _QuietHandler(WSGIRequestHandler):
+    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
+        pass
+
+
+class LiveServerApp:
+    """The WSGI app the live server runs: the portal once it exists, and a switch that
+    makes the webhook answer 500 (our side down) while the rest keeps working."""
+
+    def __init__(self) -> None:
+        self.app: Flask | None = None
+        self.webhook_down = False
+
+    def __call__(self, environ: dict[str, Any], start_response: Callable[..., Any]) -> Any:
+        if self.app is None or (self.webhook_down and environ.get("PATH_INFO") == WEBHOOK_PATH):
+            start_response("500 INTERNAL SERVER ERROR", [("Content-Type", "application/json")])
+            return [b'{"error": {"code": "down", "message": "down"}}']
+        return self.app(environ, start_response)
+
+
+@dataclass
+class LiveStack:
+    app: Flask
+    server_url: str
+    sandbox: PaymentsSandboxProcess
+    switch: LiveServerApp
+
+    @property
+    def gateway(self) -> PaymentGateway:
+        gateway: PaymentGateway = self.app.extensions["payment_gateway"]
+        return gateway
+
+    def confirm(self, intent_id: str, client_secret: str, payment_method: str) -> httpx.Response:
+        """Pay as the mini-program does: publishable key plus the intent's client secret."""
+        with self.sandbox.http(key=PAYMENTS_PUBLISHABLE_KEY) as http:
+            return http.post(
+                f"/v1/payment_intents/{intent_id}/confirm",
+                data={"payment_method": payment_method, "client_secret": client_secret},
+            )
+
+    def set_faults(self, **faults: Any) -> None:
+        self.sandbox.set_faults(**faults)
+
+    def flush(self) -> dict[str, int]:
+        return self.sandbox.flush()
+
+    def event_ids(self, object_id: str, event_type: str) -> list[str]:
+        return [event.id for event in self.sandbox.events_about(object_id, event_type)]
+
+    def deliveries(self, object_id: str, event_type: str) -> list[dict[str, Any]]:
+        return [
+            delivery
+            for event_id in self.event_ids(object_id, event_type)
+            for delivery in self.sandbox.deliveries(event_id)
+        ]
+
+    def quiesce(self) -> None:
+        """Faults off, webhook up, and nothing left to deliver: no late webhook may reach
+        the server while later tests run (the harness swaps db.session for its own)."""
+        self.switch.webhook_down = False
+        self.sandbox.set_faults()
+        payments_wait_until(
+            lambda: self.sandbox.flush()["pending"] == 0, what="the sandbox to deliver everything"
+        )
+
+
+@contextmanager
+def scratch_database() -> Iterator[str]:
+    """A database of its own, dropped afterwards: the live stack commits for real."""
+    if not is_postgres():
+        path = Path(_TMP) / f"live-{uuid.uuid4().hex[:12]}.sqlite3"
+        yield f"sqlite:///{path}"
+        for suffix in ("", "-wal", "-shm"):
+            Path(f"{path}{suffix}").unlink(missing_ok=True)
+        return
+    name = f"donations_live_{uuid.uuid4().hex[:12]}"
+    base = database_url()
+    admin = create_engine(base, isolation_level="AUTOCOMMIT")
+    with admin.connect() as conn:
+        # template0 takes no connections: copying template1 fails while anyone else
+        # (another suite creating its own database) is connected to it.
+        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
+    try:
+        yield base.rsplit("/", 1)[0] + f"/{name}"
+    finally:
+        with admin.connect() as conn:
+            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
+        admin.dispose()
+
+
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
+    """Scratch database, live portal server, and a sandbox posting webhooks to it.
+
+    The server starts first (on a free port) so the sandbox can be told where to
+    post; the app, which must know the sandbox's address, is mounted afterwards.
+    """
+    apps: list[Flask] = []
+    with ExitStack() as cleanup:  # unwinds in reverse: sandbox, server, app, database
+        url = cleanup.enter_context(scratch_database())
+
+        @cleanup.callback
+        def close_app() -> None:
+            for app in apps:
+                with app.app_context():
+                    db.session.remove()
+                    db.engine.dispose()
+                app.extensions["payment_gateway"].close()
+
+        switch = LiveServerApp()
+        server = make_server("127.0.0.1", 0, switch, threaded=True, request_handler=_QuietHandler)
+        thread = Thread(target=server.serve_forever, name="live-portal", daemon=True)
+        thread.start()
+
+        @cleanup.callback
+        def stop_server() -> None:
+            server.shutdown()
+            server.server_close()
+            thread.join(timeout=10)
+
+        server_url = f"http://127.0.0.1:{server.port}"
+        sandbox = PaymentsSandboxProcess(
+            tmp_path_factory.mktemp("live_sandbox"),
+            {
+                "SANDBOX_WEBHOOK_URL": server_url + WEBHOOK_PATH,
+                "SANDBOX_WEBHOOK_SECRET": LIVE_WEBHOOK_SECRET,
+            },
+        )
+        sandbox.start()
+        cleanup.callback(sandbox.stop)
+        app = make_app(
+            SQLALCHEMY_DATABASE_URI=url,
+            PAYMENT_API_BASE=sandbox.url,
+            PAYMENT_WEBHOOK_SECRETS=LIVE_WEBHOOK_SECRET,
+            PAYMENT_TIMEOUT_S=15.0,
+        )
+        apps.append(app)
+        with app.app_context():
+            upgrade()
+        switch.app = app
+        yield LiveStack(app, server_url, sandbox, switch)
+
+
+@pytest.fixture()
+def live(live_stack: LiveStack) -> Iterator[LiveStack]:
+    """An app context on the live stack with the real db.session; quiet again afterwards."""
+    with live_stack.app.app_context():
+        try:
+            yield live_stack
+        finally:
+            db.session.rollback()
+            db.session.remove()
+            live_stack.quiesce()
+
+
+def ended(read: Callable[[], Any]) -> Any:
+    """Run a read in its own short transaction and end it (see the module docstring)."""
+    try:
+        return read()
+    finally:
+        db.session.rollback()
+
+
+def donation_state(donation_id: str) -> dict[str, Any]:
+    def read() -> dict[str, Any]:
+        donation = reload(Donation, donation_id)
+        assert donation is not None
+        return {
+            "status": donation.status,
+            "refunded_fen": donation.refunded_fen,
+            "to_need_fen": donation.to_need_fen,
+            "to_pool_fen": donation.to_pool_fen,
+            "redirected_to_pool": donation.redirected_to_pool,
+            "entries": entries_of(donation_id),
+        }
+
+    state: dict[str, Any] = ended(read)
+    return state
+
+
+def wait_for_status(donation_id: str, *statuses: str) -> dict[str, Any]:
+    state: dict[str, Any] = payments_wait_until(
+        lambda: (s := donation_state(donation_id))["status"] in statuses and s,
+        timeout=DEADLINE_S,
+        what=f"donation {donation_id} to become {'/'.join(statuses)}",
+    )
+    return state
+
+
+def ledger_ok() -> tuple[bool, list[str]]:
+    def read() -> tuple[bool, list[str]]:
+        report = check_ledger()
+        return report.ok, list(report.problems)
+
+    result: tuple[bool, list[str]] = ended(read)
+    return result
+
+
+# -- end-to-end steps ----------------------------------------------------------------------
+
+
+def start(
+    live: LiveStack, donor_id: str, project_id: str, amount_fen: int, listing_id: str | None = None
+) -> DonationRef:
+    """start_donation as the mini-program API calls it; ends its transaction."""
+
+    def run() -> DonationRef:
+        donor = db.session.get(Donor, donor_id)
+        assert donor is not None
+        request = DonationRequest(project_id=project_id, amount_fen=amount_fen, need_id=listing_id)
+        donation, created = start_donation(donor, request, unique("key-"), live.gateway)
+        assert created
+        assert donation.payment_intent_id is not None and donation.client_secret is not None
+        return DonationRef(
+            id=donation.id,
+            intent_id=donation.payment_intent_id,
+            project_id=project_id,
+            amount_fen=amount_fen,
+            listing_id=listing_id,
+            client_secret=donation.client_secret,
+        )
+
+    ref: DonationRef = ended(run)
+    return ref
+
+
+def events_recorded(intent_id: str, event_type: str) -> list[tuple[str, str, str]]:
+    rows: list[tuple[str, str, str]] = ended(
+        lambda: [
+            (e.id, e.outcome, e.via)
+            for e in db.session.scalars(
+                select(ProviderEvent).where(
+                    ProviderEvent.object_id == intent_id, ProviderEvent.type == event_type
+                )
+            )
+        ]
+    )
+    return rows
+
+
+def a_project_and_donor() -> tuple[str, str]:
+    ids: tuple[str, str] = ended(lambda: (make_project(), make_donor()))
+    return ids
+
+
+def pay(live: LiveStack, donation: DonationRef, payment_method: str = "pm_card_visa") -> Any:
+    response = live.confirm(donation.intent_id, donation.client_secret, payment_method)
+    return response
+
+
+def paid(
+    live: LiveStack, donor_id: str, project_id: str, amount_fen: int, listing_id: str | None = None
+) -> DonationRef:
+    """A donation started, paid at the sandbox and booked by the webhook."""
+    donation = start(live, donor_id, project_id, amount_fen, listing_id)
+    assert pay(live, donation).status_code == 200
+    wait_for_status(donation.id, DonationStatus.SUCCEEDED)
+    return donation
