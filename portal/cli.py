@@ -14,7 +14,7 @@ from core.crypto import Keyring, install_keyring
 from core.db import db
 from core.errors import DomainError
 from core.orgs import OrgUnit
-from core.people.services import anonymise_ended
+from core.people.retention import anonymise_ended
 from core.rotation import rotate_batch, stale_person_ids
 from core.staff import create_user
 from core.users import Role

@@ -9,7 +9,7 @@ from __future__ import annotations
 
 import re
 from dataclasses import dataclass, field
-from datetime import date, datetime, timedelta
+from datetime import date
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -27,10 +27,7 @@ from core.people.models import (
     CorrectionType,
     Person,
     PersonKind,
-    PersonStatus,
-    PersonTransfer,
     Sex,
-    TransferStatus,
 )
 from core.privacy import is_minor_case
 from core.timeutil import local_today
@@ -126,7 +123,7 @@ def _office_in_scope(actor: User, office_id: int) -> OrgUnit:
     return office
 
 
-def _require_writer(actor: User) -> None:
+def require_writer(actor: User) -> None:
     if not actor.may_write_casework:
         raise PermissionDenied("Your role cannot change case records.")
 
@@ -176,7 +173,7 @@ def find_by_id_number(id_number: str) -> Person | None:
 
 def register_person(actor: User, data: PersonInput, *, ip: str | None = None) -> Person:
     """Register a person; refuses a second registration of the same ID number."""
-    _require_writer(actor)
+    require_writer(actor)
     _validate(data, local_today())
     office = _office_in_scope(actor, data.office_id)
     if find_by_id_number(data.id_number) is not None:
@@ -200,7 +197,7 @@ def register_person(actor: User, data: PersonInput, *, ip: str | None = None) ->
 def update_person(
     actor: User, person_id: int, data: PersonInput, *, ip: str | None = None
 ) -> Person:
-    _require_writer(actor)
+    require_writer(actor)
     person = get_person(actor, person_id)
     _validate(data, local_today())
     if data.office_id != person.office_id:
@@ -377,177 +374,3 @@ def export_people_audited(actor: User, filters: PersonFilter, *, ip: str | None 
     )
     db.session.commit()
     return page
-
-
-# -- transfers -----------------------------------------------------------------
-
-
-def request_transfer(
-    actor: User, person_id: int, to_office_id: int, reason: str, *, ip: str | None = None
-) -> PersonTransfer:
-    _require_writer(actor)
-    person = get_person(actor, person_id)
-    target = db.session.get(OrgUnit, to_office_id)
-    if target is None or target.kind != UnitKind.OFFICE:
-        raise ValidationFailed("Choose an office.", field="to_office_id")
-    if target.id == person.office_id:
-        raise ValidationFailed("The person is already at this office.", field="to_office_id")
-    if person.status != PersonStatus.ACTIVE:
-        raise Conflict("Only an active case can be transferred.")
-    open_request = db.session.scalar(
-        select(PersonTransfer).where(
-            PersonTransfer.person_id == person.id,
-            PersonTransfer.status == TransferStatus.PENDING,
-        )
-    )
-    if open_request is not None:
-        raise Conflict("A transfer for this person is already pending.")
-    transfer = PersonTransfer(
-        person_id=person.id,
-        from_office_id=person.office_id,
-        to_office_id=target.id,
-        reason=reason.strip(),
-        requested_by_id=actor.id,
-    )
-    db.session.add(transfer)
-    db.session.flush()
-    audit.record(
-        Actor(actor.id, actor.username, ip),
-        "person.transfer_request",
-        "person",
-        person.id,
-        office_id=person.office_id,
-        to_office=target.id,
-        transfer=transfer.id,
-    )
-    db.session.commit()
-    return transfer
-
-
-def incoming_transfers(actor: User) -> list[PersonTransfer]:
-    offices = visible_office_ids(actor)
-    query = (
-        select(PersonTransfer)
-        .options(joinedload(PersonTransfer.person), joinedload(PersonTransfer.from_office))
-        .where(PersonTransfer.status == TransferStatus.PENDING)
-        .order_by(PersonTransfer.requested_at)
-    )
-    if offices is not None:
-        query = query.where(PersonTransfer.to_office_id.in_(offices))
-    if not actor.may_see_minors:
-        query = query.join(Person, Person.id == PersonTransfer.person_id).where(
-            Person.is_minor.is_(False)
-        )
-    return list(db.session.scalars(query))
-
-
-def decide_transfer(
-    actor: User, transfer_id: int, accept: bool, note: str = "", *, ip: str | None = None
-) -> PersonTransfer:
-    """The receiving office accepts (the person moves) or rejects (nothing moves)."""
-    _require_writer(actor)
-    transfer = db.session.get(PersonTransfer, transfer_id, with_for_update=True)
-    offices = visible_office_ids(actor)
-    if transfer is None or (offices is not None and transfer.to_office_id not in offices):
-        raise NotFound("No such transfer.")
-    if transfer.person.is_minor and not actor.may_see_minors:
-        raise NotFound("No such transfer.")
-    if transfer.status != TransferStatus.PENDING:
-        raise Conflict("This transfer has already been decided.")
-    transfer.status = TransferStatus.ACCEPTED if accept else TransferStatus.REJECTED
-    transfer.decided_by_id = actor.id
-    transfer.decided_at = utcnow()
-    transfer.decision_note = note.strip()
-    if accept:
-        target = db.session.get(OrgUnit, transfer.to_office_id)
-        assert target is not None
-        transfer.person.office_id = target.id
-        transfer.person.town = target.town or ""
-    audit.record(
-        Actor(actor.id, actor.username, ip),
-        "person.transfer_accept" if accept else "person.transfer_reject",
-        "person",
-        transfer.person_id,
-        office_id=transfer.to_office_id,
-        transfer=transfer.id,
-    )
-    db.session.commit()
-    return transfer
-
-
-def transfers_of(person: Person) -> list[PersonTransfer]:
-    return list(
-        db.session.scalars(
-            select(PersonTransfer)
-            .options(joinedload(PersonTransfer.from_office), joinedload(PersonTransfer.to_office))
-            .where(PersonTransfer.person_id == person.id)
-            .order_by(PersonTransfer.requested_at)
-        )
-    )
-
-
-def end_case(actor: User, person_id: int, ended_on: date, *, ip: str | None = None) -> Person:
-    _require_writer(actor)
-    person = get_person(actor, person_id)
-    if person.status != PersonStatus.ACTIVE:
-        raise Conflict("This case is not active.")
-    if ended_on > local_today():
-        raise ValidationFailed("The end date cannot be in the future.", field="ended_on")
-    person.status = PersonStatus.ENDED
-    person.ended_on = ended_on
-    audit.record(
-        Actor(actor.id, actor.username, ip),
-        "person.end",
-        "person",
-        person.id,
-        office_id=person.office_id,
-    )
-    db.session.commit()
-    return person
-
-
-def anonymise_ended(older_than_years: int, *, now: datetime | None = None) -> int:
-    """Remove the identity of people whose case ended long ago; keep the statistics.
-
-    Birth year, sex, town, kind, needs' categories and amounts, and financial
-    records stay (accounting retention); name, ID, phone, address, stories and
-    blind indexes go. Returns how many people were anonymised.
-    """
-    if older_than_years < 1:
-        raise ValidationFailed("The retention period must be at least one year.")
-    today = (now or utcnow()).date()
-    cutoff = today - timedelta(days=365 * older_than_years)
-    people = list(
-        db.session.scalars(
-            select(Person).where(
-                Person.status == PersonStatus.ENDED,
-                Person.ended_on < cutoff,
-                Person.anonymised_at.is_(None),
-            )
-        )
-    )
-    from core.needs.services import scrub_needs_of  # needs hang from people
-
-    for person in people:
-        person.name = None
-        person.id_number = None
-        person.phone = None
-        person.address = None
-        person.name_bidx = None
-        person.id_number_bidx = None
-        person.phone_bidx = None
-        person.birth_date = date(person.birth_date.year, 1, 1)
-        person.skills = []
-        person.languages = []
-        person.anonymised_at = utcnow()
-        scrub_needs_of(person.id)
-    audit.record(
-        Actor.system("anonymise-ended"),
-        "person.anonymise",
-        "person",
-        None,
-        count=len(people),
-        older_than_years=older_than_years,
-    )
-    db.session.commit()
-    return len(people)

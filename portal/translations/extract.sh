@@ -19,11 +19,16 @@ POT_ONLY=0
 if [ "${1:-}" = "--pot-only" ]; then POT_ONLY=1; shift; fi
 POT="${1:-portal/translations/messages.pot}"
 
-# _l / lazy_gettext: module-level labels; the domain errors of core/errors.py
-# take their user-facing msgid as first argument.
+# _l / lazy_gettext: module-level labels; the domain errors of core/errors.py,
+# donations/errors.py and donations/donors.py take their user-facing msgid as
+# first argument. A new error class of that kind: add it here.
 $PYBABEL -q extract -F babel.cfg \
     -k _l -k lazy_gettext \
     -k DomainError -k ValidationFailed -k Conflict -k NotFound -k PermissionDenied \
+    -k DonationError -k InvalidField -k NeedFull -k ProjectClosed -k LimitExceeded \
+    -k MessageRejected -k IdempotencyConflict -k NotYours -k RefundRefused \
+    -k UpstreamUnavailable \
+    -k InvalidLoginCode -k WeChatRateLimited -k WeChatUnavailable \
     --add-comments=TRANSLATORS: \
     --project=kaiping-support --copyright-holder="Kaiping County Justice Bureau" \
     -o "$POT" .

@@ -10,6 +10,7 @@ from core.db import db
 from core.errors import DomainError, NotFound
 from core.needs.services import needs_of
 from core.orgs import all_offices
+from core.people import retention, transfers
 from core.people import services as people
 from core.people.models import Person, PersonStatus
 from core.privacy import mask_address, mask_id_number, mask_name, mask_phone
@@ -75,7 +76,7 @@ def index() -> ResponseReturnValue:
         filters=filters,
         offices=_office_choices(),
         mask_name=mask_name,
-        transfers=people.incoming_transfers(staff()),
+        transfers=transfers.incoming_transfers(staff()),
     )
 
 
@@ -122,7 +123,7 @@ def _render_detail(person: Person, revealed: dict[str, str]) -> ResponseReturnVa
         transfer_form=transfer_form,
         end_form=EndCaseForm(),
         needs=needs_of(user, person.id),
-        transfers=people.transfers_of(person),
+        transfers=transfers.transfers_of(person),
         can_write=user.may_write_casework and (visible is None or person.office_id in visible),
         is_active=person.status == PersonStatus.ACTIVE,
     )
@@ -170,7 +171,7 @@ def transfer(person_id: int) -> ResponseReturnValue:
     form.to_office_id.choices = [(o.id, o.name) for o in all_offices()]
     if form.validate_on_submit():
         try:
-            people.request_transfer(
+            transfers.request_transfer(
                 staff(),
                 person_id,
                 form.to_office_id.data or 0,
@@ -197,7 +198,7 @@ def decide_transfer(transfer_id: int) -> ResponseReturnValue:
         abort(400)
     accept = bool(form.accept.data)
     try:
-        people.decide_transfer(staff(), transfer_id, accept, form.note.data or "", ip=client_ip())
+        transfers.decide_transfer(staff(), transfer_id, accept, form.note.data or "", ip=client_ip())
     except NotFound:
         raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
     except DomainError as error:
@@ -214,7 +215,7 @@ def end(person_id: int) -> ResponseReturnValue:
     form = EndCaseForm()
     if form.validate_on_submit() and form.ended_on.data:
         try:
-            people.end_case(staff(), person_id, form.ended_on.data, ip=client_ip())
+            retention.end_case(staff(), person_id, form.ended_on.data, ip=client_ip())
         except NotFound:
             raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
         except DomainError as error:

@@ -5,6 +5,7 @@ from sqlalchemy import func, select, text
 from core.db import db
 from core.needs.models import Need, NeedCategory, NeedStatus
 from core.orgs import OrgUnit, UnitKind
+from core.people import retention
 from core.people import services as people
 from core.people.models import Person
 from core.timeutil import local_today
@@ -18,8 +19,8 @@ def test_anonymise_ended_keeps_statistics_and_removes_identity(ctx):
     old = make_person(officer, office, name="陈旧案")
     recent = make_person(officer, office, name="陈新案")
     need = make_need(officer, old, amount_fen=88_800, category="housing")
-    people.end_case(officer, old.id, local_today() - timedelta(days=6 * 365 + 2))
-    people.end_case(officer, recent.id, local_today() - timedelta(days=30))
+    retention.end_case(officer, old.id, local_today() - timedelta(days=6 * 365 + 2))
+    retention.end_case(officer, recent.id, local_today() - timedelta(days=30))
     birth_year = old.birth_date.year
 
     result = ctx.test_cli_runner().invoke(args=["anonymise-ended", "--older-than", "5"])

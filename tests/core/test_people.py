@@ -8,6 +8,7 @@ from core.crypto import Keyring, install_keyring, keyring
 from core.db import db
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.people import services as people
+from core.people import transfers
 from core.people.models import Person
 from core.rotation import rotate_batch, stale_person_ids
 from core.timeutil import local_today
@@ -171,12 +172,12 @@ def test_transfer_moves_person_and_keeps_history(officer, office):
     person = make_person(officer, office)
     other_office = make_unit(town="赤水镇")
     receiver = make_user(Role.OFFICER, other_office)
-    transfer = people.request_transfer(officer, person.id, other_office.id, "搬迁")
-    assert [t.id for t in people.incoming_transfers(receiver)] == [transfer.id]
+    transfer = transfers.request_transfer(officer, person.id, other_office.id, "搬迁")
+    assert [t.id for t in transfers.incoming_transfers(receiver)] == [transfer.id]
     with pytest.raises(NotFound):
-        people.decide_transfer(officer, transfer.id, accept=True)
-    people.decide_transfer(receiver, transfer.id, accept=True)
+        transfers.decide_transfer(officer, transfer.id, accept=True)
+    transfers.decide_transfer(receiver, transfer.id, accept=True)
     assert people.get_person(receiver, person.id).office_id == other_office.id
     with pytest.raises(NotFound):
         people.get_person(officer, person.id)
-    assert [t.status for t in people.transfers_of(person)] == ["accepted"]
+    assert [t.status for t in transfers.transfers_of(person)] == ["accepted"]
