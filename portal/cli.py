@@ -37,7 +37,7 @@ def register_commands(app: Flask) -> None:
         click.echo("Kaiping demo loaded.")
 
     @app.cli.command("seed-demo-donations")
-    @click.option("--count", default=40, show_default=True)
+    @click.option("--count", default=60, show_default=True)
     def seed_demo_donations_command(count: int) -> None:
         """Make the demo's donation history through the running payment sandbox."""
         from donations.payments.config import current_gateway

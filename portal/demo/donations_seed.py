@@ -69,7 +69,7 @@ def seed_demo_project(admin: User) -> Project:
     return project
 
 
-def seed_demo_donations(gateway: PaymentGateway, count: int = 40, seed: int = 7) -> int:
+def seed_demo_donations(gateway: PaymentGateway, count: int = 60, seed: int = 7) -> int:
     """Donate through the sandbox; returns how many payments were confirmed there."""
     project = db.session.scalar(select(Project).where(Project.title == PROJECT_TITLE))
     if project is None:
@@ -97,7 +97,7 @@ def seed_demo_donations(gateway: PaymentGateway, count: int = 40, seed: int = 7)
             donor = rng.choice(donors)
             listing = rng.choice(listings) if listings and rng.random() < 0.6 else None
             room = listing.amount_fen - listing.raised_fen if listing else 0
-            amount = rng.choice([2_000, 5_000, 10_000, 20_000, 50_000, 100_000])
+            amount = rng.choice([5_000, 10_000, 20_000, 50_000, 100_000, 200_000, 500_000])
             if listing is not None and room < amount:
                 listing = None
             req = DonationRequest(
