@@ -70,6 +70,7 @@ def _wait_for(url: str, deadline_s: float = 30) -> bool:
 
 def _demo_donations(app: Flask, port: int) -> None:
     """Once every server answers, give the demo its donation history (first run only)."""
+    from core.db import db
     from donations.payments.config import current_gateway
     from portal.demo.donations_seed import seed_demo_donations
 
@@ -86,9 +87,10 @@ def _demo_donations(app: Flask, port: int) -> None:
         except Exception as error:
             print(f" * demo donations skipped: {error}", flush=True)
             return
-        if made:
-            print(f" * demo: {made} donations paid through the sandbox", flush=True)
-            _demo_payout(app)
+        db.session.remove()
+    if made:
+        print(f" * demo: {made} donations paid through the sandbox", flush=True)
+        _demo_payout(app)
 
 
 def _demo_payout(app: Flask) -> None:

@@ -115,10 +115,14 @@ def seed_demo_donations(gateway: PaymentGateway, count: int = 60, seed: int = 7)
                 db.session.rollback()
                 continue
             method = "pm_card_chargeDeclined" if n % 13 == 5 else "pm_card_visa"
+            intent, secret = donation.payment_intent_id, donation.client_secret or ""
+            # End the read transaction before the HTTP call: on SQLite it holds the write
+            # lock, and the webhook this confirmation triggers needs it.
+            db.session.rollback()
             response = http.post(
-                f"{gateway.api_base}/v1/payment_intents/{donation.payment_intent_id}/confirm",
+                f"{gateway.api_base}/v1/payment_intents/{intent}/confirm",
                 headers={"Authorization": f"Bearer {gateway.publishable_key}"},
-                data={"payment_method": method, "client_secret": donation.client_secret or ""},
+                data={"payment_method": method, "client_secret": secret},
             )
             confirmed += int(response.status_code == 200)
     return confirmed
