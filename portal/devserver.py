@@ -122,7 +122,9 @@ def main() -> None:
     processes: list[subprocess.Popen[bytes]] = []
     for name, command, env in _children():
         print(f" * starting {name}: {' '.join(command[1:])}", flush=True)
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=env))  # noqa: S603
+        # A session of their own: Ctrl-C reaches this process alone, which stops each
+        # child exactly once, so none is interrupted twice while shutting down.
+        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))  # noqa: S603
 
     def stop(_signum: int, _frame: FrameType | None) -> None:
         raise KeyboardInterrupt
