@@ -12,10 +12,8 @@ webhooks, faults and reconciliation are exercised for real.
 
 from __future__ import annotations
 
-import uuid
 from collections.abc import Callable, Iterator
 from dataclasses import dataclass
-from pathlib import Path
 from threading import Thread
 from typing import Any
 
@@ -25,8 +23,7 @@ from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, text
-from werkzeug.serving import WSGIRequestHandler, make_server
+from werkzeug.serving import make_server
 
 import core.users
 from core.db import db
@@ -45,7 +42,8 @@ from tests.api.support import (
     make_staff,
     wait_until,
 )
-from tests.conftest import _TMP, database_url, is_postgres, make_app
+from tests.conftest import make_app
+from tests.live import QuietHandler, scratch_database
 from tests.sandboxes.conftest import PaymentsSandboxProcess
 
 UNIT_WEBHOOK_SECRET = "whsec_test_api_unit"
@@ -127,11 +125,6 @@ def staff(api: MpApi) -> Staff:
 # -- the live stack -------------------------------------------------------------------------
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 class _LateApp:
     """The server starts before the app exists (the app needs the sandbox's address)."""
 
@@ -183,31 +176,11 @@ class LiveStack:
         wait_until(lambda: self.flush()["pending"] == 0, "the sandbox to deliver everything")
 
 
-def _scratch_database() -> Iterator[str]:
-    if not is_postgres():
-        path = Path(_TMP) / f"api-live-{uuid.uuid4().hex[:12]}.sqlite3"
-        yield f"sqlite:///{path}"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = f"api_live_{uuid.uuid4().hex[:12]}"
-    base = database_url()
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory, wechat_base: str) -> Iterator[LiveStack]:
-    for url in _scratch_database():
+    with scratch_database("api_live") as url:
         late = _LateApp()
-        server = make_server("127.0.0.1", 0, late, threaded=True, request_handler=_QuietHandler)
+        server = make_server("127.0.0.1", 0, late, threaded=True, request_handler=QuietHandler)
         thread = Thread(target=server.serve_forever, name="api-live-portal", daemon=True)
         thread.start()
         server_url = f"http://127.0.0.1:{server.port}"

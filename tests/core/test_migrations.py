@@ -2,36 +2,22 @@
 
 from __future__ import annotations
 
-import uuid
-from pathlib import Path
-
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.migration import MigrationContext
 from flask_migrate import downgrade, upgrade
-from sqlalchemy import create_engine, inspect, text
+from sqlalchemy import inspect
 
 from core.db import db
-from tests.conftest import _TMP, database_url, is_postgres, make_app
+from tests.conftest import make_app
+from tests.live import scratch_database
 
 
 @pytest.fixture()
 def scratch_url():
     """A database of its own: migrating down must not disturb the shared test database."""
-    if not is_postgres():
-        path = Path(_TMP) / f"mig-{uuid.uuid4().hex}.sqlite3"
-        yield f"sqlite:///{path}"
-        path.unlink(missing_ok=True)
-        return
-    name = f"mig_{uuid.uuid4().hex[:12]}"
-    base = database_url()
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    yield base.rsplit("/", 1)[0] + f"/{name}"
-    with admin.connect() as conn:
-        conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-    admin.dispose()
+    with scratch_database("mig") as url:
+        yield url
 
 
 def test_upgrade_downgrade_upgrade_and_models_match(scratch_url):

@@ -22,10 +22,9 @@ import json
 import time
 import uuid
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack, contextmanager
+from contextlib import ExitStack
 from dataclasses import dataclass
 from datetime import timedelta
-from pathlib import Path
 from threading import Thread
 from typing import Any
 
@@ -34,8 +33,8 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
-from werkzeug.serving import WSGIRequestHandler, make_server
+from sqlalchemy import func, select
+from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
 from core.db import db
@@ -58,8 +57,9 @@ from donations.payments.gateway import PaymentGateway
 from donations.payments.signature import sign
 from donations.receipts import default_pool
 from donations.services import DonationRequest, start_donation
-from tests.conftest import _TMP, database_url, is_postgres, make_app
+from tests.conftest import make_app
 from tests.factories import approved_need, make_person, make_unit, make_user
+from tests.live import QuietHandler, scratch_database
 from tests.sandboxes.conftest import (
     PAYMENTS_PUBLISHABLE_KEY,
     PaymentsSandboxProcess,
@@ -341,11 +341,6 @@ def reload(model: type[Any], key: object) -> Any:
 # -- the LIVE stack -------------------------------------------------------------------------
 
 
-class _QuietHandler(WSGIRequestHandler):
-    def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
-
-
 class LiveServerApp:
     """The WSGI app the live server runs: the portal once it exists, and a switch that
     makes the webhook answer 500 (our side down) while the rest keeps working."""
@@ -407,30 +402,6 @@ class LiveStack:
         )
 
 
-@contextmanager
-def scratch_database() -> Iterator[str]:
-    """A database of its own, dropped afterwards: the live stack commits for real."""
-    if not is_postgres():
-        path = Path(_TMP) / f"live-{uuid.uuid4().hex[:12]}.sqlite3"
-        yield f"sqlite:///{path}"
-        for suffix in ("", "-wal", "-shm"):
-            Path(f"{path}{suffix}").unlink(missing_ok=True)
-        return
-    name = f"donations_live_{uuid.uuid4().hex[:12]}"
-    base = database_url()
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        # template0 takes no connections: copying template1 fails while anyone else
-        # (another suite creating its own database) is connected to it.
-        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    try:
-        yield base.rsplit("/", 1)[0] + f"/{name}"
-    finally:
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
-
-
 @pytest.fixture(scope="session")
 def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     """Scratch database, live portal server, and a sandbox posting webhooks to it.
@@ -440,7 +411,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     """
     apps: list[Flask] = []
     with ExitStack() as cleanup:  # unwinds in reverse: sandbox, server, app, database
-        url = cleanup.enter_context(scratch_database())
+        url = cleanup.enter_context(scratch_database("donations_live"))
 
         @cleanup.callback
         def close_app() -> None:
@@ -451,7 +422,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
                 app.extensions["payment_gateway"].close()
 
         switch = LiveServerApp()
-        server = make_server("127.0.0.1", 0, switch, threaded=True, request_handler=_QuietHandler)
+        server = make_server("127.0.0.1", 0, switch, threaded=True, request_handler=QuietHandler)
         thread = Thread(target=server.serve_forever, name="live-portal", daemon=True)
         thread.start()
 

@@ -15,13 +15,12 @@ lock, the rendezvous gives up, and the second reads the balance the first left.
 from __future__ import annotations
 
 import threading
-import uuid
 from collections.abc import Iterator
 
 import pytest
 from flask import Flask
 from flask_migrate import upgrade
-from sqlalchemy import create_engine, func, select, text
+from sqlalchemy import func, select
 
 from core.db import db
 from core.errors import Conflict
@@ -32,7 +31,7 @@ from donations.ledger.check import check_ledger
 from donations.ledger.models import Account, EntryKind, JournalEntry
 from donations.ledger.services import fund_balance_fen
 from donations.models import AllocationProposal, NeedListing, ProposalStatus
-from tests.conftest import database_url, make_app
+from tests.conftest import make_app
 from tests.donations.money_builders import (
     default_pool_id,
     give,
@@ -42,6 +41,7 @@ from tests.donations.money_builders import (
     make_staff,
     pool_balance,
 )
+from tests.live import scratch_database
 
 pytestmark = pytest.mark.postgres_only
 
@@ -52,23 +52,16 @@ RENDEZVOUS_S = 1.5
 
 @pytest.fixture()
 def scratch_app() -> Iterator[Flask]:
-    name = f"alloc_race_{uuid.uuid4().hex[:12]}"
-    base = database_url()
-    admin = create_engine(base, isolation_level="AUTOCOMMIT")
-    with admin.connect() as conn:
-        conn.execute(text(f"CREATE DATABASE \"{name}\" TEMPLATE template0 ENCODING 'UTF8'"))
-    app = make_app(SQLALCHEMY_DATABASE_URI=base.rsplit("/", 1)[0] + f"/{name}")
-    try:
-        with app.app_context():
-            upgrade()
-        yield app
-    finally:
-        with app.app_context():
-            db.session.remove()
-            db.engine.dispose()
-        with admin.connect() as conn:
-            conn.execute(text(f'DROP DATABASE IF EXISTS "{name}" WITH (FORCE)'))
-        admin.dispose()
+    with scratch_database("alloc_race") as url:
+        app = make_app(SQLALCHEMY_DATABASE_URI=url)
+        try:
+            with app.app_context():
+                upgrade()
+            yield app
+        finally:
+            with app.app_context():
+                db.session.remove()
+                db.engine.dispose()
 
 
 @pytest.mark.parametrize("needs", ["same_need", "different_needs"])
