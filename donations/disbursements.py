@@ -118,7 +118,8 @@ def _save_payout(
     return payout
 
 
-def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
+def _undecided_payout(actor: User, disbursement_id: int) -> Disbursement:
+    """The payout, locked, if it is still open and `actor` may decide on it (four eyes)."""
     _finance(actor)
     payout = db.session.get(Disbursement, disbursement_id, with_for_update=True)
     if payout is None:
@@ -126,7 +127,12 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
     if payout.status != DisbursementStatus.PROPOSED:
         raise Conflict("This payout has already been decided.")
     if payout.proposed_by_id == actor.id:
-        raise PermissionDenied("A payout needs two people: someone else approves it.")
+        raise PermissionDenied("A payout needs two people: someone else decides on it.")
+    return payout
+
+
+def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
+    payout = _undecided_payout(actor, disbursement_id)
     listing = db.session.scalar(
         select(NeedListing).where(NeedListing.id == payout.listing_id).with_for_update()
     )
@@ -166,14 +172,7 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
 
 
 def reject_disbursement(actor: User, disbursement_id: int, reason: str) -> Disbursement:
-    _finance(actor)
-    payout = db.session.get(Disbursement, disbursement_id, with_for_update=True)
-    if payout is None:
-        raise NotFound("No such payout.")
-    if payout.status != DisbursementStatus.PROPOSED:
-        raise Conflict("This payout has already been decided.")
-    if payout.proposed_by_id == actor.id:
-        raise PermissionDenied("A payout needs two people: someone else decides on it.")
+    payout = _undecided_payout(actor, disbursement_id)
     if not reason.strip():
         raise InvalidField("Say why the payout is rejected.", field="reason")
     payout.status = DisbursementStatus.REJECTED

@@ -18,19 +18,10 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from flask_wtf.file import FileField, FileRequired
 from sqlalchemy import func, select
 from wtforms import (
-    DateField,
     SelectChoice,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length
 
 from core import audit
 from core.db import db
@@ -51,43 +42,13 @@ from donations.disbursements import (
     propose_disbursement,
     reject_disbursement,
 )
+from donations.forms import METHOD_LABELS, ActionForm, PayoutForm, RejectForm
 from donations.ledger.models import JournalEntry, JournalLine
 from donations.ledger.services import fund_balance_fen, need_account, pool_account
 from donations.models import AllocationProposal, Disbursement, ListingStatus, NeedListing, Pool
 
 bp = Blueprint("money", __name__, template_folder="templates")
-REQUIRED = _l("This field is required.")
 VIEWERS = (Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER)
-METHOD_LABELS = {
-    "bank_transfer": _l("Bank transfer to a school, hospital or vendor"),
-    "cash": _l("Cash aid"),
-    "voucher": _l("In-kind voucher"),
-}
-
-
-class ActionForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
-
-
-class RejectForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(REQUIRED), Length(max=500)])
-    submit = SubmitField(_l("Reject"))
-
-
-class PayoutForm(FlaskForm):
-    listing_id = SelectField(_l("Funded need"), validators=[InputRequired(REQUIRED)])
-    amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(REQUIRED)])
-    # WTForms 3.3 deprecates bare (value, label) tuples (and pytest makes warnings errors).
-    method = SelectField(
-        _l("Method"), choices=[SelectChoice(value, label) for value, label in METHOD_LABELS.items()]
-    )
-    payee = StringField(_l("Payee"), validators=[DataRequired(REQUIRED), Length(max=160)])
-    reference = StringField(_l("Reference"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    paid_on = DateField(_l("Payment date"), validators=[InputRequired(REQUIRED)])
-    evidence = FileField(
-        _l("Evidence (PDF, JPEG or PNG, at most 5 MB)"), validators=[FileRequired(REQUIRED)]
-    )
-    submit = SubmitField(_l("Record payout"))
 
 
 def _threshold() -> int:

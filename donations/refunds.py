@@ -54,7 +54,9 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
     pool_pending = sum(
         r.amount_fen
         for r in db.session.scalars(
-            select(Refund).join(Donation, Donation.id == Refund.donation_id).where(
+            select(Refund)
+            .join(Donation, Donation.id == Refund.donation_id)
+            .where(
                 Donation.project_id == donation.project_id,
                 Refund.applied_at.is_(None),
                 Refund.status.in_(("pending", "requested")),

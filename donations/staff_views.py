@@ -9,19 +9,7 @@ from datetime import date
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
 from sqlalchemy import select
-from wtforms import (
-    DateField,
-    DecimalField,
-    IntegerField,
-    SelectField,
-    StringField,
-    SubmitField,
-    TextAreaField,
-)
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
 from core import audit
 from core.db import db
@@ -31,6 +19,7 @@ from core.needs.models import Need, NeedStatus
 from core.timeutil import to_local
 from core.users import Role
 from core.web import actor, roles_required, show_error, staff
+from donations.forms import ActionForm, IssueForm, ListingForm, ProjectForm
 from donations.models import NeedListing, Project, ProjectStatus
 from donations.moderation import MODERATORS, moderate_message, review_queue
 from donations.projects import (
@@ -45,55 +34,7 @@ from donations.receipt_requests import mark_issued, pending_receipts
 from donations.reports import DonationFilter, list_donations
 
 bp = Blueprint("donor_staff", __name__, template_folder="templates")
-REQUIRED = _l("This field is required.")
 READERS = (*EDITORS, Role.AUDITOR)
-
-
-class ProjectForm(FlaskForm):
-    title = StringField(_l("Title"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    summary = TextAreaField(_l("Summary"), validators=[Length(max=2000)])
-    charity_name = StringField(_l("Charity"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    fundraising_reg_no = StringField(
-        _l("Fundraising registration number"), validators=[DataRequired(REQUIRED), Length(max=64)]
-    )
-    lat = DecimalField(
-        _l("Latitude (GCJ-02)"),
-        places=6,
-        validators=[InputRequired(REQUIRED), NumberRange(-90, 90)],
-    )
-    lng = DecimalField(
-        _l("Longitude (GCJ-02)"),
-        places=6,
-        validators=[InputRequired(REQUIRED), NumberRange(-180, 180)],
-    )
-    goal = StringField(_l("Goal (yuan)"), validators=[DataRequired(REQUIRED)])
-    starts_on = DateField(_l("Starts on"), validators=[InputRequired(REQUIRED)])
-    ends_on = DateField(_l("Ends on"), validators=[InputRequired(REQUIRED)])
-    min_yuan = StringField(_l("Smallest donation (yuan)"), default="1")
-    max_yuan = StringField(_l("Largest donation (yuan)"), default="50000")
-    daily_max_yuan = StringField(_l("Daily limit per donor (yuan)"), default="100000")
-    daily_max_count = IntegerField(
-        _l("Daily donations per donor"),
-        default=50,
-        validators=[InputRequired(REQUIRED), NumberRange(1, 1000)],
-    )
-    submit = SubmitField(_l("Save"))
-
-
-class ListingForm(FlaskForm):
-    need_id = SelectField(_l("Published need"), coerce=int, validators=[InputRequired(REQUIRED)])
-    submit = SubmitField(_l("Put on the map"))
-
-
-class ActionForm(FlaskForm):
-    submit = SubmitField(_l("Confirm"))
-
-
-class IssueForm(FlaskForm):
-    receipt_no = StringField(
-        _l("Receipt number"), validators=[DataRequired(REQUIRED), Length(max=64)]
-    )
-    submit = SubmitField(_l("Mark issued"))
 
 
 def _project_input(form: ProjectForm) -> ProjectInput | None:

@@ -7,10 +7,6 @@ from datetime import datetime
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
-from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
 
 from core import audit
 from core.db import db
@@ -19,6 +15,7 @@ from core.money import MoneyError, parse_yuan
 from core.timeutil import local_today
 from core.users import Role
 from core.web import actor, client_ip, int_arg, roles_required, show_error, staff
+from donations.forms import RefundForm, RunForm
 from donations.ledger.check import check_ledger
 from donations.models import Donation, DonationStatus, Refund
 from donations.payments.config import current_gateway
@@ -30,20 +27,6 @@ from donations.reports import DonationFilter, journal_csv, last_runs, list_donat
 bp = Blueprint("donations", __name__, template_folder="templates")
 
 MONEY_READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
-
-
-class RefundForm(FlaskForm):
-    amount = StringField(
-        _l("Amount (yuan)"), validators=[DataRequired(_l("This field is required."))]
-    )
-    reason = TextAreaField(
-        _l("Reason"), validators=[DataRequired(_l("This field is required.")), Length(max=500)]
-    )
-    submit = SubmitField(_l("Refund"))
-
-
-class RunForm(FlaskForm):
-    submit = SubmitField(_l("Reconcile now"))
 
 
 @bp.route("/donations")

@@ -126,7 +126,12 @@ def check_ledger() -> LedgerReport:
         .where(Account.kind == AccountKind.NEED)
         .where(
             JournalEntry.kind.in_(
-                (EntryKind.DONATION_RECEIVED, EntryKind.REFUND, EntryKind.ALLOCATION, EntryKind.REDIRECT)
+                (
+                    EntryKind.DONATION_RECEIVED,
+                    EntryKind.REFUND,
+                    EntryKind.ALLOCATION,
+                    EntryKind.REDIRECT,
+                )
             )
         )
         .group_by(Account.listing_id)
