@@ -34,7 +34,7 @@ DEFAULTS: dict[str, Any] = {
     "EVIDENCE_DIR": "",
     # Evidence uploads are at most 5 MB; the whole request a little more.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
-    "BACKGROUND_JOBS": "inprocess",  # "inprocess" | "celery" | "off"
+    "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
 }

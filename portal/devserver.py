@@ -1,6 +1,6 @@
 """`make run`: the portal with the API, plus every stand-in server, stopped together on Ctrl-C.
 
-Development only. Production runs gunicorn and Celery (see README, "Production").
+Development only: one process, background jobs in a thread (BACKGROUND_JOBS=inprocess).
 """
 
 from __future__ import annotations

@@ -360,17 +360,3 @@ def search_people(actor: User, filters: PersonFilter) -> Page:
         )
     )
     return Page(items, total, page, filters.per_page)
-
-
-def export_people_audited(actor: User, filters: PersonFilter, *, ip: str | None = None) -> Page:
-    page = search_people(actor, filters)
-    audit.record(
-        Actor(actor.id, actor.username, ip),
-        "person.export",
-        "person",
-        None,
-        count=len(page.items),
-        query=bool(filters.q),
-    )
-    db.session.commit()
-    return page
