@@ -25,7 +25,17 @@ from donations.models import Donation, ReconcileRun
 from donations.payments.gateway import PaymentGateway
 
 OVERLAP_S = 600
-REPORT_DAYS = 7
+# The per-day comparison covers today and yesterday (Shanghai): a run then reads at
+# most two days of events, which stays bounded on a province's charity days.
+REPORT_DAYS = 2
+
+
+def report_start(now: float) -> int:
+    """Midnight in Shanghai at the start of the report window."""
+    today = datetime.fromtimestamp(now, UTC).astimezone(SHANGHAI).date()
+    first = today.toordinal() - (REPORT_DAYS - 1)
+    start = datetime.fromordinal(first).replace(tzinfo=SHANGHAI)
+    return int(start.timestamp())
 
 
 def _day(created: int) -> str:
@@ -58,7 +68,7 @@ def reconcile(gateway: PaymentGateway, now: float | None = None) -> ReconcileRun
     """Apply every provider event we missed and store a per-day comparison."""
     now = time.time() if now is None else now
     cursor = last_cursor()
-    since = int(min(max(0, cursor - OVERLAP_S), now - REPORT_DAYS * 86400))
+    since = min(max(0, cursor - OVERLAP_S), report_start(now))
     run = ReconcileRun(started_at=utcnow())
     events = fetch_events(gateway, since)
     applied = 0
