@@ -27,7 +27,7 @@ from sqlalchemy.types import TypeDecorator
 
 
 class KeyringError(RuntimeError):
-    pass
+    """The keyring is missing, malformed, or lacks the key a ciphertext names."""
 
 
 def _derive(master: bytes, purpose: bytes) -> bytes:

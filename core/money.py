@@ -11,7 +11,7 @@ _YUAN_RE = re.compile(r"^\d{1,12}(\.\d{1,2})?$")
 
 
 class MoneyError(ValueError):
-    pass
+    """Not an amount of money as the platform takes it."""
 
 
 def parse_yuan(text: str) -> int:

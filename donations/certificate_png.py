@@ -29,7 +29,7 @@ INK = (40, 40, 40)
 
 
 class FontMissing(RuntimeError):
-    pass
+    """No CJK font: the certificate would show empty boxes, so it is not drawn."""
 
 
 def font_path() -> str:

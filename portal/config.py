@@ -41,7 +41,7 @@ DEFAULTS: dict[str, Any] = {
 
 
 class ConfigurationError(RuntimeError):
-    pass
+    """Start-up refused: the configuration is unsafe or incomplete."""
 
 
 def _instance_secrets(instance_path: Path) -> dict[str, str]:

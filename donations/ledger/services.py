@@ -18,7 +18,7 @@ DISBURSED = "disbursed"
 
 
 class UnbalancedEntry(ValueError):
-    pass
+    """An entry whose lines do not sum to zero, or that is not in whole fen."""
 
 
 class AlreadyPosted(Exception):

@@ -14,7 +14,7 @@ DEFAULT_TOLERANCE_S = 300
 
 
 class SignatureError(ValueError):
-    pass
+    """The webhook signature is missing, stale, malformed or wrong."""
 
 
 def sign(payload: bytes, secret: str, timestamp: int | None = None) -> str:
