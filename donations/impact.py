@@ -8,9 +8,11 @@ Both read the ledger, so they agree with the books by construction.
 from __future__ import annotations
 
 import base64
+from dataclasses import dataclass
 from typing import Any
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
 
 from core.db import db
 from core.needs.models import Need
@@ -33,19 +35,20 @@ def _need_dest(listing: NeedListing, amount_fen: int) -> dict[str, Any]:
     }
 
 
-def went_to(donation: Donation) -> list[dict[str, Any]]:
-    out: list[dict[str, Any]] = []
-    net_need = max(0, donation.to_need_fen - min(donation.refunded_fen, donation.to_need_fen))
-    if net_need and donation.listing is not None:
-        out.append(_need_dest(donation.listing, net_need))
-    pool_share = donation.to_pool_fen - max(0, donation.refunded_fen - donation.to_need_fen)
-    if pool_share <= 0:
-        return out
+@dataclass(frozen=True)
+class PoolPicture:
+    """What a project's default pool received from gifts, and what it allocated to each need."""
+
+    received_fen: int
+    allocations: list[tuple[NeedListing, int]]
+
+
+def pool_picture(project_id: str) -> PoolPicture:
     pool_acct = db.session.scalar(
-        select(Account).where(Account.pool_id == default_pool(donation.project_id).id)
+        select(Account).where(Account.pool_id == default_pool(project_id).id)
     )
     if pool_acct is None:
-        return out
+        return PoolPicture(0, [])
     received = -int(
         db.session.scalar(
             select(func.coalesce(func.sum(JournalLine.amount_fen), 0))
@@ -57,7 +60,7 @@ def went_to(donation: Donation) -> list[dict[str, Any]]:
         )
         or 0
     )
-    allocations = db.session.execute(
+    rows = db.session.execute(
         select(Account.listing_id, func.sum(JournalLine.amount_fen))
         .join(JournalLine, JournalLine.account_id == Account.id)
         .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
@@ -69,15 +72,43 @@ def went_to(donation: Donation) -> list[dict[str, Any]]:
         )
         .group_by(Account.listing_id)
     ).all()
+    listings = {
+        listing.id: listing
+        for listing in db.session.scalars(
+            select(NeedListing)
+            .options(joinedload(NeedListing.need).joinedload(Need.person))
+            .where(NeedListing.id.in_([listing_id for listing_id, _ in rows]))
+        )
+    }
+    return PoolPicture(
+        received,
+        [(listings[lid], -int(credited)) for lid, credited in rows if lid in listings],
+    )
+
+
+def went_to(
+    donation: Donation, pictures: dict[str, PoolPicture] | None = None
+) -> list[dict[str, Any]]:
+    """Pass the same `pictures` dict for a page of donations: each project's pool is read once."""
+    out: list[dict[str, Any]] = []
+    net_need = max(0, donation.to_need_fen - min(donation.refunded_fen, donation.to_need_fen))
+    if net_need and donation.listing is not None:
+        out.append(_need_dest(donation.listing, net_need))
+    pool_share = donation.to_pool_fen - max(0, donation.refunded_fen - donation.to_need_fen)
+    if pool_share <= 0:
+        return out
+    if pictures is None:
+        pictures = {}
+    if donation.project_id not in pictures:
+        pictures[donation.project_id] = pool_picture(donation.project_id)
+    picture = pictures[donation.project_id]
     allocated_total = 0
-    if received > 0:
-        for listing_id, credited in allocations:
-            share = (-int(credited)) * pool_share // received
+    if picture.received_fen > 0:
+        for listing, credited in picture.allocations:
+            share = credited * pool_share // picture.received_fen
             if share > 0:
-                listing = db.session.get(NeedListing, listing_id)
-                if listing is not None:
-                    out.append(_need_dest(listing, share))
-                    allocated_total += share
+                out.append(_need_dest(listing, share))
+                allocated_total += share
     remaining = pool_share - allocated_total
     if remaining > 0:
         out.append(

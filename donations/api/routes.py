@@ -9,8 +9,10 @@ from typing import Any
 from flask import Blueprint, Response, current_app, jsonify, request
 from flask.typing import ResponseReturnValue
 from sqlalchemy import and_, or_, select
+from sqlalchemy.orm import joinedload
 
 from core.db import db
+from core.needs.models import Need
 from donations.api.errors import ApiError
 from donations.api.parse import (
     idempotency_key,
@@ -34,8 +36,8 @@ from donations.donors import (
     record_subscriptions,
     update_profile,
 )
-from donations.impact import decode_cursor, encode_cursor, impact_feed, went_to
-from donations.models import Donation, Project
+from donations.impact import PoolPicture, decode_cursor, encode_cursor, impact_feed, went_to
+from donations.models import Donation, NeedListing, Project
 from donations.payments.config import current_gateway
 from donations.projects import distance_km, totals, visible_projects
 from donations.receipt_requests import request_receipt
@@ -238,7 +240,11 @@ def _keyset_cursor() -> tuple[datetime, str] | None:
 def my_donations() -> ResponseReturnValue:
     """Newest first, keyset-paged on (created_at, id) so new gifts never shift a page."""
     limit = query_limit()
-    query = select(Donation).where(Donation.donor_id == current_donor().id)
+    query = (
+        select(Donation)
+        .options(joinedload(Donation.listing).joinedload(NeedListing.need).joinedload(Need.person))
+        .where(Donation.donor_id == current_donor().id)
+    )
     cursor = _keyset_cursor()
     if cursor is not None:
         moment, last_id = cursor
@@ -254,9 +260,10 @@ def my_donations() -> ResponseReturnValue:
         )
     )
     items = []
+    pictures: dict[str, PoolPicture] = {}
     for donation in rows[:limit]:
         obj = donation_obj(donation)
-        obj["went_to"] = went_to(donation)
+        obj["went_to"] = went_to(donation, pictures)
         items.append(obj)
     next_cursor = None
     if len(rows) > limit:

@@ -131,3 +131,34 @@ def test_the_impact_feed_is_a_list(api: MpApi) -> None:
     body = api.get("/impact?limit=5").expect(200)
     assert set(body) == {"data", "next_cursor"}
     assert isinstance(body["data"], list)
+
+
+def test_my_donations_page_costs_the_same_queries_for_3_or_12_gifts(
+    api: MpApi, staff: Staff, client: FlaskClient, connection
+) -> None:
+    from sqlalchemy import event
+
+    project = make_project(staff)
+
+    def statements_for(count: int) -> int:
+        token = api.login()
+        for i in range(count):
+            pay(
+                client,
+                api.donate(token, {"project_id": project, "amount_fen": 500 + i}).expect(201),
+                UNIT_WEBHOOK_SECRET,
+            )
+        seen: list[str] = []
+
+        def count_statement(*args: Any) -> None:
+            seen.append(str(args[2]))
+
+        event.listen(connection, "before_cursor_execute", count_statement)
+        try:
+            body = api.get("/me/donations?limit=20", token=token).expect(200)
+        finally:
+            event.remove(connection, "before_cursor_execute", count_statement)
+        assert len(body["data"]) == count and all(d["went_to"] for d in body["data"])
+        return len(seen)
+
+    assert statements_for(3) == statements_for(12)
