@@ -9,11 +9,11 @@ from flask_login import login_required, login_user, logout_user
 
 from core import audit
 from core.audit import Actor
+from core.auth import LoginBlocked, LoginFailed, authenticate
 from core.db import db
 from core.errors import DomainError
 from core.staff import change_own_password
 from core.throttle import Throttle
-from core.users import hash_password, needs_rehash, user_by_username, verify_dummy, verify_password
 from portal.app import LOCALES
 from portal.forms import ActionForm, ChangePasswordForm, LoginForm
 from portal.security import client_ip, staff
@@ -31,30 +31,17 @@ def _throttle() -> Throttle:
 def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
-        username = (form.username.data or "").strip().lower()
-        address = client_ip()
-        if _throttle().blocked(username, address):
-            return render_template(
-                "login.html",
-                form=form,
-                blocked=_("Too many failed attempts. Wait a minute and try again."),
-            ), 429
-        user = user_by_username(username)
-        if user is None:
-            verify_dummy(form.password.data or "")
-        if user is None or not user.active or not verify_password(user, form.password.data or ""):
-            _throttle().failed(username, address)
-            audit.record(Actor(None, username[:120], address), "login.failed")
-            db.session.commit()
-            flash(_("Wrong username or password."), "error")
+        try:
+            user = authenticate(
+                _throttle(), form.username.data or "", form.password.data or "", client_ip()
+            )
+        except LoginBlocked as blocked:
+            return render_template("login.html", form=form, blocked=_(blocked.message)), 429
+        except LoginFailed as failed:
+            flash(_(failed.message), "error")
             return render_template("login.html", form=form), 200
-        _throttle().succeeded(username)
-        if needs_rehash(user):
-            user.password_hash = hash_password(form.password.data or "")
-        session.clear()
+        session.clear()  # a fresh session for the new login (no fixation)
         login_user(user)
-        audit.record(Actor(user.id, user.username, address), "login")
-        db.session.commit()
         return redirect(url_for("dashboard.index"))
     return render_template("login.html", form=form)
 

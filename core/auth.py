@@ -1,0 +1,51 @@
+"""Staff login as a use case: throttling, password check, audit, in one place."""
+
+from __future__ import annotations
+
+from core import audit
+from core.audit import Actor
+from core.db import db
+from core.errors import DomainError
+from core.throttle import Throttle
+from core.users import (
+    User,
+    hash_password,
+    needs_rehash,
+    user_by_username,
+    verify_dummy,
+    verify_password,
+)
+
+
+class LoginBlocked(DomainError):
+    """Too many failures for this account or from this address (answers 429)."""
+
+    code = "login_blocked"
+
+
+class LoginFailed(DomainError):
+    """Wrong username or password, or a deactivated account: deliberately the same."""
+
+    code = "login_failed"
+
+
+def authenticate(throttle: Throttle, username: str, password: str, address: str) -> User:
+    """The user these credentials log in, or LoginBlocked / LoginFailed; audited either way."""
+    username = username.strip().lower()
+    if throttle.blocked(username, address):
+        raise LoginBlocked("Too many failed attempts. Wait a minute and try again.")
+    user = user_by_username(username)
+    if user is None:
+        # Cost the same time as a real check, so timing does not tell who has an account.
+        verify_dummy(password)
+    if user is None or not user.active or not verify_password(user, password):
+        throttle.failed(username, address)
+        audit.record(Actor(None, username[:120], address), "login.failed")
+        db.session.commit()
+        raise LoginFailed("Wrong username or password.")
+    throttle.succeeded(username)
+    if needs_rehash(user):
+        user.password_hash = hash_password(password)
+    audit.record(Actor(user.id, user.username, address), "login")
+    db.session.commit()
+    return user
