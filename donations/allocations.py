@@ -23,7 +23,7 @@ from core.audit import Actor
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.needs.models import Need, NeedStatus
-from core.needs.services import move_need_status, priority_of
+from core.needs.services import priority_of
 from core.people.models import Person
 from core.users import Role, User
 from donations.allocation import allocate
@@ -37,8 +37,7 @@ from donations.models import (
     Pool,
     ProposalStatus,
 )
-from donations.notify import queue_message
-from donations.receipts import listing_is_open
+from donations.receipts import credit_listing, listing_is_open
 
 PROPOSERS = (Role.OFFICER, Role.SOCIAL_WORKER)
 SYSTEM = Actor.system("allocation")
@@ -241,23 +240,7 @@ def _execute(proposal: AllocationProposal) -> None:
             memo=f"allocation proposal {proposal.id}",
         )
     for listing_id, amount in by_listing.items():
-        listing = listings[listing_id]
-        listing.raised_fen += amount
-        if listing.raised_fen == listing.amount_fen:
-            listing.status = ListingStatus.FUNDED
-            move_need_status(listing.need_id, NeedStatus.FUNDED, SYSTEM, "funded by allocation")
-            for gift in listing_gifts(listing):
-                queue_message(gift, "need_funded")
-
-
-def listing_gifts(listing: NeedListing) -> list[Any]:
-    from donations.models import Donation
-
-    return list(
-        db.session.scalars(
-            select(Donation).where(Donation.listing_id == listing.id, Donation.to_need_fen > 0)
-        )
-    )
+        credit_listing(listings[listing_id], amount, "funded by allocation")
 
 
 def reject_proposal(actor: User, proposal_id: int, reason: str) -> AllocationProposal:

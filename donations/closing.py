@@ -14,12 +14,11 @@ from core.db import db
 from core.needs.models import Need, NeedStatus
 from core.needs.services import move_need_status, priority_of
 from core.timeutil import local_today
-from donations.allocations import listing_gifts
 from donations.ledger.models import Account, EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import Leg, need_account, pool_account, post
 from donations.models import Donation, ListingStatus, NeedListing, Pool
 from donations.notify import queue_message
-from donations.receipts import default_pool
+from donations.receipts import credit_listing, default_pool
 
 SYSTEM = Actor.system("need-closing")
 
@@ -86,13 +85,9 @@ def close_listing(listing_id: str) -> int:
                     f"redirect:{listing.id}:{donation.id}:need",
                     "need closed: same person",
                 )
-                other.raised_fen += to_other
-                if other.raised_fen == other.amount_fen:
-                    other.status = ListingStatus.FUNDED
-                    move_need_status(other.need_id, NeedStatus.FUNDED, SYSTEM, "funded")
-                    for gift in listing_gifts(other):
-                        queue_message(gift, "need_funded")
                 donation.listing_id = other.id
+                donation.to_need_fen = to_other
+                credit_listing(other, to_other, "funded by money from a closed need")
         to_pool = net - to_other
         if to_pool:
             _move(

@@ -21,13 +21,13 @@ from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
 from core.timeutil import local_today
 from core.users import Role, User
-from donations.allocations import listing_gifts
 from donations.errors import InvalidField
 from donations.evidence import StoredEvidence, check_and_store
 from donations.ledger.models import EntryKind
 from donations.ledger.services import Leg, disbursed_account, fund_balance_fen, need_account, post
 from donations.models import Disbursement, DisbursementStatus, ListingStatus, NeedListing
 from donations.notify import queue_message
+from donations.receipts import listing_gifts
 
 METHODS = ("bank_transfer", "cash", "voucher")
 

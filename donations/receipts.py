@@ -59,6 +59,26 @@ def listing_is_open(listing: NeedListing) -> bool:
     )
 
 
+def credit_listing(listing: NeedListing, amount_fen: int, why: str) -> None:
+    """Money reached a need (a gift, an allocation, a redirect): raise what it has raised,
+    and when it is full, mark it funded and tell its donors. Caller holds the row lock."""
+    listing.raised_fen += amount_fen
+    if listing.raised_fen == listing.amount_fen and listing.status == ListingStatus.PUBLISHED:
+        listing.status = ListingStatus.FUNDED
+        move_need_status(listing.need_id, NeedStatus.FUNDED, SYSTEM, why)
+        for gift in listing_gifts(listing):
+            queue_message(gift, "need_funded")
+
+
+def listing_gifts(listing: NeedListing) -> list[Donation]:
+    """The donations that designated money to this need."""
+    return list(
+        db.session.scalars(
+            select(Donation).where(Donation.listing_id == listing.id, Donation.to_need_fen > 0)
+        )
+    )
+
+
 def receive_payment(donation: Donation, source_key: str) -> bool:
     """Record a succeeded payment; False if it was recorded before."""
     if donation.status in (
@@ -98,14 +118,8 @@ def receive_payment(donation: Donation, source_key: str) -> bool:
     assign_number(donation, donation.project)
     queue_message(donation, "donation_succeeded")
     if listing is not None and to_need:
-        listing.raised_fen += to_need
-        if listing.raised_fen == listing.amount_fen:
-            listing.status = ListingStatus.FUNDED
-            move_need_status(listing.need_id, NeedStatus.FUNDED, SYSTEM, "fully funded")
-            for gift in db.session.scalars(
-                select(Donation).where(Donation.listing_id == listing.id, Donation.to_need_fen > 0)
-            ):
-                queue_message(gift, "need_funded")
+        # The donation's own split is set above, so it is among the gifts told.
+        credit_listing(listing, to_need, "fully funded")
     return True
 
 
