@@ -157,7 +157,7 @@ def _effect(event: dict[str, Any]) -> tuple[Outcome, str, str | None]:
     elif event_type in ("refund.created", "refund.updated"):
         outcome, detail = _refund_effect(obj)
     elif event_type == "charge.refunded":
-        # Refund objects move the ledger; the charge's total is compared by ledger-check.
+        # Refund objects move the ledger (refund.*); the charge event repeats what they say.
         outcome, detail = Outcome.IGNORED, "refund events carry the ledger change"
     else:
         outcome, detail = Outcome.IGNORED, "event type not used"
