@@ -26,7 +26,8 @@ from wtforms import (
 from core import audit
 from core.db import db
 from core.errors import DomainError
-from core.money import MoneyError, parse_yuan
+from core.money import MoneyError, format_fen, parse_yuan
+from core.needs.labels import CATEGORY_LABELS
 from core.users import Role
 from core.web import actor, roles_required, show_error, staff
 from donations.allocations import (
@@ -138,8 +139,8 @@ def _funded_choices() -> list[SelectChoice]:
     return [
         SelectChoice(
             item.id,
-            f"{item.need.alias} · {item.need.category} · "
-            f"{fund_balance_fen(need_account(item)) / 100:.2f}",
+            f"{item.need.alias} · {CATEGORY_LABELS.get(item.need.category, item.need.category)}"
+            f" · {format_fen(fund_balance_fen(need_account(item)))}",
         )
         for item in listings
     ]

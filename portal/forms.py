@@ -30,7 +30,7 @@ from wtforms.validators import (
 
 from core.idcard import is_valid_id_number, normalise_id_number
 from core.money import MoneyError, parse_yuan
-from core.needs.models import NeedCategory
+from core.needs.labels import CATEGORY_LABELS
 from core.people.models import (
     CorrectionType,
     PersonKind,
@@ -72,15 +72,6 @@ EMPLOYMENT_LABELS = {
     "student": _l("Student"),
     "retired": _l("Retired"),
     "unable": _l("Unable to work"),
-}
-CATEGORY_LABELS = {
-    NeedCategory.EDUCATION.value: _l("Education support"),
-    NeedCategory.MEDICAL.value: _l("Medical aid"),
-    NeedCategory.LIVING.value: _l("Hardship relief"),
-    NeedCategory.TRAINING.value: _l("Skills training"),
-    NeedCategory.TOOLS.value: _l("Start-up support and tools"),
-    NeedCategory.HOUSING.value: _l("Housing"),
-    NeedCategory.LEGAL.value: _l("Legal aid"),
 }
 ROLE_LABELS = {
     Role.ADMIN.value: _l("Administrator"),

@@ -12,9 +12,9 @@ from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
 from core.money import format_fen
+from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import to_local
 from core.users import Role
-from portal.forms import CATEGORY_LABELS
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
