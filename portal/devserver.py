@@ -141,6 +141,10 @@ def main() -> None:
         threading.Thread(target=_demo_donations, args=(app, port_of_portal()), daemon=True).start()
         port = int(os.environ.get("PORTAL_PORT", "5000"))
         print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
+        print(
+            " * demo accounts (README): admin, finance, officer-chikan, ... / demo-pass-2025",
+            flush=True,
+        )
         run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     except KeyboardInterrupt:
         pass
