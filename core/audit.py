@@ -144,6 +144,14 @@ def seal_pending(key: bytes, batch: int = 5000) -> int:
     return len(pending)
 
 
+def seal_all(key: bytes) -> int:
+    """Seal everything pending, batch by batch; returns how many entries were sealed."""
+    total = 0
+    while sealed := seal_pending(key):
+        total += sealed
+    return total
+
+
 @dataclass
 class ChainReport:
     checked: int
@@ -227,4 +235,4 @@ def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
     return items, total
 
 
-__all__ = ["Actor", "AuditEvent", "AuditSeal", "record", "seal_pending", "verify_chain"]
+__all__ = ["Actor", "AuditEvent", "AuditSeal", "record", "seal_all", "seal_pending", "verify_chain"]

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import enum
+from contextlib import suppress
 from datetime import datetime
 
 from argon2 import PasswordHasher
@@ -120,10 +121,8 @@ DUMMY_HASH = _hasher.hash("not-a-real-password-for-timing")
 
 
 def verify_dummy(password: str) -> None:
-    try:
+    with suppress(VerificationError, InvalidHashError):
         _hasher.verify(DUMMY_HASH, password)
-    except (VerificationError, InvalidHashError):
-        pass
 
 
 def visible_office_ids(user: User) -> list[int] | None:

@@ -112,7 +112,7 @@ def register_commands(app: Flask) -> None:
     @app.cli.command("audit-seal")
     def audit_seal_command() -> None:
         """Seal pending audit entries into the chain now."""
-        sealed = audit.seal_pending(_audit_key())
+        sealed = audit.seal_all(_audit_key())
         click.echo(f"sealed {sealed} entries")
 
     @app.cli.command("audit-verify")
@@ -120,8 +120,7 @@ def register_commands(app: Flask) -> None:
     def audit_verify_command(seal: bool) -> None:
         """Recompute the audit chain; exit 1 on any edited, removed or cut-off entry."""
         if seal:
-            while audit.seal_pending(_audit_key()):
-                pass
+            audit.seal_all(_audit_key())
         report = audit.verify_chain(_audit_key())
         db.session.rollback()
         for problem in report.problems:

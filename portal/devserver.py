@@ -11,6 +11,7 @@ import subprocess
 import sys
 import threading
 import time
+from contextlib import suppress
 from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
@@ -59,11 +60,9 @@ def port_of_portal() -> int:
 def _wait_for(url: str, deadline_s: float = 30) -> bool:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
-        try:
+        with suppress(httpx.HTTPError):  # not up yet
             if httpx.get(url, timeout=2).status_code == 200:
                 return True
-        except httpx.HTTPError:
-            pass
         time.sleep(0.5)
     return False
 

@@ -18,11 +18,7 @@ log = logging.getLogger(__name__)
 
 def seal_audit(app: Flask) -> int:
     with app.app_context():
-        key = str(app.config["AUDIT_KEY"]).encode()
-        total = 0
-        while sealed := audit.seal_pending(key):
-            total += sealed
-        return total
+        return audit.seal_all(str(app.config["AUDIT_KEY"]).encode())
 
 
 def send_donor_messages(app: Flask) -> int:

@@ -198,7 +198,9 @@ def decide_transfer(transfer_id: int) -> ResponseReturnValue:
         abort(400)
     accept = bool(form.accept.data)
     try:
-        transfers.decide_transfer(staff(), transfer_id, accept, form.note.data or "", ip=client_ip())
+        transfers.decide_transfer(
+            staff(), transfer_id, accept, form.note.data or "", ip=client_ip()
+        )
     except NotFound:
         raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
     except DomainError as error:
