@@ -24,6 +24,7 @@ import tempfile
 import threading
 import time
 import uuid
+from contextlib import suppress
 from pathlib import Path
 
 import httpx
@@ -41,11 +42,9 @@ def free_port() -> int:
 def wait_healthy(url: str, deadline_s: float = 60) -> None:
     end = time.monotonic() + deadline_s
     while time.monotonic() < end:
-        try:
+        with suppress(httpx.HTTPError):  # not up yet
             if httpx.get(url, timeout=2).status_code == 200:
                 return
-        except httpx.HTTPError:
-            pass
         time.sleep(0.3)
     raise SystemExit(f"server at {url} did not become healthy")
 

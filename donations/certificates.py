@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
@@ -30,11 +31,8 @@ def assign_number(donation: Donation, project: Project) -> str:
     if counter is None:
         # The year's first two payments may race to open the counter: the loser of
         # the insert picks up the winner's row, locked, instead of failing.
-        try:
-            with db.session.begin_nested():
-                db.session.add(CertificateCounter(project_id=project.id, year=year, last_seq=0))
-        except IntegrityError:
-            pass
+        with suppress(IntegrityError), db.session.begin_nested():
+            db.session.add(CertificateCounter(project_id=project.id, year=year, last_seq=0))
         counter = db.session.scalar(
             select(CertificateCounter)
             .where(CertificateCounter.project_id == project.id, CertificateCounter.year == year)

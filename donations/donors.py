@@ -10,24 +10,9 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.audit import Actor
 from core.db import db, utcnow
-from donations.errors import DonationError, InvalidField
+from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
 from donations.models import Donation, Donor, OutboxMessage, Subscription
 from donations.wechat import InvalidCode, WeChatBusy, WeChatError, WeChatGateway
-
-
-class InvalidLoginCode(DonationError):
-    code = "invalid_code"
-    status = 401
-
-
-class WeChatRateLimited(DonationError):
-    code = "rate_limited"
-    status = 429
-
-
-class WeChatUnavailable(DonationError):
-    code = "upstream_unavailable"
-    status = 503
 
 
 @dataclass(frozen=True)

@@ -57,3 +57,18 @@ class RefundRefused(DonationError):
 class UpstreamUnavailable(DonationError):
     code = "upstream_unavailable"
     status = 503
+
+
+class InvalidLoginCode(DonationError):
+    code = "invalid_code"
+    status = 401
+
+
+class WeChatRateLimited(DonationError):
+    code = "rate_limited"
+    status = 429
+
+
+class WeChatUnavailable(DonationError):
+    code = "upstream_unavailable"
+    status = 503

@@ -132,21 +132,22 @@ def main() -> None:
     # Ctrl-C stops everything, even when started from a shell that ignores SIGINT.
     signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        from portal.app import create_app
-        from portal.jobs import start_background_jobs
+        with suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop everything
+            from portal.app import create_app
+            from portal.jobs import start_background_jobs
 
-        app = create_app()
-        start_background_jobs(app)
-        threading.Thread(target=_demo_donations, args=(app, port_of_portal()), daemon=True).start()
-        port = int(os.environ.get("PORTAL_PORT", "5000"))
-        print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
-        print(
-            " * demo accounts (README): admin, finance, officer-chikan, ... / demo-pass-2025",
-            flush=True,
-        )
-        run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
-    except KeyboardInterrupt:
-        pass
+            app = create_app()
+            start_background_jobs(app)
+            threading.Thread(
+                target=_demo_donations, args=(app, port_of_portal()), daemon=True
+            ).start()
+            port = int(os.environ.get("PORTAL_PORT", "5000"))
+            print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
+            print(
+                " * demo accounts (README): admin, finance, officer-chikan, ... / demo-pass-2025",
+                flush=True,
+            )
+            run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
     finally:
         for process in processes:
             process.terminate()

@@ -44,4 +44,4 @@ class QuietHandler(WSGIRequestHandler):
     """No access log: the test output stays readable."""
 
     def log_request(self, code: int | str = "-", size: int | str = "-") -> None:
-        pass
+        """Log nothing."""

@@ -12,6 +12,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from types import FrameType
 
 from werkzeug.serving import make_server
@@ -52,9 +53,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _stop)
     print(f"payment sandbox listening on http://{config.host}:{server.server_port}", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with suppress(KeyboardInterrupt):  # Ctrl-C is the normal way to stop
+            server.serve_forever()
     finally:
         server.server_close()
         sandbox = app.extensions[EXTENSION]

@@ -7,6 +7,7 @@ import os
 import signal
 import sys
 from collections.abc import Sequence
+from contextlib import suppress
 from types import FrameType
 
 from werkzeug.serving import make_server
@@ -35,9 +36,8 @@ def main(argv: Sequence[str] | None = None) -> None:
     signal.signal(signal.SIGTERM, _stop)
     print(f"WeChat sandbox listening on http://{args.host}:{server.server_port}/", flush=True)
     try:
-        server.serve_forever()
-    except KeyboardInterrupt:
-        pass
+        with suppress(KeyboardInterrupt):  # Ctrl-C is the normal way to stop
+            server.serve_forever()
     finally:
         server.server_close()
 

@@ -55,8 +55,17 @@ def test_audit_verify_command_fails_on_tampering(ctx):
 def test_create_user_command(ctx):
     office = make_unit(town="百合镇")
     result = ctx.test_cli_runner().invoke(
-        args=["create-user", "--username", "new-officer", "--display-name", "新同事",
-              "--role", "officer", "--scope", office.code],
+        args=[
+            "create-user",
+            "--username",
+            "new-officer",
+            "--display-name",
+            "新同事",
+            "--role",
+            "officer",
+            "--scope",
+            office.code,
+        ],
         input="a-long-password\na-long-password\n",
     )
     assert result.exit_code == 0, result.output
@@ -76,8 +85,17 @@ def test_seed_demo_builds_kaiping(ctx):
     offices = db.session.scalars(select(OrgUnit).where(OrgUnit.kind == UnitKind.OFFICE)).all()
     assert len(offices) == 15 and len({o.town for o in offices}) == 15
     usernames = set(db.session.scalars(select(User.username)))
-    assert {"admin", "finance", "finance-2", "auditor", "coordinator", "social-worker",
-            "trainer", "officer-chikan", "officer-sanbu"} <= usernames
+    assert {
+        "admin",
+        "finance",
+        "finance-2",
+        "auditor",
+        "coordinator",
+        "social-worker",
+        "trainer",
+        "officer-chikan",
+        "officer-sanbu",
+    } <= usernames
     count = db.session.scalar(select(func.count()).select_from(Person)) or 0
     assert 180 <= count <= 230
     assert (db.session.scalar(select(func.count()).where(Person.is_minor.is_(True))) or 0) >= 3

@@ -42,9 +42,7 @@ def test_identity_is_encrypted_at_rest(officer, office):
 
 def test_ciphertext_moved_to_another_column_does_not_decrypt(officer, office):
     person = make_person(officer, office)
-    db.session.execute(
-        text("UPDATE person SET phone = name WHERE id = :id"), {"id": person.id}
-    )
+    db.session.execute(text("UPDATE person SET phone = name WHERE id = :id"), {"id": person.id})
     db.session.expire_all()
     with pytest.raises(Exception):  # noqa: B017 - AES-GCM's InvalidTag
         _ = db.session.get(Person, person.id).phone
@@ -64,8 +62,12 @@ def test_second_registration_of_same_id_number_is_refused(officer, office):
     other_office = make_unit(town="赤水镇")
     other_officer = make_user(Role.OFFICER, other_office)
     data = people.PersonInput(
-        name="别人", id_number=person.id_number.lower(), office_id=other_office.id,
-        kind="resettlement", sex="male", birth_date=person.birth_date,
+        name="别人",
+        id_number=person.id_number.lower(),
+        office_id=other_office.id,
+        kind="resettlement",
+        sex="male",
+        birth_date=person.birth_date,
         release_date=local_today() - timedelta(days=3),
     )
     before = db.session.scalar(select(db.func.count()).select_from(Person))
@@ -117,9 +119,14 @@ def test_minor_once_stays_minor_after_date_correction(office):
     admin = make_user(Role.ADMIN)
     minor = make_person(admin, office, minor=True)
     data = people.PersonInput(
-        name=minor.name or "", id_number=minor.id_number or "", office_id=office.id,
-        kind="correction", sex="male", birth_date=minor.birth_date,
-        correction_type="probation", term_start=minor.birth_date + timedelta(days=20 * 365),
+        name=minor.name or "",
+        id_number=minor.id_number or "",
+        office_id=office.id,
+        kind="correction",
+        sex="male",
+        birth_date=minor.birth_date,
+        correction_type="probation",
+        term_start=minor.birth_date + timedelta(days=20 * 365),
     )
     assert people.update_person(admin, minor.id, data).is_minor
 
@@ -128,7 +135,9 @@ def test_reveal_is_audited(officer, office):
     person = make_person(officer, office)
     assert people.reveal_field(officer, person.id, "phone") == "13812345678"
     event = db.session.scalar(
-        select(AuditEvent).where(AuditEvent.action == "person.reveal").order_by(AuditEvent.id.desc())
+        select(AuditEvent)
+        .where(AuditEvent.action == "person.reveal")
+        .order_by(AuditEvent.id.desc())
     )
     assert event is not None
     assert event.object_id == str(person.id) and event.detail == {"field": "phone"}
@@ -152,8 +161,10 @@ def test_key_rotation_reencrypts_and_search_still_works(officer, office):
         # Before rotation, search must still find the row indexed under the old key.
         assert people.search_people(officer, people.PersonFilter(q="关家豪")).total == 1
         assert person.id in stale_person_ids(1000)
-        while rotate_batch(2):
-            pass
+        rotated = 0
+        while batch := rotate_batch(2):
+            rotated += batch
+        assert rotated >= 1
         assert stale_person_ids(1000) == []
         raw = db.session.execute(
             text("SELECT name FROM person WHERE id = :id"), {"id": person.id}
