@@ -24,7 +24,7 @@ from collections.abc import Callable
 from pathlib import Path
 from typing import Any
 
-from donations.allocation.instances import ProblemJson, county_problem, province_problem
+from bench.allocation_instances import ProblemJson, county_problem, province_problem
 from donations.allocation.problem import parse_problem
 from donations.allocation.verify import allocation_errors
 

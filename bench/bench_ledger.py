@@ -129,7 +129,7 @@ def _events(donations: list[tuple[str, str]]) -> list[dict[str, Any]]:
 def _create_donations(project_id: str, n: int) -> list[tuple[str, str]]:
     from core.db import db
     from core.timeutil import local_today
-    from donations.models import Donation
+    from donations.giving.models import Donation
 
     pairs = [(str(uuid.uuid4()), f"pi_bench_{uuid.uuid4().hex[:20]}") for _ in range(n)]
     today = local_today()
@@ -153,8 +153,8 @@ def _create_project() -> str:
 
     from core.db import db
     from core.timeutil import local_today
-    from donations.models import Project, ProjectStatus
-    from donations.receipts import default_pool
+    from donations.giving.booking import default_pool
+    from donations.projects.models import Project, ProjectStatus
 
     today = local_today()
     project = Project(
@@ -190,7 +190,7 @@ def bench_database(
     from flask_migrate import upgrade
 
     from core.db import db
-    from donations.events import Outcome, apply_event
+    from donations.giving.events import Outcome, apply_event
     from donations.ledger.check import check_ledger
     from donations.ledger.models import JournalEntry
     from donations.payments.signature import sign

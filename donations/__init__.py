@@ -1,0 +1,173 @@
+"""The donations wing: fundraising projects, donations and the ledger, the payment
+provider and WeChat, allocation of pools to needs, payouts, and the mini-program API.
+
+Domain packages (each with its models, services, forms, views and templates where
+it has them): `projects/` (projects, pools, needs listed on the map, need cards),
+`giving/` (donations, provider events and the webhook, refunds, reconciliation),
+`donors/` (donor accounts, messages, certificates, official receipts, moderation,
+impact), `ledger/`, `payments/` (the provider's client), `wechat/` (the WeChat
+interface), `allocation/` (the pure engine), `proposals/` (allocation proposals and
+their approval), `disbursements/` (payouts, evidence, closing needs), `api/`.
+
+Nothing is imported at module level: `python -m donations.allocation` must not pay
+for Flask and SQLAlchemy. `init_app` wires the wing into the portal.
+"""
+
+from __future__ import annotations
+
+from typing import TYPE_CHECKING
+
+if TYPE_CHECKING:
+    from flask import Flask
+
+
+# The wing's settings and their defaults; the environment overrides each (README).
+SETTINGS = {
+    "RECONCILE_INTERVAL_S": 600,
+    "CLOSE_NEEDS_INTERVAL_S": 3600,
+    # Allocation proposals above this need a second approval by an admin (¥50,000).
+    "ALLOCATION_SECOND_APPROVAL_FEN": 5_000_000,
+    # Payout evidence, outside the web root; empty means `instance/evidence`.
+    "EVIDENCE_DIR": "",
+}
+
+
+def load_models() -> None:
+    """Every table of the wing on the shared metadata (for the mapper and Alembic)."""
+    import donations.disbursements.models
+    import donations.donors.models
+    import donations.giving.models
+    import donations.ledger.models
+    import donations.projects.models
+    import donations.proposals.models  # noqa: F401
+
+
+def init_app(app: Flask) -> None:
+    """Settings, gateways, blueprints, commands, CSRF exemptions, error mapping, periodic
+    jobs, navigation, dashboard counts and demo seeding of the wing."""
+    import os
+
+    from flask_babel import lazy_gettext as _l
+
+    from core import signals
+    from core.users import Role
+    from core.wings import Count, NavItem, PeriodicJob, apply_settings, exempt_from_csrf, registry
+    from donations import cli, demo
+    from donations.api import routes as api_routes
+    from donations.api.errors import http_error_for_api, register_api_errors
+    from donations.disbursements import closing
+    from donations.disbursements import services as disbursement_services
+    from donations.disbursements import views as disbursement_views
+    from donations.donors import messages, moderation, receipts
+    from donations.donors import views as donor_views
+    from donations.giving import reconciliation, webhook
+    from donations.giving import views as giving_views
+    from donations.ledger import views as ledger_views
+    from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
+    from donations.payments.config import current_gateway, make_gateway
+    from donations.projects import views as project_views
+    from donations.proposals import services as proposal_services
+    from donations.proposals import views as proposal_views
+    from donations.wechat.config import DEFAULTS as WECHAT_DEFAULTS
+    from donations.wechat.config import current_wechat, make_wechat, subscribe_templates
+
+    load_models()
+    # `make run` moves the stand-ins with their ports; explicit base URLs win.
+    if "PAYMENT_API_BASE" not in os.environ and "SANDBOX_PORT" in os.environ:
+        app.config.setdefault("PAYMENT_API_BASE", f"http://127.0.0.1:{os.environ['SANDBOX_PORT']}")
+    if "WECHAT_API_BASE" not in os.environ and "WECHAT_PORT" in os.environ:
+        app.config.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{os.environ['WECHAT_PORT']}/")
+    apply_settings(app, {**SETTINGS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS})
+    app.config["EVIDENCE_DIR"] = app.config["EVIDENCE_DIR"] or os.path.join(
+        app.instance_path, "evidence"
+    )
+    app.extensions["payment_gateway"] = make_gateway(app.config)
+    app.extensions["wechat"] = make_wechat(app.config)
+
+    # The provider signs its requests and donors send bearer tokens: no cookies, no CSRF.
+    for blueprint in (webhook.bp, api_routes.bp):
+        exempt_from_csrf(app, blueprint)
+    for module in (
+        webhook,
+        api_routes,
+        project_views,
+        giving_views,
+        ledger_views,
+        donor_views,
+        proposal_views,
+        disbursement_views,
+    ):
+        app.register_blueprint(module.bp)
+    register_api_errors(app)
+    cli.register_commands(app)
+
+    wings = registry(app)
+    wings.error_renderers["/api/"] = http_error_for_api
+    money = frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE})
+    wings.nav += [
+        NavItem(
+            "projects.projects",
+            _l("Projects"),
+            frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.COORDINATOR}),
+            "/projects",
+            order=30,
+        ),
+        NavItem(
+            "donors.moderation",
+            _l("Messages"),
+            frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),
+            "/moderation",
+            order=31,
+        ),
+        NavItem("giving.index", _l("Donations"), money, "/donations", order=32),
+        NavItem("giving.reconciliation", _l("Reconciliation"), money, "/finance", order=33),
+        NavItem(
+            "proposals.allocations",
+            _l("Allocations"),
+            frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER}),
+            "/allocations",
+            order=34,
+        ),
+        NavItem("disbursements.disbursements", _l("Payouts"), money, "/disbursements", order=35),
+    ]
+    wings.jobs += [
+        PeriodicJob(
+            "donor-messages",
+            lambda _config: 5,
+            lambda: messages.send_pending(current_wechat(), subscribe_templates()),
+        ),
+        PeriodicJob(
+            "reconcile",
+            lambda config: int(config["RECONCILE_INTERVAL_S"]),
+            lambda: reconciliation.reconcile(current_gateway()),
+        ),
+        PeriodicJob(
+            "close-needs",
+            lambda config: int(config["CLOSE_NEEDS_INTERVAL_S"]),
+            closing.close_expired_and_cancelled,
+        ),
+    ]
+    wings.counts += [
+        Count(
+            _l("Allocation proposals to approve"),
+            money,
+            proposal_services.awaiting_count,
+            "proposals.allocations",
+        ),
+        Count(
+            _l("Payouts to approve"),
+            money,
+            disbursement_services.awaiting_count,
+            "disbursements.disbursements",
+        ),
+        Count(_l("Receipt requests"), money, receipts.pending_count, "donors.receipts"),
+        Count(
+            _l("Messages to moderate"),
+            frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),
+            moderation.pending_count,
+            "donors.moderation",
+        ),
+    ]
+    signals.need_cancelled.connect(closing.on_need_cancelled)
+    wings.demo_seeders.append(demo.seed_demo_project)
+    wings.live_demo.append(demo.seed_live_demo)

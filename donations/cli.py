@@ -1,4 +1,4 @@
-"""The donations wing's commands, registered by the portal: ledger-check, reconcile."""
+"""The donations wing's commands: ledger-check, reconcile, close-needs, seed-demo-donations."""
 
 from __future__ import annotations
 
@@ -8,10 +8,12 @@ import click
 from flask import Flask
 
 from core.db import db
+from donations.demo import seed_demo_donations
+from donations.disbursements.closing import close_expired_and_cancelled
+from donations.giving.reconciliation import reconcile
 from donations.ledger.check import check_ledger, format_report
 from donations.payments.config import current_gateway
 from donations.payments.gateway import PaymentError
-from donations.reconcile import reconcile
 
 
 def register_commands(app: Flask) -> None:
@@ -24,11 +26,16 @@ def register_commands(app: Flask) -> None:
         if not report.ok:
             sys.exit(1)
 
+    @app.cli.command("seed-demo-donations")
+    @click.option("--count", default=60, show_default=True)
+    def seed_demo_donations_command(count: int) -> None:
+        """Make the demo's donation history through the running payment sandbox."""
+        made = seed_demo_donations(current_gateway(), count)
+        click.echo(f"{made} demo payments confirmed at the sandbox")
+
     @app.cli.command("close-needs")
     def close_needs_command() -> None:
         """Expire needs past their deadline and move money of closed needs as donors chose."""
-        from donations.closing import close_expired_and_cancelled
-
         click.echo(f"closed {close_expired_and_cancelled()} needs")
 
     @app.cli.command("reconcile")

@@ -10,14 +10,22 @@ from flask import Flask, Response, request, session
 from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
+import donations
+import portal.security  # noqa: F401  (registers the user loader)
 from core.crypto import Keyring, install_keyring
 from core.db import configure_sqlite, db
 from core.throttle import DatabaseThrottle, RedisThrottle, Throttle, ThrottlePolicy
+from portal.cli import register_commands
 from portal.config import load_config
+from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, login_manager, migrate
+from portal.locales import LOCALES
+from portal.templating import register_templating
+from portal.views import admin, audit, auth, dashboard, needs, persons
 
 ROOT = Path(__file__).resolve().parent.parent
-LOCALES = ("zh_CN", "en")
+# Each wing has `load_models()` and `init_app(app)`; the portal knows nothing else of them.
+WINGS = (donations,)
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -47,22 +55,17 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     )
     login_manager.init_app(app)
     app.extensions["throttle"] = _make_throttle(app)
-    from donations.payments.config import make_gateway
-
-    app.extensions["payment_gateway"] = make_gateway(app.config)
-    from donations.wechat_config import make_wechat
-
-    app.extensions["wechat"] = make_wechat(app.config)
 
     if app.config["TRUSTED_PROXIES"]:
         n = int(app.config["TRUSTED_PROXIES"])
         app.wsgi_app = ProxyFix(app.wsgi_app, x_for=n, x_proto=n, x_host=n)  # type: ignore[method-assign]
 
-    from portal.templating import register_templating
-
     register_templating(app)
     _register_blueprints(app)
-    _register_cli(app)
+    register_commands(app)
+    for wing in WINGS:
+        wing.init_app(app)
+    register_error_handlers(app)
     app.after_request(_security_headers)
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app
@@ -78,8 +81,9 @@ def _init_database(app: Flask) -> None:
             {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20},
         )
     import core.models  # noqa: F401  (every table on the metadata)
-    import donations.models_all  # noqa: F401
 
+    for wing in WINGS:
+        wing.load_models()
     db.init_app(app)
     with app.app_context():
         configure_sqlite(db.engine)
@@ -102,40 +106,8 @@ def _make_throttle(app: Flask) -> Throttle:
 
 
 def _register_blueprints(app: Flask) -> None:
-    import portal.security  # noqa: F401  (registers the user loader)
-    from portal.views import admin, audit, auth, dashboard, needs, persons
-
     for module in (auth, dashboard, persons, needs, audit, admin):
         app.register_blueprint(module.bp)
-    from donations import api, webhook
-    from donations import views as donation_views
-    from donations.api.errors import register_api_errors
-
-    # The provider signs its requests and donors send bearer tokens: no cookies, no CSRF.
-    csrf.exempt(webhook.bp)
-    csrf.exempt(api.bp)
-    app.register_blueprint(webhook.bp)
-    app.register_blueprint(api.bp)
-    app.register_blueprint(donation_views.bp)
-    from donations import staff_views
-
-    app.register_blueprint(staff_views.bp)
-    from donations import money_views
-
-    app.register_blueprint(money_views.bp)
-    register_api_errors(app)
-    from portal.errors import register_error_handlers
-
-    register_error_handlers(app)
-
-
-def _register_cli(app: Flask) -> None:
-    from portal.cli import register_commands
-
-    register_commands(app)
-    from donations.cli import register_commands as register_donation_commands
-
-    register_donation_commands(app)
 
 
 def _security_headers(response: Response) -> Response:

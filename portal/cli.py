@@ -36,16 +36,6 @@ def register_commands(app: Flask) -> None:
             return
         click.echo("Kaiping demo loaded.")
 
-    @app.cli.command("seed-demo-donations")
-    @click.option("--count", default=60, show_default=True)
-    def seed_demo_donations_command(count: int) -> None:
-        """Make the demo's donation history through the running payment sandbox."""
-        from donations.payments.config import current_gateway
-        from portal.demo.donations_seed import seed_demo_donations
-
-        made = seed_demo_donations(current_gateway(), count)
-        click.echo(f"{made} demo payments confirmed at the sandbox")
-
     @app.cli.command("create-user")
     @click.option("--username", required=True)
     @click.option("--display-name", required=True)

@@ -9,6 +9,7 @@ from pathlib import Path
 from typing import Any
 
 from core.crypto import Keyring
+from core.wings import parse_setting
 
 DEFAULTS: dict[str, Any] = {
     "PORTAL_ENV": "development",
@@ -27,11 +28,6 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_BLOCK_S": 60,
     "REDIS_URL": "",
     "AUDIT_SEAL_INTERVAL_S": 60,
-    "RECONCILE_INTERVAL_S": 600,
-    "CLOSE_NEEDS_INTERVAL_S": 3600,
-    # Allocation proposals above this need a second approval by an admin (¥50,000).
-    "ALLOCATION_SECOND_APPROVAL_FEN": 5_000_000,
-    "EVIDENCE_DIR": "",
     # Evidence uploads are at most 5 MB; the whole request a little more.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"
@@ -63,27 +59,11 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
 
 
 def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
-    from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
-    from donations.wechat_config import DEFAULTS as WECHAT_DEFAULTS
-
-    defaults = {**DEFAULTS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS}
-    config = dict(defaults)
+    config = dict(DEFAULTS)
     env = os.environ
-    for key in [*defaults, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:
+    for key in [*DEFAULTS, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:
         if key in env:
-            value: Any = env[key]
-            if isinstance(defaults.get(key), bool):
-                value = value.lower() in ("1", "true", "yes")
-            elif isinstance(defaults.get(key), int):
-                value = int(value)
-            elif isinstance(defaults.get(key), float):
-                value = float(value)
-            config[key] = value
-    # `make run` moves the stand-ins with their ports; explicit base URLs win.
-    if "PAYMENT_API_BASE" not in env and "SANDBOX_PORT" in env:
-        config["PAYMENT_API_BASE"] = f"http://127.0.0.1:{env['SANDBOX_PORT']}"
-    if "WECHAT_API_BASE" not in env and "WECHAT_PORT" in env:
-        config["WECHAT_API_BASE"] = f"http://127.0.0.1:{env['WECHAT_PORT']}/"
+            config[key] = parse_setting(env[key], DEFAULTS.get(key))
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
     config.update(overrides or {})
@@ -100,7 +80,6 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
         generated = _instance_secrets(instance_path)
         for key in missing:
             config[key] = generated[key]
-    config["EVIDENCE_DIR"] = config["EVIDENCE_DIR"] or str(instance_path / "evidence")
     config["SESSION_COOKIE_SECURE"] = production
     config["REMEMBER_COOKIE_SECURE"] = production
     return config

@@ -20,6 +20,8 @@ import httpx
 from flask import Flask
 from werkzeug.serving import run_simple
 
+from core.wings import registry
+
 ROOT = Path(__file__).resolve().parent.parent
 
 
@@ -67,54 +69,13 @@ def _wait_for(url: str, deadline_s: float = 30) -> bool:
     return False
 
 
-def _demo_donations(app: Flask, port: int) -> None:
-    """Once every server answers, give the demo its donation history (first run only)."""
-    from core.db import db
-    from donations.payments.config import current_gateway
-    from portal.demo.donations_seed import seed_demo_donations
-
-    with app.app_context():
-        gateway = current_gateway()
-        if not (
-            _wait_for(f"http://127.0.0.1:{port}/healthz")
-            and _wait_for(f"{gateway.api_base}/healthz")
-        ):
-            print(" * demo donations skipped: servers did not answer", flush=True)
-            return
-        try:
-            made = seed_demo_donations(gateway)
-        except Exception as error:
-            print(f" * demo donations skipped: {error}", flush=True)
-            return
-        db.session.remove()
-    if made:
-        print(f" * demo: {made} donations paid through the sandbox", flush=True)
-        _demo_payout(app)
-
-
-def _demo_payout(app: Flask) -> None:
-    """After the webhooks landed (or reconciliation repaired them), allocate and pay out once."""
-    from core.db import db
-    from donations.models import Donation, DonationStatus
-    from donations.payments.config import current_gateway
-    from donations.reconcile import reconcile
-    from portal.demo.donations_seed import seed_demo_allocation_and_payout
-
-    with app.app_context():
-        deadline = time.monotonic() + 20
-        while time.monotonic() < deadline:
-            pending = db.session.scalar(
-                db.select(db.func.count())
-                .select_from(Donation)
-                .where(Donation.status == DonationStatus.PENDING)
-            )
-            db.session.rollback()
-            if not pending:
-                break
-            time.sleep(1)
-        reconcile(current_gateway())
-        if seed_demo_allocation_and_payout(Path(app.config["EVIDENCE_DIR"])):
-            print(" * demo: pool allocated and one need paid out", flush=True)
+def _live_demo(app: Flask) -> None:
+    """Once every server answers, each wing makes its demo history (first run only)."""
+    if not _wait_for(f"http://127.0.0.1:{port_of_portal()}/healthz"):
+        print(" * demo history skipped: the portal did not answer", flush=True)
+        return
+    for make_history in registry(app).live_demo:
+        make_history(app)
 
 
 def main() -> None:
@@ -138,9 +99,7 @@ def main() -> None:
 
             app = create_app()
             start_background_jobs(app)
-            threading.Thread(
-                target=_demo_donations, args=(app, port_of_portal()), daemon=True
-            ).start()
+            threading.Thread(target=_live_demo, args=(app,), daemon=True).start()
             port = int(os.environ.get("PORTAL_PORT", "5000"))
             print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
             print(

@@ -7,17 +7,18 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_wtf.csrf import CSRFError
 from werkzeug.exceptions import HTTPException
+from werkzeug.exceptions import NotFound as HTTPNotFound
 
 from core.errors import NotFound, PermissionDenied
+from core.wings import registry
 
 
 def register_error_handlers(app: Flask) -> None:
     @app.errorhandler(NotFound)
     def _not_found(_error: NotFound) -> ResponseReturnValue:
-        if request.path.startswith("/api/"):
-            from donations.api.errors import error_response
-
-            return error_response(404, "not_found", "Not found.")
+        renderer = registry(app).renderer_for(request.path)
+        if renderer is not None:
+            return renderer(HTTPNotFound("Not found."))
         return render_template(
             "error.html", title=_("Not found"), message=_("There is no such page or record.")
         ), 404
@@ -39,10 +40,9 @@ def register_error_handlers(app: Flask) -> None:
 
     @app.errorhandler(HTTPException)
     def _http(error: HTTPException) -> ResponseReturnValue:
-        if request.path.startswith("/api/"):
-            from donations.api.errors import http_error_for_api
-
-            return http_error_for_api(error)
+        renderer = registry(app).renderer_for(request.path)
+        if renderer is not None:
+            return renderer(error)
         messages = {
             404: _("There is no such page or record."),
             405: _("This action is not allowed here."),

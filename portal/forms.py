@@ -28,6 +28,7 @@ from wtforms.validators import (
     ValidationError,
 )
 
+from core.forms import REQUIRED
 from core.idcard import is_valid_id_number, normalise_id_number
 from core.money import MoneyError, parse_yuan
 from core.needs.labels import CATEGORY_LABELS
@@ -82,7 +83,6 @@ ROLE_LABELS = {
     Role.AUDITOR.value: _l("Auditor"),
     Role.TRAINING_PARTNER.value: _l("Training partner"),
 }
-REQUIRED = _l("This field is required.")
 
 
 def _not_future(_form: FlaskForm, field: DateField) -> None:
@@ -207,17 +207,6 @@ class ReviewForm(FlaskForm):
     note = TextAreaField(_l("Note"), validators=[Optional(), Length(max=500)])
     approve = SubmitField(_l("Approve"))
     send_back = SubmitField(_l("Return to author"))
-
-
-class ReasonForm(FlaskForm):
-    reason = TextAreaField(_l("Reason"), validators=[DataRequired(REQUIRED), Length(max=500)])
-    submit = SubmitField(_l("Confirm"))
-
-
-class ActionForm(FlaskForm):
-    """A bare form: a button and its CSRF token."""
-
-    submit = SubmitField(_l("Confirm"))
 
 
 class UserForm(FlaskForm):

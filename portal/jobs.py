@@ -6,72 +6,53 @@ from __future__ import annotations
 import logging
 import threading
 import time
-from collections.abc import Callable
 
-from flask import Flask
+from flask import Flask, current_app
 
 from core import audit
 from core.db import db
+from core.wings import PeriodicJob, registry
 
 log = logging.getLogger(__name__)
 
 
-def seal_audit(app: Flask) -> int:
+def seal_audit() -> int:
+    return audit.seal_all(str(current_app.config["AUDIT_KEY"]).encode())
+
+
+AUDIT_SEAL = PeriodicJob(
+    "audit-seal", lambda config: int(config["AUDIT_SEAL_INTERVAL_S"]), seal_audit
+)
+
+
+def scheduled_jobs(app: Flask) -> list[PeriodicJob]:
+    """Every periodic job of the platform: the portal's own, then each wing's."""
+    return [AUDIT_SEAL, *registry(app).jobs]
+
+
+def run_job(app: Flask, job: PeriodicJob) -> object:
     with app.app_context():
-        return audit.seal_all(str(app.config["AUDIT_KEY"]).encode())
-
-
-def send_donor_messages(app: Flask) -> int:
-    from donations.notify import send_pending
-    from donations.wechat_config import current_wechat, subscribe_templates
-
-    with app.app_context():
-        return send_pending(current_wechat(), subscribe_templates())
-
-
-def reconcile_payments(app: Flask) -> object:
-    from donations.payments.config import current_gateway
-    from donations.reconcile import reconcile
-
-    with app.app_context():
-        return reconcile(current_gateway())
-
-
-def close_needs(app: Flask) -> int:
-    from donations.closing import close_expired_and_cancelled
-
-    with app.app_context():
-        return close_expired_and_cancelled()
-
-
-def scheduled_jobs(app: Flask) -> list[tuple[str, int, Callable[[Flask], object]]]:
-    """(name, interval in seconds, job) for every periodic job the platform has."""
-    return [
-        ("audit-seal", int(app.config["AUDIT_SEAL_INTERVAL_S"]), seal_audit),
-        ("donor-messages", 5, send_donor_messages),
-        ("reconcile", int(app.config["RECONCILE_INTERVAL_S"]), reconcile_payments),
-        ("close-needs", int(app.config["CLOSE_NEEDS_INTERVAL_S"]), close_needs),
-    ]
+        return job.run()
 
 
 def start_background_jobs(app: Flask) -> threading.Thread | None:
     if app.config["BACKGROUND_JOBS"] != "inprocess":
         return None
     jobs = scheduled_jobs(app)
-    next_run = dict.fromkeys((name for name, _i, _j in jobs), 0.0)
+    next_run = {job.name: 0.0 for job in jobs}
 
     def loop() -> None:
         while True:
             now = time.monotonic()
-            for name, interval, job in jobs:
-                if now >= next_run[name]:
+            for job in jobs:
+                if now >= next_run[job.name]:
                     try:
-                        job(app)
+                        run_job(app, job)
                     except Exception:  # a failing job must not stop the others
-                        log.exception("background job %s failed", name)
+                        log.exception("background job %s failed", job.name)
                         with app.app_context():
                             db.session.rollback()
-                    next_run[name] = time.monotonic() + interval
+                    next_run[job.name] = time.monotonic() + job.interval_s(app.config)
             time.sleep(1)
 
     thread = threading.Thread(target=loop, name="background-jobs", daemon=True)

@@ -2,10 +2,9 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
 from datetime import datetime
 
-from flask import Flask, url_for
+from flask import Flask, current_app, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
@@ -15,6 +14,7 @@ from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import to_local
 from core.users import Role
+from core.wings import NavItem, registry
 
 STATUS_LABELS = {
     "draft": _l("Draft"),
@@ -29,57 +29,15 @@ STATUS_LABELS = {
 }
 
 
-@dataclass(frozen=True)
-class NavItem:
-    endpoint: str
-    label: object
-    roles: frozenset[Role]
-    prefix: str
-
-
 CASEWORK = frozenset({Role.ADMIN, Role.AUDITOR, Role.OFFICER, Role.SOCIAL_WORKER})
-# The composition root lists every wing's pages; wings add theirs as they land.
+# The portal's own pages; each wing adds its items in `init_app` (core.wings).
 NAV: list[NavItem] = [
-    NavItem("persons.index", _l("People"), CASEWORK, "/persons"),
-    NavItem("needs.index", _l("Needs"), CASEWORK, "/needs"),
+    NavItem("persons.index", _l("People"), CASEWORK, "/persons", order=10),
+    NavItem("needs.index", _l("Needs"), CASEWORK, "/needs", order=20),
     NavItem(
-        "donor_staff.projects",
-        _l("Projects"),
-        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.COORDINATOR}),
-        "/projects",
+        "audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.AUDITOR}), "/audit", order=90
     ),
-    NavItem(
-        "donor_staff.moderation",
-        _l("Messages"),
-        frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),
-        "/moderation",
-    ),
-    NavItem(
-        "donations.index",
-        _l("Donations"),
-        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
-        "/donations",
-    ),
-    NavItem(
-        "donations.reconciliation",
-        _l("Reconciliation"),
-        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
-        "/finance",
-    ),
-    NavItem(
-        "money.allocations",
-        _l("Allocations"),
-        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER}),
-        "/allocations",
-    ),
-    NavItem(
-        "money.disbursements",
-        _l("Payouts"),
-        frozenset({Role.ADMIN, Role.AUDITOR, Role.FINANCE}),
-        "/disbursements",
-    ),
-    NavItem("audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.AUDITOR}), "/audit"),
-    NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin"),
+    NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin", order=91),
 ]
 
 
@@ -87,9 +45,10 @@ def nav_items() -> list[dict[str, str]]:
     if not current_user.is_authenticated:
         return []
     role = Role(current_user.role)
+    items = sorted([*NAV, *registry(current_app).nav], key=lambda item: item.order)
     return [
         {"url": url_for(item.endpoint), "label": str(item.label), "prefix": item.prefix}
-        for item in NAV
+        for item in items
         if role in item.roles
     ]
 

@@ -12,7 +12,7 @@ from datetime import date
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
-from core import audit
+from core import audit, signals
 from core.audit import Actor
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
@@ -242,6 +242,8 @@ def cancel_need(actor: User, need_id: int, reason: str, *, ip: str | None = None
     need.status_note = reason.strip()
     need.closed_at = utcnow()
     audit.record(_actor(actor, ip), "need.cancel", "need", need.id, office_id=need.person.office_id)
+    # Money given for it follows each donor's choice in this same transaction.
+    signals.need_cancelled.send(need)
     db.session.commit()
     return need
 

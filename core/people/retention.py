@@ -6,7 +6,7 @@ from datetime import date, datetime, timedelta
 
 from sqlalchemy import select
 
-from core import audit
+from core import audit, signals
 from core.audit import Actor
 from core.db import db, utcnow
 from core.errors import Conflict, ValidationFailed
@@ -32,6 +32,7 @@ def end_case(actor: User, person_id: int, ended_on: date, *, ip: str | None = No
         person.id,
         office_id=person.office_id,
     )
+    signals.person_ended.send(person)
     db.session.commit()
     return person
 
@@ -71,6 +72,7 @@ def anonymise_ended(older_than_years: int, *, now: datetime | None = None) -> in
         person.languages = []
         person.anonymised_at = utcnow()
         scrub_needs_of(person.id)
+        signals.person_anonymised.send(person)
     audit.record(
         Actor.system("anonymise-ended"),
         "person.anonymise",

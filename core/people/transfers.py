@@ -8,7 +8,7 @@ from __future__ import annotations
 from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
-from core import audit
+from core import audit, signals
 from core.audit import Actor
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed
@@ -99,6 +99,7 @@ def decide_transfer(
         assert target is not None
         transfer.person.office_id = target.id
         transfer.person.town = target.town or ""
+        signals.person_transferred.send(transfer.person, from_office_id=transfer.from_office_id)
     audit.record(
         Actor(actor.id, actor.username, ip),
         "person.transfer_accept" if accept else "person.transfer_reject",

@@ -6,7 +6,7 @@ import math
 from collections.abc import Sequence
 from dataclasses import dataclass
 
-from donations.allocation.ledger import PoolLedger
+from donations.allocation.pool_flows import PoolLedger
 from donations.allocation.problem import Label, Need, Pool, Priority, Problem, parse_problem
 from donations.allocation.report import (
     INSUFFICIENT_FUNDS,

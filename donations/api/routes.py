@@ -26,9 +26,10 @@ from donations.api.parse import (
 )
 from donations.api.serialize import donation_obj, payment_obj, project_obj
 from donations.api.tokens import current_donor, donor_required, issue_token, token_ttl_s
-from donations.cards import card, listings_of_project, public_listing
-from donations.certificates import certificate_for
-from donations.donors import (
+from donations.donors.certificates import certificate_for
+from donations.donors.impact import PoolPicture, decode_cursor, encode_cursor, impact_feed, went_to
+from donations.donors.receipts import request_receipt
+from donations.donors.services import (
     PrivacyNotice,
     delete_donor,
     has_accepted,
@@ -36,13 +37,13 @@ from donations.donors import (
     record_subscriptions,
     update_profile,
 )
-from donations.impact import PoolPicture, decode_cursor, encode_cursor, impact_feed, went_to
-from donations.models import Donation, NeedListing, Project
+from donations.giving.models import Donation
+from donations.giving.services import DonationRequest, donate
 from donations.payments.config import current_gateway
-from donations.projects import distance_km, totals, visible_projects
-from donations.receipt_requests import request_receipt
-from donations.services import DonationRequest, donate
-from donations.wechat_config import current_wechat, subscribe_templates
+from donations.projects.cards import card, listings_of_project, public_listing
+from donations.projects.models import NeedListing, Project
+from donations.projects.services import distance_km, totals, visible_projects
+from donations.wechat.config import current_wechat, subscribe_templates
 
 bp = Blueprint("mp_api", __name__, url_prefix="/api/mp/v1")
 MAX_AMOUNT_FEN = 10**12
@@ -284,7 +285,7 @@ def certificate(donation_id: str) -> ResponseReturnValue:
         raise ApiError(404, "not_found", "The certificate is issued once the payment succeeds.")
     fmt = request.args.get("format", "json")
     if fmt == "png":
-        from donations.certificate_png import render_png
+        from donations.donors.certificate_png import render_png
 
         return Response(render_png(cert), mimetype="image/png")
     if fmt != "json":

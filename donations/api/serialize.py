@@ -5,9 +5,10 @@ from __future__ import annotations
 from datetime import datetime
 from typing import Any
 
-from donations.models import Donation, DonationStatus, Project
+from donations.giving.models import Donation, DonationStatus
 from donations.payments.gateway import PaymentGateway
-from donations.projects import ProjectTotals
+from donations.projects.models import Project
+from donations.projects.services import ProjectTotals
 
 
 def _ts(moment: datetime | None) -> str | None:

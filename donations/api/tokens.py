@@ -11,7 +11,7 @@ from itsdangerous import BadSignature, SignatureExpired, URLSafeTimedSerializer
 
 from core.db import db
 from donations.api.errors import ApiError
-from donations.models import Donor
+from donations.donors.models import Donor
 
 P = ParamSpec("P")
 R = TypeVar("R")

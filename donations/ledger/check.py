@@ -7,9 +7,10 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from core.db import db
+from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import CLEARING
-from donations.models import Donation, DonationStatus, NeedListing, ProviderEvent
+from donations.projects.models import NeedListing
 
 
 @dataclass

@@ -10,12 +10,10 @@ from __future__ import annotations
 import enum
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
-from core.db import Base, utcnow
-
-Fen = BigInteger().with_variant(Integer, "sqlite")
+from core.db import Base, Fen, utcnow
 
 
 class AccountKind(enum.StrEnum):

@@ -11,7 +11,7 @@ from sqlalchemy.exc import IntegrityError
 from core.db import db, utcnow
 from core.timeutil import local_today
 from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
-from donations.models import NeedListing, Pool
+from donations.projects.models import NeedListing, Pool
 
 CLEARING = "clearing"
 DISBURSED = "disbursed"

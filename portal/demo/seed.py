@@ -5,6 +5,7 @@ from __future__ import annotations
 import random
 from datetime import date, timedelta
 
+from flask import current_app
 from sqlalchemy import func, select
 
 from core.db import db
@@ -17,6 +18,7 @@ from core.people.models import CorrectionType, PersonKind
 from core.staff import create_user
 from core.timeutil import local_today
 from core.users import Role, User
+from core.wings import registry
 from portal.demo.data import GIVEN, LANGUAGES, REGION_CODE, SKILLS, STORIES, SURNAMES, TITLES, TOWNS
 
 DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development demo only (DESIGN.md 7)
@@ -165,7 +167,6 @@ def seed_demo(force: bool = False, seed: int = 20251) -> bool:
                 if stage < 0.45 or not person.consent_publication or person.is_minor:
                     continue
                 needs.publish_need(officer, need.id)
-    from portal.demo.donations_seed import seed_demo_project
-
-    seed_demo_project(admin)
+    for seed_wing in registry(current_app).demo_seeders:
+        seed_wing(admin)
     return True

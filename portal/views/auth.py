@@ -12,10 +12,11 @@ from core.audit import Actor
 from core.auth import LoginBlocked, LoginFailed, authenticate
 from core.db import db
 from core.errors import DomainError
+from core.forms import ActionForm
 from core.staff import change_own_password
 from core.throttle import Throttle
-from portal.app import LOCALES
-from portal.forms import ActionForm, ChangePasswordForm, LoginForm
+from portal.forms import ChangePasswordForm, LoginForm
+from portal.locales import LOCALES
 from portal.security import client_ip, staff
 from portal.views.common import safe_next, show_error
 

@@ -1,12 +1,13 @@
-"""The landing page: counts per office within the viewer's scope."""
+"""The landing page: what waits for the viewer, and counts per office within their scope."""
 
 from __future__ import annotations
 
-from flask import Blueprint, render_template
+from flask import Blueprint, current_app, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_login import login_required
 
 from core.dashboard import office_counts
+from core.wings import registry
 from portal.security import staff
 
 bp = Blueprint("dashboard", __name__)
@@ -24,4 +25,9 @@ def index() -> ResponseReturnValue:
         "review_queue": sum(r.review_queue for r in rows),
         "published": sum(r.published for r in rows),
     }
-    return render_template("dashboard.html", rows=rows, totals=totals)
+    waiting = [
+        {"label": str(count.label), "n": count.count(user), "url": url_for(count.endpoint)}
+        for count in registry(current_app).counts
+        if user.has_role(*count.roles)
+    ]
+    return render_template("dashboard.html", rows=rows, totals=totals, waiting=waiting)

@@ -8,12 +8,13 @@ from flask_babel import gettext as _
 
 from core.db import db
 from core.errors import DomainError, NotFound, PublicationRefused
+from core.forms import ActionForm, ReasonForm
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.models import NeedStatus
 from core.people.services import get_person
 from core.privacy import mask_name
-from portal.forms import ActionForm, NeedForm, ReasonForm, ReviewForm
+from portal.forms import NeedForm, ReviewForm
 from portal.security import casework_required, client_ip, staff
 from portal.views.common import int_arg, show_error
 
@@ -175,14 +176,6 @@ def publish(need_id: int) -> ResponseReturnValue:
     )
 
 
-def _cancel_and_release(need_id: int, reason: str) -> None:
-    """Cancel, then let designated money follow each donor's choice at once."""
-    from donations.closing import close_expired_and_cancelled
-
-    needs.cancel_need(staff(), need_id, reason, ip=client_ip())
-    close_expired_and_cancelled()
-
-
 @bp.route("/needs/<int:need_id>/cancel", methods=["POST"])
 @casework_required
 def cancel(need_id: int) -> ResponseReturnValue:
@@ -190,6 +183,6 @@ def cancel(need_id: int) -> ResponseReturnValue:
     return _act(
         need_id,
         form.validate_on_submit(),
-        lambda: _cancel_and_release(need_id, form.reason.data or ""),
+        lambda: needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip()),
         _("The need has been cancelled."),
     )

@@ -29,8 +29,8 @@ import core.users
 from core.db import db
 from donations.payments.config import make_gateway
 from donations.payments.gateway import PaymentGateway
-from donations.wechat import WeChatGateway, WeChatPyGateway
-from donations.wechat_config import make_wechat
+from donations.wechat.config import make_wechat
+from donations.wechat.gateway import WeChatGateway, WeChatPyGateway
 from sandboxes.wechat.testing import sandbox_process
 from tests.api.support import (
     SECRET_KEY,

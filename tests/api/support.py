@@ -31,9 +31,14 @@ from core.people import services as people_services
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User
-from donations.models import NeedListing, ProjectStatus
 from donations.payments.signature import sign
-from donations.projects import ProjectInput, list_need_on_project, save_project, set_project_status
+from donations.projects.models import NeedListing, ProjectStatus
+from donations.projects.services import (
+    ProjectInput,
+    list_need_on_project,
+    save_project,
+    set_project_status,
+)
 from tests.factories import approved_need, make_person, make_unit, make_user
 
 API = "/api/mp/v1"

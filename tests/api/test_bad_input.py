@@ -14,8 +14,8 @@ from itsdangerous import URLSafeTimedSerializer
 from itsdangerous.timed import TimestampSigner
 
 from core.timeutil import local_today
-from donations.models import ProjectStatus
-from donations.projects import set_project_status
+from donations.projects.models import ProjectStatus
+from donations.projects.services import set_project_status
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
 from tests.api.support import MpApi, Staff, list_need, make_project, new_key, new_name, pay
 

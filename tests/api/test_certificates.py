@@ -9,7 +9,7 @@ from typing import Any
 from flask.testing import FlaskClient
 
 from core.db import db
-from donations.models import Project
+from donations.projects.models import Project
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
 from tests.api.support import MpApi, Staff, make_project, pay
 

@@ -7,7 +7,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import func, select
 
 from core.db import db
-from donations.models import Donation
+from donations.giving.models import Donation
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
 from tests.api.support import (
     SECRET_KEY,

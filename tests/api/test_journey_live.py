@@ -14,11 +14,12 @@ from PIL import Image, ImageChops, ImageFont
 from sqlalchemy import func, select
 
 from core.db import db
-from donations.certificate_png import font_path
+from donations.donors.certificate_png import font_path
+from donations.donors.messages import send_pending
+from donations.donors.models import Donor
+from donations.giving.models import Donation, ProviderEvent
 from donations.ledger.models import EntryKind, JournalEntry
-from donations.models import Donation, Donor, ProviderEvent
-from donations.notify import send_pending
-from donations.wechat_config import current_wechat, subscribe_templates
+from donations.wechat.config import current_wechat, subscribe_templates
 from tests.api.conftest import LiveStack
 from tests.api.support import (
     KAIPING,

@@ -7,8 +7,8 @@ from typing import Any
 
 from flask.testing import FlaskClient
 
-from donations.models import ProjectStatus
-from donations.projects import set_project_status
+from donations.projects.models import ProjectStatus
+from donations.projects.services import set_project_status
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
 from tests.api.support import KAIPING, MpApi, Staff, decline, make_project, pay
 

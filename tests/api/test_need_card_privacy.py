@@ -8,7 +8,7 @@ from flask.testing import FlaskClient
 from core.db import db
 from core.needs.models import Need, NeedStatus
 from core.people.models import Person
-from donations.models import NeedListing
+from donations.projects.models import NeedListing
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
 from tests.api.support import (
     MpApi,

@@ -42,21 +42,15 @@ from core.needs import services as need_services
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User
+from donations.donors.models import Donor
+from donations.giving.booking import default_pool
+from donations.giving.models import Donation, DonationStatus, ProviderEvent
+from donations.giving.services import DonationRequest, start_donation
 from donations.ledger.check import check_ledger
 from donations.ledger.models import JournalEntry
-from donations.models import (
-    Donation,
-    DonationStatus,
-    Donor,
-    NeedListing,
-    Project,
-    ProjectStatus,
-    ProviderEvent,
-)
 from donations.payments.gateway import PaymentGateway
 from donations.payments.signature import sign
-from donations.receipts import default_pool
-from donations.services import DonationRequest, start_donation
+from donations.projects.models import NeedListing, Project, ProjectStatus
 from tests.conftest import make_app
 from tests.factories import approved_need, make_person, make_unit, make_user
 from tests.live import QuietHandler, scratch_database

@@ -26,20 +26,20 @@ from core.orgs import OrgUnit
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User
-from donations.disbursements import PayoutInput
+from donations.disbursements.models import Disbursement
+from donations.disbursements.services import PayoutInput
+from donations.donors.models import Donor, OutboxMessage
+from donations.giving.booking import default_pool, receive_payment
+from donations.giving.models import Donation
 from donations.ledger.models import EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import Leg, fund_balance_fen, need_account, pool_account, post
-from donations.models import (
-    Disbursement,
-    Donation,
-    Donor,
-    NeedListing,
-    OutboxMessage,
-    Pool,
-    ProjectStatus,
+from donations.projects.models import NeedListing, Pool, ProjectStatus
+from donations.projects.services import (
+    ProjectInput,
+    list_need_on_project,
+    save_project,
+    set_project_status,
 )
-from donations.projects import ProjectInput, list_need_on_project, save_project, set_project_status
-from donations.receipts import default_pool, receive_payment
 from tests.factories import PASSWORD, approved_need, make_person, make_unit, make_user
 
 _serial = itertools.count(1)

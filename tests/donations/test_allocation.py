@@ -7,6 +7,7 @@ from typing import Any
 
 import pytest
 
+from bench.allocation_instances import county_problem, province_problem
 from donations.allocation import (
     INSUFFICIENT_FUNDS,
     NO_ELIGIBLE_POOL,
@@ -15,7 +16,6 @@ from donations.allocation import (
     allocate,
 )
 from donations.allocation import engine as engine_module
-from donations.allocation.instances import county_problem, province_problem
 from donations.allocation.problem import Id, parse_problem
 from donations.allocation.report import Allocation, Unfunded
 from donations.allocation.solve import MilpOutcome

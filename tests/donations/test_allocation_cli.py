@@ -9,8 +9,8 @@ from pathlib import Path
 
 import pytest
 
+from bench.allocation_instances import county_problem, province_problem
 from donations.allocation import allocate
-from donations.allocation.instances import county_problem, province_problem
 from donations.allocation.problem import parse_problem
 from donations.allocation.verify import allocation_errors
 

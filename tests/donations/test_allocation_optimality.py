@@ -13,8 +13,8 @@ from hypothesis import strategies as st
 from scipy.optimize import Bounds, LinearConstraint, milp
 from scipy.sparse import lil_array
 
+from bench.allocation_instances import county_problem, province_problem, random_problem
 from donations.allocation import allocate
-from donations.allocation.instances import county_problem, province_problem, random_problem
 from donations.allocation.problem import parse_problem
 from donations.allocation.verify import allocation_errors
 

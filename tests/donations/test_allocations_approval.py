@@ -11,10 +11,11 @@ from core.db import db
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.needs.models import NeedStatus
 from core.users import Role, User
-from donations.allocations import approve_proposal, reject_proposal, run_proposal
 from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind
-from donations.models import AllocationProposal, ListingStatus, NeedListing, ProposalStatus
+from donations.projects.models import ListingStatus, NeedListing
+from donations.proposals.models import AllocationProposal, ProposalStatus
+from donations.proposals.services import approve_proposal, reject_proposal, run_proposal
 from tests.donations.money_builders import (
     default_pool_id,
     entries_of_kind,

@@ -25,12 +25,13 @@ from sqlalchemy import func, select
 from core.db import db
 from core.errors import Conflict
 from core.users import Role, User
-from donations import allocations as allocation_service
-from donations.allocations import approve_proposal, run_proposal
 from donations.ledger.check import check_ledger
 from donations.ledger.models import Account, EntryKind, JournalEntry
 from donations.ledger.services import fund_balance_fen
-from donations.models import AllocationProposal, NeedListing, ProposalStatus
+from donations.projects.models import NeedListing
+from donations.proposals import services as allocation_service
+from donations.proposals.models import AllocationProposal, ProposalStatus
+from donations.proposals.services import approve_proposal, run_proposal
 from tests.conftest import make_app
 from tests.donations.money_builders import (
     default_pool_id,

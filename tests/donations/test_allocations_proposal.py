@@ -11,8 +11,9 @@ from core.needs.models import Need
 from core.needs.services import priority_of
 from core.users import Role
 from donations.allocation import INSUFFICIENT_FUNDS, NO_ELIGIBLE_POOL, OUTRANKED, allocate
-from donations.allocations import run_proposal
-from donations.models import AllocationLine, AllocationProposal, NeedListing, ProposalStatus
+from donations.projects.models import NeedListing
+from donations.proposals.models import AllocationLine, AllocationProposal, ProposalStatus
+from donations.proposals.services import run_proposal
 from tests.donations.money_builders import (
     TOWN_A,
     TOWN_B,

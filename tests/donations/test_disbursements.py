@@ -16,25 +16,21 @@ from core.needs.models import NeedStatus
 from core.people.models import Person
 from core.timeutil import to_local
 from core.users import Role
-from donations.disbursements import (
+from donations.disbursements.evidence import MAX_EVIDENCE_BYTES
+from donations.disbursements.models import Disbursement, DisbursementStatus
+from donations.disbursements.services import (
     approve_disbursement,
     propose_disbursement,
     reject_disbursement,
 )
+from donations.donors.impact import impact_feed
 from donations.errors import InvalidField
-from donations.evidence import MAX_EVIDENCE_BYTES
-from donations.impact import impact_feed
+from donations.giving.booking import apply_refund
+from donations.giving.models import Donation
 from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind
 from donations.ledger.services import disbursed_account, fund_balance_fen
-from donations.models import (
-    Disbursement,
-    DisbursementStatus,
-    Donation,
-    ListingStatus,
-    NeedListing,
-)
-from donations.receipts import apply_refund
+from donations.projects.models import ListingStatus, NeedListing
 from tests.donations.money_builders import (
     GIF,
     JPEG,

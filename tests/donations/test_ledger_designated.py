@@ -5,11 +5,12 @@ from __future__ import annotations
 import pytest
 
 from core.needs.models import Need, NeedStatus
-from donations.events import apply_event
+from donations.giving.booking import default_pool
+from donations.giving.events import apply_event
+from donations.giving.models import Donation
 from donations.ledger.check import check_ledger
 from donations.ledger.services import fund_balance_fen, need_account, pool_account
-from donations.models import Donation, ListingStatus, NeedListing
-from donations.receipts import default_pool
+from donations.projects.models import ListingStatus, NeedListing
 from tests.donations.conftest import (
     NeedAuthors,
     make_donation,

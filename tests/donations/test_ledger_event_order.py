@@ -21,11 +21,12 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.needs.models import Need
-from donations.events import apply_event
+from donations.giving.events import apply_event
+from donations.giving.models import Donation, Refund
 from donations.ledger.check import check_ledger
 from donations.ledger.models import Account, JournalEntry, JournalLine
 from donations.ledger.services import CLEARING
-from donations.models import Donation, NeedListing, Pool, Refund
+from donations.projects.models import NeedListing, Pool
 from tests.donations.conftest import (
     DonationRef,
     ListingRef,

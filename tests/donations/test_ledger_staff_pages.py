@@ -12,8 +12,8 @@ from sqlalchemy import select
 from core.audit import AuditEvent
 from core.db import db
 from core.users import Role
-from donations.events import apply_event
-from donations.models import Project
+from donations.giving.events import apply_event
+from donations.projects.models import Project
 from tests.donations.conftest import make_donation, make_project, succeeded_event
 from tests.factories import PASSWORD, make_unit, make_user
 

@@ -14,15 +14,10 @@ from sqlalchemy import select
 from core.db import db
 from core.timeutil import local_today
 from core.users import Role
+from donations.disbursements.models import Disbursement, DisbursementStatus
 from donations.ledger.check import check_ledger
-from donations.models import (
-    AllocationProposal,
-    Disbursement,
-    DisbursementStatus,
-    ListingStatus,
-    NeedListing,
-    ProposalStatus,
-)
+from donations.projects.models import ListingStatus, NeedListing
+from donations.proposals.models import AllocationProposal, ProposalStatus
 from tests.donations.money_builders import (
     GIF,
     PDF,

@@ -10,10 +10,11 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
-from donations.models import Donation, DonationStatus, Donor, OutboxMessage, Subscription
-from donations.notify import MAX_ATTEMPTS, send_pending
-from donations.receipts import receive_payment
-from donations.wechat import WeChatConfig, WeChatPyGateway
+from donations.donors.messages import MAX_ATTEMPTS, send_pending
+from donations.donors.models import Donor, OutboxMessage, Subscription
+from donations.giving.booking import receive_payment
+from donations.giving.models import Donation, DonationStatus
+from donations.wechat.gateway import WeChatConfig, WeChatPyGateway
 from sandboxes.wechat.testing import sandbox_process
 from tests.donations.conftest import make_donation, make_donor, make_project
 

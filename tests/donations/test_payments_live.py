@@ -8,8 +8,8 @@ from typing import Any
 from sqlalchemy import select
 
 from core.db import db
-from donations.models import ReconcileRun
-from donations.reconcile import reconcile
+from donations.giving.models import ReconcileRun
+from donations.giving.reconciliation import reconcile
 from tests.donations.conftest import (
     LiveStack,
     a_project_and_donor,

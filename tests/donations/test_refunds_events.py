@@ -6,9 +6,9 @@ import pytest
 from sqlalchemy import select
 
 from core.db import db
-from donations.events import apply_event
+from donations.giving.events import apply_event
+from donations.giving.models import Donation, Refund
 from donations.ledger.check import check_ledger
-from donations.models import Donation, Refund
 from tests.donations.conftest import (
     entries_of,
     make_donation,

@@ -15,6 +15,10 @@ from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
 from core.users import Role, User
 from donations.errors import RefundRefused
+from donations.giving.booking import default_pool
+from donations.giving.models import Refund
+from donations.giving.reconciliation import reconcile
+from donations.giving.refunds import request_refund
 from donations.ledger.models import EntryKind
 from donations.ledger.services import (
     Leg,
@@ -24,11 +28,8 @@ from donations.ledger.services import (
     pool_account,
     post,
 )
-from donations.models import ListingStatus, NeedListing, Refund
 from donations.payments.gateway import PaymentGateway, ProviderRefund
-from donations.receipts import default_pool
-from donations.reconcile import reconcile
-from donations.refunds import request_refund
+from donations.projects.models import ListingStatus, NeedListing
 from tests.donations.conftest import (
     LiveStack,
     a_project_and_donor,

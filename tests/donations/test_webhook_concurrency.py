@@ -13,9 +13,10 @@ import httpx
 import pytest
 
 from core.db import db
-from donations.events import apply_event
-from donations.models import Donation, NeedListing
+from donations.giving.events import apply_event
+from donations.giving.models import Donation
 from donations.payments.signature import sign
+from donations.projects.models import NeedListing
 from tests.donations.conftest import (
     LIVE_WEBHOOK_SECRET,
     WEBHOOK_PATH,

@@ -7,9 +7,9 @@ from sqlalchemy import func, select
 
 from core.audit import AuditEvent
 from core.db import db
+from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.ledger.check import check_ledger
 from donations.ledger.models import JournalEntry
-from donations.models import Donation, DonationStatus, ProviderEvent
 from tests.donations.conftest import (
     DonationRef,
     donation_event,

@@ -9,7 +9,7 @@ import pytest
 from sqlalchemy import func, select
 
 from core.db import db
-from donations.models import Donation, DonationStatus, ProviderEvent
+from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.payments.signature import sign
 from tests.donations.conftest import (
     DonationRef,

@@ -8,7 +8,7 @@ from collections.abc import Iterator
 import httpx
 import pytest
 
-from donations.wechat import (
+from donations.wechat.gateway import (
     InvalidCode,
     MessageRefused,
     WeChatBusy,

@@ -131,7 +131,7 @@ def test_flask_babel_finds_the_catalogue(tmp_path: Path, zh: Catalog) -> None:
     from flask import Flask
     from flask_babel import Babel, get_translations
 
-    from portal.app import LOCALES
+    from portal.locales import LOCALES
 
     # Build the .mo files the way `pybabel compile -d portal/translations` lays them out.
     for entry in TRANSLATIONS.iterdir():

@@ -1,0 +1,108 @@
+"""What a wing contributes to the portal, registered by the wing's `init_app(app)`.
+
+The portal is the composition root: it calls each wing's `init_app` and then reads
+this registry to build the navigation, run the periodic jobs, fill the dashboard,
+seed the demo and render errors. It hard-codes none of a wing's parts, and no wing
+imports the portal (DESIGN.md 2).
+
+Blueprints and CLI commands need no registry: a wing registers them on the app with
+Flask's own `register_blueprint` and `app.cli.add_command`.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any
+
+from flask import Blueprint, Flask
+from flask.typing import ResponseReturnValue
+from werkzeug.exceptions import HTTPException
+
+from core.users import Role, User
+
+
+@dataclass(frozen=True)
+class NavItem:
+    """A link in the portal's navigation, shown to the listed roles."""
+
+    endpoint: str
+    label: object  # a lazy msgid
+    roles: frozenset[Role]
+    prefix: str  # the path prefix that marks the item current
+    order: int = 100
+
+
+@dataclass(frozen=True)
+class PeriodicJob:
+    """A job the worker runs every `interval_s` seconds, inside an app context."""
+
+    name: str
+    interval_s: Callable[[Mapping[str, Any]], int]
+    run: Callable[[], object]
+
+
+@dataclass(frozen=True)
+class Count:
+    """A figure for the dashboard: what waits for `user`, with a link to it."""
+
+    label: object  # a lazy msgid
+    roles: frozenset[Role]
+    count: Callable[[User], int]
+    endpoint: str
+
+
+# The error body for one path prefix (the JSON API answers errors in its own shape).
+ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
+
+
+@dataclass
+class WingRegistry:
+    nav: list[NavItem] = field(default_factory=list)
+    jobs: list[PeriodicJob] = field(default_factory=list)
+    counts: list[Count] = field(default_factory=list)
+    # Demo data loaded after the ground floor's, given the demo admin.
+    demo_seeders: list[Callable[[User], object]] = field(default_factory=list)
+    # Demo history made once every server answers (payments through the sandbox).
+    live_demo: list[Callable[[Flask], None]] = field(default_factory=list)
+    error_renderers: dict[str, ErrorRenderer] = field(default_factory=dict)
+
+    def renderer_for(self, path: str) -> ErrorRenderer | None:
+        for prefix, renderer in self.error_renderers.items():
+            if path.startswith(prefix):
+                return renderer
+        return None
+
+
+def registry(app: Flask) -> WingRegistry:
+    found = app.extensions.get("wings")
+    if found is None:
+        found = app.extensions["wings"] = WingRegistry()
+    assert isinstance(found, WingRegistry)
+    return found
+
+
+def exempt_from_csrf(app: Flask, blueprint: Blueprint) -> None:
+    """For callers that authenticate otherwise (signed webhooks, bearer tokens)."""
+    app.extensions["csrf"].exempt(blueprint)
+
+
+def parse_setting(raw: str, default: object) -> object:
+    if isinstance(default, bool):
+        return raw.lower() in ("1", "true", "yes")
+    if isinstance(default, int):
+        return int(raw)
+    if isinstance(default, float):
+        return float(raw)
+    return raw
+
+
+def apply_settings(app: Flask, defaults: Mapping[str, Any]) -> None:
+    """A wing's settings: what `create_app` was given wins, then the environment, then
+    the wing's default."""
+    for key, default in defaults.items():
+        if key in app.config:
+            continue
+        raw = os.environ.get(key)
+        app.config[key] = default if raw is None else parse_setting(raw, default)

@@ -1,0 +1,26 @@
+"""Forms of the donation pages: refunds, reconciliation."""
+
+from __future__ import annotations
+
+from flask_babel import lazy_gettext as _l
+from flask_wtf import FlaskForm
+from wtforms import (
+    StringField,
+    SubmitField,
+    TextAreaField,
+)
+from wtforms.validators import DataRequired, Length
+
+
+class RefundForm(FlaskForm):
+    amount = StringField(
+        _l("Amount (yuan)"), validators=[DataRequired(_l("This field is required."))]
+    )
+    reason = TextAreaField(
+        _l("Reason"), validators=[DataRequired(_l("This field is required.")), Length(max=500)]
+    )
+    submit = SubmitField(_l("Refund"))
+
+
+class RunForm(FlaskForm):
+    submit = SubmitField(_l("Reconcile now"))

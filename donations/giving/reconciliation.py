@@ -1,0 +1,192 @@
+"""Reconciliation: read the provider's event list, apply what is missing, compare per day.
+
+The provider's list is the authority on what happened. A run reads every event
+created since its last cursor (less an overlap, since events created in the same
+second may be listed late) and within the report window, applies each one
+(duplicates are harmless), then compares per Shanghai day the provider's
+succeeded payments and refunds with the ledger, listing every difference.
+"""
+
+from __future__ import annotations
+
+import time
+from collections import defaultdict
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import func, select
+
+from core.db import db, utcnow
+from core.timeutil import SHANGHAI
+from donations.giving.events import Outcome, apply_event
+from donations.giving.models import Donation, ReconcileRun
+from donations.ledger.models import EntryKind, JournalEntry, JournalLine
+from donations.ledger.services import CLEARING
+from donations.payments.gateway import PaymentGateway
+
+OVERLAP_S = 600
+# The per-day comparison covers today and yesterday (Shanghai): a run then reads at
+# most two days of events, which stays bounded on a province's charity days.
+REPORT_DAYS = 2
+
+
+def report_start(now: float) -> int:
+    """Midnight in Shanghai at the start of the report window."""
+    today = datetime.fromtimestamp(now, UTC).astimezone(SHANGHAI).date()
+    first = today.toordinal() - (REPORT_DAYS - 1)
+    start = datetime.fromordinal(first).replace(tzinfo=SHANGHAI)
+    return int(start.timestamp())
+
+
+def _day(created: int) -> str:
+    return datetime.fromtimestamp(created, UTC).astimezone(SHANGHAI).date().isoformat()
+
+
+def fetch_events(gateway: PaymentGateway, created_gte: int) -> list[dict[str, Any]]:
+    events: list[dict[str, Any]] = []
+    starting_after: str | None = None
+    while True:
+        page = gateway.list_events(created_gte=created_gte, starting_after=starting_after)
+        events.extend(page.events)
+        if not page.has_more or not page.events:
+            break
+        starting_after = str(page.events[-1]["id"])
+    # The list is newest first; apply oldest first, as things happened.
+    events.sort(key=lambda e: (int(e.get("created") or 0), str(e.get("id"))))
+    return events
+
+
+def last_cursor() -> int:
+    value = db.session.scalar(
+        select(func.max(ReconcileRun.cursor_created)).where(ReconcileRun.ok.is_(True))
+    )
+    db.session.rollback()
+    return int(value or 0)
+
+
+def reconcile(gateway: PaymentGateway, now: float | None = None) -> ReconcileRun:
+    """Apply every provider event we missed and store a per-day comparison."""
+    now = time.time() if now is None else now
+    cursor = last_cursor()
+    since = min(max(0, cursor - OVERLAP_S), report_start(now))
+    run = ReconcileRun(started_at=utcnow())
+    events = fetch_events(gateway, since)
+    applied = 0
+    outcomes: dict[str, int] = defaultdict(int)
+    for event in events:
+        outcome = apply_event(event, via="reconcile")
+        outcomes[outcome] += 1
+        if outcome == Outcome.APPLIED:
+            applied += 1
+    report = compare(events)
+    report["outcomes"] = dict(outcomes)
+    run.events_seen = len(events)
+    run.applied = applied
+    run.cursor_created = max([cursor, *(int(e.get("created") or 0) for e in events)])
+    run.finished_at = utcnow()
+    run.ok = not report["differences"]
+    run.report = report
+    db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
+    """Provider totals against ledger totals per day, and each difference."""
+    provider: dict[str, int] = defaultdict(int)
+    ledger: dict[str, int] = defaultdict(int)
+    differences: list[dict[str, Any]] = []
+    paid: dict[str, tuple[int, str]] = {}
+    refunds: dict[str, tuple[int, str]] = {}
+    for event in events:
+        obj = (event.get("data") or {}).get("object") or {}
+        day = _day(int(event.get("created") or 0))
+        if event.get("type") == "payment_intent.succeeded":
+            paid[str(obj.get("id"))] = (
+                int(obj.get("amount_received") or obj.get("amount") or 0),
+                day,
+            )
+        elif (
+            event.get("type") in ("refund.created", "refund.updated")
+            and obj.get("status") == "succeeded"
+        ):
+            refunds[str(obj.get("id"))] = (-int(obj.get("amount") or 0), day)
+    ours = (
+        {
+            d.payment_intent_id: d
+            for d in db.session.scalars(
+                select(Donation).where(Donation.payment_intent_id.in_(list(paid)))
+            )
+        }
+        if paid
+        else {}
+    )
+    for intent_id, (amount, day) in paid.items():
+        if ours.get(intent_id) is None:
+            continue  # not ours: another integration on the same account
+        received = _posted(f"pi:{intent_id}:succeeded")
+        provider[day] += amount
+        ledger[day] += received
+        if received != amount:
+            differences.append(
+                {
+                    "day": day,
+                    "object": intent_id,
+                    "provider_fen": amount,
+                    "ledger_fen": received,
+                    "kind": "payment",
+                }
+            )
+    for refund_id, (amount, day) in refunds.items():
+        # Both sides signed as provider clearing sees them: a refund takes money out.
+        posted = _posted(f"refund:{refund_id}")
+        if posted == 0 and not _refund_is_ours(refund_id):
+            continue
+        provider[day] += amount
+        ledger[day] += posted
+        if posted != amount:
+            differences.append(
+                {
+                    "day": day,
+                    "object": refund_id,
+                    "provider_fen": amount,
+                    "ledger_fen": posted,
+                    "kind": "refund",
+                }
+            )
+    days = sorted(set(provider) | set(ledger), reverse=True)
+    return {
+        "days": [
+            {
+                "day": d,
+                "provider_fen": provider[d],
+                "ledger_fen": ledger[d],
+                "difference_fen": provider[d] - ledger[d],
+            }
+            for d in days
+        ],
+        "differences": differences,
+    }
+
+
+def _posted(source_key: str) -> int:
+    """What an entry put into provider clearing (debit-positive)."""
+    value = db.session.scalar(
+        select(func.coalesce(func.sum(JournalLine.amount_fen), 0))
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .where(JournalEntry.source_key == source_key)
+        .where(JournalLine.account.has(code=CLEARING))
+    )
+    return int(value or 0)
+
+
+def _refund_is_ours(refund_id: str) -> bool:
+    from donations.giving.models import Refund
+
+    return (
+        db.session.scalar(select(Refund.id).where(Refund.provider_refund_id == refund_id))
+        is not None
+    )
+
+
+__all__ = ["EntryKind", "compare", "fetch_events", "reconcile"]

@@ -1,0 +1,153 @@
+"""Staff refunds: finance asks the provider; the ledger follows the provider's refund events."""
+
+from __future__ import annotations
+
+import uuid
+
+from sqlalchemy import select
+
+from core import audit
+from core.audit import Actor
+from core.db import db
+from core.errors import PermissionDenied
+from core.users import Role, User
+from donations.errors import InvalidField, RefundRefused, UpstreamUnavailable
+from donations.giving.booking import default_pool
+from donations.giving.models import Donation, DonationStatus, Refund
+from donations.ledger.services import fund_balance_fen, need_account, pool_account
+from donations.payments.gateway import PaymentError, PaymentGateway, ProviderRejected
+from donations.projects.models import ListingStatus
+
+REFUNDABLE = (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED)
+
+
+def _check_refundable(donation: Donation, amount_fen: int) -> None:
+    if donation.status not in REFUNDABLE:
+        raise RefundRefused("Only a paid donation can be refunded.")
+    pending = sum(
+        r.amount_fen
+        for r in db.session.scalars(
+            select(Refund).where(
+                Refund.donation_id == donation.id,
+                Refund.applied_at.is_(None),
+                Refund.status.in_(("pending", "requested")),
+            )
+        )
+    )
+    left = donation.amount_fen - donation.refunded_fen - pending
+    if amount_fen > left:
+        raise RefundRefused("At most %(left)s fen can still be refunded.", left=left)
+    # Money already paid out cannot come back to the donor (DESIGN.md 8).
+    need_left = donation.to_need_fen - min(donation.refunded_fen, donation.to_need_fen)
+    from_need = min(amount_fen, need_left) if donation.listing else 0
+    if (
+        from_need
+        and donation.listing
+        and (
+            donation.listing.status in (ListingStatus.DISBURSED, ListingStatus.CLOSED)
+            # A need may be paid out in several payouts while it stays funded.
+            or fund_balance_fen(need_account(donation.listing)) < from_need
+        )
+    ):
+        raise RefundRefused("This gift has already been paid out to the person helped.")
+    from_pool = amount_fen - from_need
+    # Refunds asked for but not yet confirmed by the provider will leave the pool too.
+    pool_pending = sum(
+        r.amount_fen
+        for r in db.session.scalars(
+            select(Refund)
+            .join(Donation, Donation.id == Refund.donation_id)
+            .where(
+                Donation.project_id == donation.project_id,
+                Refund.applied_at.is_(None),
+                Refund.status.in_(("pending", "requested")),
+            )
+        )
+    )
+    pool_balance = fund_balance_fen(pool_account(default_pool(donation.project_id)))
+    if from_pool and pool_balance - pool_pending < from_pool:
+        raise RefundRefused("The pool no longer holds this money: it was allocated or paid out.")
+
+
+def request_refund(
+    actor: User,
+    gateway: PaymentGateway,
+    donation_id: str,
+    amount_fen: int,
+    reason: str,
+    *,
+    ip: str | None = None,
+) -> Refund:
+    """Ask the provider to refund part or all of a donation; audited; reason required."""
+    if not actor.has_role(Role.FINANCE):
+        raise PermissionDenied("Only finance staff can refund donations.")
+    if amount_fen <= 0:
+        raise InvalidField("The amount must be greater than zero.", field="amount")
+    if not reason.strip():
+        raise InvalidField("Say why the donation is refunded.", field="reason")
+    donation = db.session.scalar(
+        select(Donation).where(Donation.id == donation_id).with_for_update()
+    )
+    if donation is None or donation.payment_intent_id is None:
+        raise RefundRefused("No such paid donation.")
+    _check_refundable(donation, amount_fen)
+    refund = Refund(
+        donation_id=donation.id,
+        amount_fen=amount_fen,
+        reason=reason.strip(),
+        status="requested",
+        requested_by_id=actor.id,
+        idempotency_key=f"refund-{uuid.uuid4()}",
+    )
+    db.session.add(refund)
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "donation.refund_request",
+        "donation",
+        donation.id,
+        amount_fen=amount_fen,
+        reason=reason.strip(),
+    )
+    db.session.commit()
+    return send_refund(gateway, refund.id)
+
+
+def send_refund(gateway: PaymentGateway, refund_id: int) -> Refund:
+    """Send (or resend, under the same idempotency key) a requested refund to the provider."""
+    refund = db.session.get(Refund, refund_id)
+    assert refund is not None
+    intent_id = refund.donation.payment_intent_id or ""
+    amount_fen, key, donation_id = refund.amount_fen, refund.idempotency_key, refund.donation_id
+    # No transaction stays open across the HTTP call: the provider's event about this
+    # refund may arrive meanwhile (on SQLite it would wait for our write lock).
+    db.session.commit()
+    try:
+        sent = gateway.create_refund(
+            intent_id, amount_fen, {"refund_key": key, "donation_id": donation_id}, key
+        )
+    except ProviderRejected as error:
+        refund = _locked_refund(refund_id)
+        refund.status = "rejected"
+        db.session.commit()
+        raise RefundRefused(
+            "The payment provider refused the refund: %(why)s", why=str(error)
+        ) from error
+    except PaymentError as error:
+        # Left as requested: resending later uses the same key, so it cannot refund twice.
+        db.session.rollback()
+        raise UpstreamUnavailable("The payment provider is not answering; try again.") from error
+    # Read it again, locked: the provider's event may have recorded the refund meanwhile,
+    # and a stale copy would put a succeeded refund back to pending.
+    refund = _locked_refund(refund_id)
+    if refund.provider_refund_id is None:
+        refund.provider_refund_id = sent.id
+    if refund.applied_at is None and refund.status == "requested":
+        refund.status = "pending"
+    db.session.commit()
+    return refund
+
+
+def _locked_refund(refund_id: int) -> Refund:
+    refund = db.session.get(Refund, refund_id, with_for_update=True, populate_existing=True)
+    assert refund is not None
+    return refund

@@ -1,0 +1,50 @@
+"""Donation read models: the filtered list, reconciliation runs."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import joinedload
+
+from core.db import db
+from donations.giving.models import Donation, ReconcileRun
+
+
+@dataclass
+class DonationFilter:
+    status: str | None = None
+    project_id: str | None = None
+    q: str = ""
+    page: int = 1
+    per_page: int = 50
+
+
+def list_donations(filters: DonationFilter) -> tuple[list[Donation], int]:
+    query = select(Donation)
+    if filters.status:
+        query = query.where(Donation.status == filters.status)
+    if filters.project_id:
+        query = query.where(Donation.project_id == filters.project_id)
+    if filters.q:
+        query = query.where(
+            (Donation.id == filters.q)
+            | (Donation.payment_intent_id == filters.q)
+            | (Donation.certificate_no == filters.q)
+        )
+    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
+    items = list(
+        db.session.scalars(
+            query.options(joinedload(Donation.project), joinedload(Donation.listing))
+            .order_by(Donation.created_at.desc())
+            .limit(filters.per_page)
+            .offset((max(1, filters.page) - 1) * filters.per_page)
+        )
+    )
+    return items, total
+
+
+def last_runs(limit: int = 10) -> list[ReconcileRun]:
+    return list(
+        db.session.scalars(select(ReconcileRun).order_by(ReconcileRun.id.desc()).limit(limit))
+    )

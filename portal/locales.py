@@ -1,0 +1,3 @@
+"""The portal's languages: Chinese first, English one click away."""
+
+LOCALES = ("zh_CN", "en")
