@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 
 from core.audit import Actor
 from core.errors import DomainError, NotFound, ValidationFailed
+from core.export import ExportFormat
 from core.users import Role, User
 
 P = ParamSpec("P")
@@ -69,3 +70,11 @@ def show_error(form: FlaskForm | None, error: DomainError) -> None:
 def int_arg(name: str, default: int | None = None) -> int | None:
     value = request.args.get(name, "")
     return int(value) if value.isdigit() else default
+
+
+def export_format() -> ExportFormat:
+    """The `format` argument of an export link: csv (the default) or xlsx; else 400."""
+    raw = request.args.get("format") or ExportFormat.CSV
+    if raw not in tuple(ExportFormat):
+        abort(400)
+    return ExportFormat(raw)

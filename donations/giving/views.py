@@ -1,21 +1,19 @@
-"""Staff pages of donations: the list and its CSV, one donation and its refunds, reconciliation."""
+"""Staff pages of donations: the list and its export, one donation and its refunds, reconciliation."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core import audit
 from core.db import db
 from core.errors import DomainError
+from core.export import download
 from core.money import MoneyError, parse_yuan
-from core.timeutil import to_local
 from core.users import Role
-from core.web import actor, client_ip, int_arg, roles_required, show_error, staff
+from core.web import actor, client_ip, export_format, int_arg, roles_required, show_error, staff
+from donations.giving.exports import EXPORTERS, export_donations
 from donations.giving.forms import RefundForm, RunForm
 from donations.giving.models import Donation, DonationStatus, Refund
 from donations.giving.reconciliation import reconcile
@@ -130,60 +128,10 @@ def reconciliation() -> ResponseReturnValue:
 
 
 @bp.route("/donations.csv")
-@roles_required(Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+@roles_required(*EXPORTERS)
 def donations_csv() -> ResponseReturnValue:
     filters = DonationFilter(
-        status=request.args.get("status") or None,
-        q=request.args.get("q", "").strip()[:64],
-        per_page=100_000,
+        status=request.args.get("status") or None, q=request.args.get("q", "").strip()[:64]
     )
-    items, total = list_donations(filters)
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "donation_id",
-            "created_at",
-            "paid_at",
-            "project",
-            "need_alias",
-            "amount_fen",
-            "to_need_fen",
-            "to_pool_fen",
-            "refunded_fen",
-            "status",
-            "anonymous",
-            "certificate_no",
-        ]
-    )
-    for d in items:
-        writer.writerow(
-            [
-                d.id,
-                to_local(d.created_at).isoformat(),
-                to_local(d.paid_at).isoformat() if d.paid_at else "",
-                d.project.title,
-                d.listing.need.alias if d.listing else "",
-                d.amount_fen,
-                d.to_need_fen,
-                d.to_pool_fen,
-                d.refunded_fen,
-                d.status,
-                d.anonymous,
-                d.certificate_no or "",
-            ]
-        )
-    audit.record(
-        actor(),
-        "donation.export",
-        "donation",
-        None,
-        count=total,
-        filters={k: v for k, v in request.args.items()},
-    )
-    db.session.commit()
-    return Response(
-        "\ufeff" + out.getvalue(),
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=donations.csv"},
-    )
+    fmt = export_format()
+    return download(export_donations(staff(), filters, fmt, ip=client_ip()))

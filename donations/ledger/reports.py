@@ -1,16 +1,13 @@
-"""Ledger read models: the trial balance at a date, the journal as CSV."""
+"""Ledger read models: the trial balance at a date (the journal export is in exports.py)."""
 
 from __future__ import annotations
 
-import csv
-import io
 from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
 
 from core.db import db
-from core.timeutil import to_local
 from donations.ledger.models import Account, JournalEntry, JournalLine
 
 
@@ -37,46 +34,3 @@ def trial_balance(as_of: date) -> list[TrialBalanceRow]:
         TrialBalanceRow(code, name, kind, max(int(total), 0), max(-int(total), 0))
         for code, name, kind, total in rows
     ]
-
-
-def journal_csv() -> str:
-    out = io.StringIO()
-    writer = csv.writer(out)
-    writer.writerow(
-        [
-            "entry_id",
-            "posted_at",
-            "business_date",
-            "kind",
-            "source_key",
-            "donation_id",
-            "reverses",
-            "account",
-            "debit_fen",
-            "credit_fen",
-            "memo",
-        ]
-    )
-    query = (
-        select(JournalEntry, JournalLine, Account)
-        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
-        .join(Account, Account.id == JournalLine.account_id)
-        .order_by(JournalEntry.id, JournalLine.id)
-    )
-    for entry, line, account in db.session.execute(query.execution_options(yield_per=1000)):
-        writer.writerow(
-            [
-                entry.id,
-                to_local(entry.posted_at).isoformat(),
-                entry.business_date.isoformat(),
-                entry.kind,
-                entry.source_key,
-                entry.donation_id or "",
-                entry.reverses_id or "",
-                account.code,
-                max(line.amount_fen, 0),
-                max(-line.amount_fen, 0),
-                entry.memo,
-            ]
-        )
-    return out.getvalue()

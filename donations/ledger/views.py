@@ -1,19 +1,19 @@
-"""Staff pages of the ledger: the trial balance and the journal export."""
+"""Staff pages of the ledger: the trial balance and the journal export (CSV or XLSX)."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from flask import Blueprint, Response, flash, render_template, request
+from flask import Blueprint, flash, render_template, request
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core import audit
-from core.db import db
+from core.export import download
 from core.timeutil import local_today
 from core.users import Role
-from core.web import actor, roles_required
-from donations.ledger.reports import journal_csv, trial_balance
+from core.web import client_ip, export_format, roles_required, staff
+from donations.ledger.exports import EXPORTERS, export_journal
+from donations.ledger.reports import trial_balance
 
 READERS = (Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 bp = Blueprint("ledger", __name__, template_folder="templates")
@@ -39,13 +39,7 @@ def trial_balance_page() -> ResponseReturnValue:
 
 
 @bp.route("/finance/journal.csv")
-@roles_required(Role.AUDITOR, Role.ADMIN, Role.FINANCE)
+@roles_required(*EXPORTERS)
 def journal_export() -> ResponseReturnValue:
-    body = journal_csv()
-    audit.record(actor(), "finance.journal_export", "journal", None)
-    db.session.commit()
-    return Response(
-        "\ufeff" + body,
-        mimetype="text/csv",
-        headers={"Content-Disposition": "attachment; filename=journal.csv"},
-    )
+    fmt = export_format()
+    return download(export_journal(staff(), fmt, ip=client_ip()))
