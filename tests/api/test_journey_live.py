@@ -14,7 +14,7 @@ from PIL import Image, ImageChops, ImageFont
 from sqlalchemy import func, select
 
 from core.db import db
-from donations.donors.certificate_png import font_path
+from core.drawing import font_path
 from donations.donors.messages import send_pending
 from donations.donors.models import Donor
 from donations.giving.models import Donation, ProviderEvent
@@ -37,7 +37,7 @@ from tests.api.support import (
 T = TypeVar("T")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
 CERTIFICATE_NUMBER = re.compile(r"^KP[0-9A-F]{6}-\d{4}-\d{6}$")
-AMOUNT_LINE = (110, 390, 1090, 445)  # where certificate_png draws the amount
+AMOUNT_LINE = (110, 390, 1090, 445)  # where the certificate draws the amount
 TITLE_AREA = (200, 80, 1000, 180)
 
 
