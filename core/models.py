@@ -3,7 +3,9 @@
 from core.audit import AuditEvent, AuditSeal
 from core.needs.models import Need
 from core.orgs import OrgUnit
+from core.outbox import OutboxMessage
 from core.people.models import Person, PersonTransfer
+from core.tasks.models import Task
 from core.throttle import LoginThrottle
 from core.users import User
 
@@ -13,7 +15,9 @@ __all__ = [
     "LoginThrottle",
     "Need",
     "OrgUnit",
+    "OutboxMessage",
     "Person",
     "PersonTransfer",
+    "Task",
     "User",
 ]

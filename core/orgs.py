@@ -54,3 +54,17 @@ def offices_under(unit_id: int) -> list[int]:
             found.append(current)
         stack.extend(children.get(current, []))
     return sorted(found)
+
+
+def units_under(unit_id: int) -> list[int]:
+    """Ids of every unit at or below a unit, whatever its kind."""
+    children: dict[int | None, list[int]] = {}
+    for unit_id_, parent_id in db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)):
+        children.setdefault(parent_id, []).append(unit_id_)
+    found: list[int] = []
+    stack = [unit_id]
+    while stack:
+        current = stack.pop()
+        found.append(current)
+        stack.extend(children.get(current, []))
+    return sorted(found)

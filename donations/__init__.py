@@ -49,7 +49,7 @@ def init_app(app: Flask) -> None:
 
     from flask_babel import lazy_gettext as _l
 
-    from core import signals
+    from core import outbox, signals
     from core.users import Role
     from core.wings import Count, NavItem, PeriodicJob, apply_settings, exempt_from_csrf, registry
     from donations import cli, demo
@@ -134,7 +134,7 @@ def init_app(app: Flask) -> None:
         PeriodicJob(
             "donor-messages",
             lambda _config: 5,
-            lambda: messages.send_pending(current_wechat(), subscribe_templates()),
+            lambda: outbox.send_pending(messages.senders(current_wechat(), subscribe_templates())),
         ),
         PeriodicJob(
             "reconcile",

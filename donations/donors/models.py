@@ -1,17 +1,10 @@
-"""Donors, their message grants and outbox, official-receipt requests, certificate counters."""
+"""Donors, their message grants, official-receipt requests, certificate counters."""
 
 from __future__ import annotations
 
 from datetime import datetime
 
-from sqlalchemy import (
-    JSON,
-    ForeignKey,
-    Integer,
-    String,
-    Text,
-    UniqueConstraint,
-)
+from sqlalchemy import ForeignKey, Integer, String
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, new_uuid, utcnow
@@ -42,29 +35,6 @@ class Subscription(Base):
     template_id: Mapped[str] = mapped_column(String(128))
     granted_at: Mapped[datetime] = mapped_column(default=utcnow)
     used_at: Mapped[datetime | None]
-
-
-class OutboxMessage(Base):
-    """A message to a donor, written in the transaction of the event it reports and sent
-    afterwards, so a failed send never blocks or undoes anything."""
-
-    __tablename__ = "donor_outbox"
-    __table_args__ = (
-        UniqueConstraint("kind", "donation_id", name="uq_donor_outbox_kind_donation"),
-    )
-
-    id: Mapped[int] = mapped_column(primary_key=True)
-    donor_id: Mapped[str | None] = mapped_column(ForeignKey("donor.id"), index=True)
-    donation_id: Mapped[str] = mapped_column(ForeignKey("donation.id"))
-    kind: Mapped[str] = mapped_column(String(32))
-    data: Mapped[dict[str, str]] = mapped_column(JSON, default=dict)
-    status: Mapped[str] = mapped_column(String(16), default="pending", index=True)
-    attempts: Mapped[int] = mapped_column(Integer, default=0)
-    last_error: Mapped[str] = mapped_column(Text, default="")
-    created_at: Mapped[datetime] = mapped_column(default=utcnow)
-    sent_at: Mapped[datetime | None]
-
-    donation: Mapped[Donation] = relationship()
 
 
 class ReceiptRequest(Base):

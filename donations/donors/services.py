@@ -10,7 +10,8 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.audit import Actor
 from core.db import db, utcnow
-from donations.donors.models import Donor, OutboxMessage, Subscription
+from donations.donors.messages import cancel_messages
+from donations.donors.models import Donor, Subscription
 from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
 from donations.giving.models import Donation
 from donations.wechat.gateway import InvalidCode, WeChatBusy, WeChatError, WeChatGateway
@@ -101,11 +102,7 @@ def delete_donor(donor: Donor) -> None:
         .where(Donation.donor_id == donor.id)
         .values(message=None, message_status=None, anonymous=True)
     )
-    db.session.execute(
-        update(OutboxMessage)
-        .where(OutboxMessage.donor_id == donor.id, OutboxMessage.status == "pending")
-        .values(status="cancelled")
-    )
+    cancel_messages(donor)
     db.session.query(Subscription).filter(Subscription.donor_id == donor.id).delete()
     audit.record(Actor.system("donor"), "donor.delete", "donor", donor.id)
     db.session.commit()

@@ -15,7 +15,8 @@ from sqlalchemy import func, select
 
 from core.db import db
 from core.drawing import font_path
-from donations.donors.messages import send_pending
+from core.outbox import send_pending
+from donations.donors.messages import senders
 from donations.donors.models import Donor
 from donations.giving.models import Donation, ProviderEvent
 from donations.ledger.models import EntryKind, JournalEntry
@@ -247,12 +248,12 @@ def test_the_whole_donor_journey_with_faulty_webhooks_and_reconciliation(
     donor_id = me["id"]
     openid = openid_of(donor_id)
     other_openid = openid_of(api.patch("/me", {}, token=other).expect(200)["id"])
-    sent = ended(lambda: send_pending(current_wechat(), subscribe_templates()))
+    sent = ended(lambda: send_pending(senders(current_wechat(), subscribe_templates())))
     assert sent == 1
     messages = wechat_messages(live, openid)
     assert [m["template_id"] for m in messages] == [template]
     assert wechat_messages(live, other_openid) == []
-    assert ended(lambda: send_pending(current_wechat(), subscribe_templates())) == 0
+    assert ended(lambda: send_pending(senders(current_wechat(), subscribe_templates()))) == 0
     assert len(wechat_messages(live, openid)) == 1
 
     # -- leaving: the identity goes, the donations stay --

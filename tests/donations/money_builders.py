@@ -23,12 +23,13 @@ from core.db import db
 from core.needs.models import Need
 from core.needs.services import publish_need
 from core.orgs import OrgUnit
+from core.outbox import OutboxMessage
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User
 from donations.disbursements.models import Disbursement
 from donations.disbursements.services import PayoutInput
-from donations.donors.models import Donor, OutboxMessage
+from donations.donors.models import Donor
 from donations.giving.booking import default_pool, receive_payment
 from donations.giving.models import Donation
 from donations.ledger.models import EntryKind, JournalEntry, JournalLine
@@ -258,7 +259,7 @@ def entries_of_kind(kind: EntryKind) -> list[JournalEntry]:
 def outbox(kind: str) -> dict[str, str]:
     """donation id -> donor id of the queued messages of one kind."""
     return {
-        message.donation_id: str(message.donor_id)
+        message.data["donation_id"]: message.recipient
         for message in db.session.scalars(select(OutboxMessage).where(OutboxMessage.kind == kind))
     }
 
