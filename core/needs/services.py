@@ -20,7 +20,7 @@ from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedStatus
 from core.needs.priority import compute_priority
 from core.people.models import Person, PersonStatus
 from core.people.services import get_person, scoped_people
-from core.privacy import find_pii
+from core.pii import find_pii
 from core.timeutil import local_today, to_local
 from core.users import User
 
