@@ -1,7 +1,7 @@
 """Import every core model, so that metadata (and Alembic) sees all tables."""
 
 from core.audit import AuditEvent, AuditSeal
-from core.needs.models import Need
+from core.needs.models import Need, NeedEditor
 from core.orgs import OrgUnit
 from core.people.models import Person, PersonTransfer
 from core.throttle import LoginThrottle
@@ -12,6 +12,7 @@ __all__ = [
     "AuditSeal",
     "LoginThrottle",
     "Need",
+    "NeedEditor",
     "OrgUnit",
     "Person",
     "PersonTransfer",

@@ -294,9 +294,7 @@ def _number_findings(number: _Number) -> list[PiiFinding]:
 
 def _letters_only(text: str) -> str:
     folded = unicodedata.normalize("NFKC", text)
-    return "".join(
-        c for c in folded if unicodedata.category(c) != "Cf" and not _is_separator(c)
-    )
+    return "".join(c for c in folded if unicodedata.category(c) != "Cf" and not _is_separator(c))
 
 
 def given_name(name: str) -> str:

@@ -16,7 +16,19 @@ from hypothesis import strategies as st
 from core.idcard import make_id_number
 from core.pii import find_pii
 
-FILLER = ["他", "希望", "帮助", "孩子上学", "联系", "电话", "身份证", "号码", "住在赤坎镇", "，", "。"]
+FILLER = [
+    "他",
+    "希望",
+    "帮助",
+    "孩子上学",
+    "联系",
+    "电话",
+    "身份证",
+    "号码",
+    "住在赤坎镇",
+    "，",
+    "。",
+]
 SEPARATORS = [" ", "-", ".", ",", "/", "，", "、", "—", "－", "．", "\u3000", "_", "·"]
 INVISIBLE = ["\u200b", "\u200c", "\u200d", "\u2060", "\ufeff", "\u00ad"]
 FULL_WIDTH = {str(d): chr(0xFF10 + d) for d in range(10)}
@@ -78,7 +90,9 @@ id_numbers = st.builds(
 
 
 @settings(max_examples=400, deadline=None)
-@given(before=filler, after=filler, number=st.one_of(mobiles, landlines, id_numbers), data=st.data())
+@given(
+    before=filler, after=filler, number=st.one_of(mobiles, landlines, id_numbers), data=st.data()
+)
 def test_disguised_numbers_are_found(before, after, number, data):
     story = before + data.draw(disguised(number)) + after
     assert find_pii(story), repr(story)
