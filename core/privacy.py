@@ -62,3 +62,12 @@ def mask_address(value: str | None) -> str:
         return ""
     keep = min(6, max(1, len(value) // 3))
     return value[:keep] + "****"
+
+
+# The identity fields of a person (encrypted at rest) and how each is shown masked.
+IDENTITY_MASKS = {
+    "name": mask_name,
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}

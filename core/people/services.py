@@ -8,7 +8,7 @@ like a record that does not exist.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Select, func, select
@@ -29,7 +29,7 @@ from core.people.models import (
     PersonKind,
     Sex,
 )
-from core.privacy import is_minor_case
+from core.privacy import IDENTITY_MASKS, is_minor_case
 from core.timeutil import local_today
 from core.users import User, visible_office_ids
 
@@ -194,11 +194,30 @@ def register_person(actor: User, data: PersonInput, *, ip: str | None = None) ->
     return person
 
 
+def masked_identity(person: Person) -> dict[str, str]:
+    """What the edit form shows of each identity field: never the clear value."""
+    return {name: mask(getattr(person, name)) for name, mask in IDENTITY_MASKS.items()}
+
+
+def _keep_untouched(person: Person, data: PersonInput) -> PersonInput:
+    """An identity field sent back as the mask it was shown keeps its stored value."""
+    masks = masked_identity(person)
+    kept = {
+        name: getattr(person, name) or ""
+        for name in IDENTITY_MASKS
+        if masks[name] and getattr(data, name).strip() == masks[name]
+    }
+    return replace(data, **kept)
+
+
 def update_person(
     actor: User, person_id: int, data: PersonInput, *, ip: str | None = None
 ) -> Person:
+    """Edit a person. Identity fields come back masked unless changed; what changed is
+    audited by name (never by value)."""
     require_writer(actor)
     person = get_person(actor, person_id)
+    data = _keep_untouched(person, data)
     _validate(data, local_today())
     if data.office_id != person.office_id:
         raise ValidationFailed(

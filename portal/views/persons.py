@@ -13,20 +13,13 @@ from core.orgs import all_offices
 from core.people import retention, transfers
 from core.people import services as people
 from core.people.models import Person, PersonStatus
-from core.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from core.privacy import mask_name
 from core.users import visible_office_ids
 from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
 from portal.security import casework_required, client_ip, staff
 from portal.views.common import int_arg, show_error, split_list
 
 bp = Blueprint("persons", __name__)
-
-MASKS = {
-    "name": mask_name,
-    "id_number": mask_id_number,
-    "phone": mask_phone,
-    "address": mask_address,
-}
 
 
 def _office_choices() -> list[tuple[int, str]]:
@@ -113,7 +106,7 @@ def _render_detail(person: Person, revealed: dict[str, str]) -> ResponseReturnVa
     transfer_form.to_office_id.choices = [
         (o.id, o.name) for o in all_offices() if o.id != person.office_id
     ]
-    masked = {name: MASKS[name](getattr(person, name)) for name in MASKS}
+    masked = people.masked_identity(person)
     return render_template(
         "persons/detail.html",
         person=person,
@@ -150,6 +143,9 @@ def edit(person_id: int) -> ResponseReturnValue:
     form = PersonForm(obj=person)
     form.office_id.choices = [(person.office_id, person.office.name)]
     if request.method == "GET":
+        # Identity fields show masked (DESIGN.md 3): left as shown, they keep their value.
+        for name, masked in people.masked_identity(person).items():
+            form[name].data = masked
         form.skills.data = ", ".join(person.skills or [])
         form.languages.data = ", ".join(person.languages or [])
     if form.validate_on_submit():
