@@ -342,26 +342,32 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def _search_clause(q: str) -> object | None:
+def _search_clause(q: str) -> tuple[str, object] | None:
+    """What the query is (an ID number, a phone number or a name) and its clause."""
     q = q.strip()
     if not q:
         return None
     ring = keyring()
     compact = normalise_id_number(q)
     if re.fullmatch(r"\d{17}[\dX]", compact):
-        return Person.id_number_bidx.in_(ring.blind_indexes(compact, "person.id_number"))
+        return "id_number", Person.id_number_bidx.in_(
+            ring.blind_indexes(compact, "person.id_number")
+        )
     phone = normalise_phone(q)
     if re.fullmatch(r"\+?\d{7,13}", phone):
-        return Person.phone_bidx.in_(ring.blind_indexes(phone, "person.phone"))
-    return Person.name_bidx.in_(ring.blind_indexes(normalise_name(q), "person.name"))
+        return "phone", Person.phone_bidx.in_(ring.blind_indexes(phone, "person.phone"))
+    return "name", Person.name_bidx.in_(ring.blind_indexes(normalise_name(q), "person.name"))
 
 
-def search_people(actor: User, filters: PersonFilter) -> Page:
-    """Exact search by name, ID number or phone, plus filters; two queries whatever the size."""
+def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) -> Page:
+    """Exact search by name, ID number or phone, plus filters; two queries whatever the size.
+
+    A search by identity is audited: what was searched for (its kind, never its value)
+    and how many records matched."""
     query = scoped_people(actor)
-    clause = _search_clause(filters.q)
-    if clause is not None:
-        query = query.where(clause)  # type: ignore[arg-type]
+    search = _search_clause(filters.q)
+    if search is not None:
+        query = query.where(search[1])  # type: ignore[arg-type]
     if filters.office_id:
         query = query.where(Person.office_id == filters.office_id)
     if filters.status:
@@ -378,4 +384,14 @@ def search_people(actor: User, filters: PersonFilter) -> Page:
             .offset((page - 1) * filters.per_page)
         )
     )
+    if search is not None:
+        audit.record(
+            Actor(actor.id, actor.username, ip),
+            "person.search",
+            "person",
+            None,
+            by=search[0],
+            matches=total,
+        )
+        db.session.commit()
     return Page(items, total, page, filters.per_page)

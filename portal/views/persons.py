@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -51,18 +53,26 @@ def _input(form: PersonForm) -> people.PersonInput:
     )
 
 
-@bp.route("/persons")
+def _number(source: Mapping[str, str], name: str, default: int | None = None) -> int | None:
+    value = source.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else default
+
+
+@bp.route("/persons", methods=["GET", "POST"])
 @casework_required
 def index() -> ResponseReturnValue:
+    # A search by name, ID or phone number is posted, never put in the URL: URLs end up
+    # in server logs, browser history and referrers (DESIGN.md 3).
+    source = request.form if request.method == "POST" else request.args
     filters = people.PersonFilter(
-        q=request.args.get("q", "")[:64],
-        office_id=int_arg("office"),
-        status=request.args.get("status") or None,
-        kind=request.args.get("kind") or None,
-        page=int_arg("page", 1) or 1,
-        per_page=min(int_arg("per_page", 25) or 25, 200),
+        q=request.form.get("q", "")[:64] if request.method == "POST" else "",
+        office_id=_number(source, "office"),
+        status=source.get("status") or None,
+        kind=source.get("kind") or None,
+        page=_number(source, "page", 1) or 1,
+        per_page=min(_number(source, "per_page", 25) or 25, 200),
     )
-    page = people.search_people(staff(), filters)
+    page = people.search_people(staff(), filters, ip=client_ip())
     return render_template(
         "persons/list.html",
         page=page,
