@@ -18,9 +18,10 @@ from core import audit
 from core.audit import Actor
 from core.crypto import keyring
 from core.db import db, utcnow
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.idcard import birth_date_from_id, is_valid_id_number, normalise_id_number
 from core.orgs import OrgUnit, UnitKind
+from core.people.duplicates import refuse_duplicate_id
 from core.people.models import (
     EDUCATION_LEVELS,
     EMPLOYMENT_STATUSES,
@@ -166,19 +167,12 @@ def _apply(person: Person, data: PersonInput, office: OrgUnit) -> None:
     person.is_minor = bool(person.is_minor) or is_minor_case(data.birth_date, person.case_start)
 
 
-def find_by_id_number(id_number: str) -> Person | None:
-    indexes = keyring().blind_indexes(normalise_id_number(id_number), "person.id_number")
-    return db.session.scalar(select(Person).where(Person.id_number_bidx.in_(indexes)))
-
-
 def register_person(actor: User, data: PersonInput, *, ip: str | None = None) -> Person:
     """Register a person; refuses a second registration of the same ID number."""
     require_writer(actor)
     _validate(data, local_today())
     office = _office_in_scope(actor, data.office_id)
-    if find_by_id_number(data.id_number) is not None:
-        # Do not say which office holds the record: that itself would leak.
-        raise Conflict("A person with this ID-card number is already registered.")
+    refuse_duplicate_id(actor, data, None, ip)
     person = Person(created_by_id=actor.id)
     _apply(person, data, office)
     db.session.add(person)
@@ -202,12 +196,12 @@ def masked_identity(person: Person) -> dict[str, str]:
 def _keep_untouched(person: Person, data: PersonInput) -> PersonInput:
     """An identity field sent back as the mask it was shown keeps its stored value."""
     masks = masked_identity(person)
-    kept = {
+    kept: dict[str, str] = {
         name: getattr(person, name) or ""
         for name in IDENTITY_MASKS
         if masks[name] and getattr(data, name).strip() == masks[name]
     }
-    return replace(data, **kept)
+    return replace(data, **kept)  # type: ignore[arg-type]  # only the str identity fields
 
 
 def update_person(
@@ -224,9 +218,8 @@ def update_person(
             "Use a transfer to move a person to another office.", field="office_id"
         )
     office = _office_in_scope(actor, data.office_id)
-    other = find_by_id_number(data.id_number)
-    if other is not None and other.id != person.id:
-        raise Conflict("A person with this ID-card number is already registered.")
+    if normalise_id_number(data.id_number) != person.id_number:
+        refuse_duplicate_id(actor, data, person.id, ip)
     before = _snapshot(person)
     _apply(person, data, office)
     changed = sorted(k for k, v in _snapshot(person).items() if before.get(k) != v)

@@ -19,7 +19,7 @@ from core.privacy import mask_name
 from core.users import visible_office_ids
 from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
 from portal.security import casework_required, client_ip, staff
-from portal.views.common import int_arg, show_error, split_list
+from portal.views.common import show_error, split_list
 
 bp = Blueprint("persons", __name__)
 
