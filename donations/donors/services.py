@@ -10,7 +10,7 @@ from sqlalchemy.exc import IntegrityError
 from core import audit
 from core.audit import Actor
 from core.db import db, utcnow
-from donations.donors.models import Donor, OutboxMessage, Subscription
+from donations.donors.models import Donor, OutboxMessage, ReceiptRequest, Subscription
 from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
 from donations.giving.models import Donation
 from donations.wechat.gateway import InvalidCode, WeChatBusy, WeChatError, WeChatGateway
@@ -107,5 +107,17 @@ def delete_donor(donor: Donor) -> None:
         .values(status="cancelled")
     )
     db.session.query(Subscription).filter(Subscription.donor_id == donor.id).delete()
+    # A receipt not yet issued goes with the donor; an issued one is an accounting record
+    # and stays (the privacy notice says so).
+    db.session.execute(
+        update(ReceiptRequest)
+        .where(
+            ReceiptRequest.status == "requested",
+            ReceiptRequest.donation_id.in_(
+                select(Donation.id).where(Donation.donor_id == donor.id)
+            ),
+        )
+        .values(name=None, credit_code=None, status="withdrawn")
+    )
     audit.record(Actor.system("donor"), "donor.delete", "donor", donor.id)
     db.session.commit()
