@@ -1,7 +1,7 @@
 """Import every core model, so that metadata (and Alembic) sees all tables."""
 
 from core.audit import AuditEvent, AuditSeal
-from core.needs.models import Need
+from core.needs.models import Need, NeedEditor
 from core.orgs import OrgUnit
 from core.outbox import OutboxMessage
 from core.people.models import Person, PersonTransfer
@@ -14,6 +14,7 @@ __all__ = [
     "AuditSeal",
     "LoginThrottle",
     "Need",
+    "NeedEditor",
     "OrgUnit",
     "OutboxMessage",
     "Person",

@@ -1,10 +1,7 @@
-"""Masking, age bands, minors, and the detection of identifying text in public stories."""
+"""Masking, age bands and minors. The story check lives in `core.pii`."""
 
 from __future__ import annotations
 
-import re
-import unicodedata
-from dataclasses import dataclass
 from datetime import date
 
 ADULT_AGE = 18
@@ -67,51 +64,10 @@ def mask_address(value: str | None) -> str:
     return value[:keep] + "****"
 
 
-# Separators people type inside numbers: spaces (also full-width), dashes of every
-# kind, dots and brackets. NFKC has already folded full-width digits to ASCII.
-_SEPARATORS_BETWEEN_DIGITS = re.compile(r"(?<=\d)[\s\-‐‑‒–—―_.·()（）/]+(?=\d)")
-_ID_NUMBER = re.compile(r"(?<!\d)\d{17}[\dXx](?!\d)|(?<!\d)\d{15}(?!\d)")
-_MOBILE = re.compile(r"(?<!\d)(?:\+?86)?1[3-9]\d{9}(?!\d)")
-_LONG_DIGITS = re.compile(r"(?<!\d)\d{7,}(?!\d)")
-
-
-@dataclass(frozen=True)
-class PiiFinding:
-    kind: str  # "id_number" | "phone" | "name"
-    excerpt: str
-
-
-def _digits_joined(text: str) -> str:
-    folded = unicodedata.normalize("NFKC", text)
-    return _SEPARATORS_BETWEEN_DIGITS.sub("", folded)
-
-
-def find_pii(text: str, names: list[str] | None = None) -> list[PiiFinding]:
-    """Identifying content in a text meant for the public.
-
-    Any run of seven or more digits counts as a phone number: landlines are 7-8
-    digits with optional area codes, and a public story has no reason to carry a
-    number that long, so privacy wins over the rare false alarm.
-    """
-    findings: list[PiiFinding] = []
-    joined = _digits_joined(text)
-    for match in _ID_NUMBER.finditer(joined):
-        findings.append(PiiFinding("id_number", match.group()))
-    id_spans = [m.span() for m in _ID_NUMBER.finditer(joined)]
-    for pattern in (_MOBILE, _LONG_DIGITS):
-        for match in pattern.finditer(joined):
-            if any(s <= match.start() < e for s, e in id_spans):
-                continue
-            if not any(f.kind == "phone" and f.excerpt == match.group() for f in findings):
-                findings.append(PiiFinding("phone", match.group()))
-    folded = unicodedata.normalize("NFKC", text).replace(" ", "").replace("\u3000", "")
-    for name in names or []:
-        name = unicodedata.normalize("NFKC", name).replace(" ", "").strip()
-        if len(name) >= 2 and name in folded:
-            findings.append(PiiFinding("name", name))
-            continue
-        # A two-character given name on its own still identifies (张三明 -> 三明).
-        given = name[1:]
-        if len(given) >= 2 and given in folded:
-            findings.append(PiiFinding("name", given))
-    return findings
+# The identity fields of a person (encrypted at rest) and how each is shown masked.
+IDENTITY_MASKS = {
+    "name": mask_name,
+    "id_number": mask_id_number,
+    "phone": mask_phone,
+    "address": mask_address,
+}

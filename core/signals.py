@@ -15,6 +15,9 @@ _lifecycle = Namespace()
 
 # sender: the Need, already cancelled (status set, not yet committed).
 need_cancelled = _lifecycle.signal("need-cancelled")
+# sender: the Need about to take a new amount; keyword `amount_fen`. A handler that
+# holds money for the need raises a DomainError to refuse an amount below it.
+need_amount_changing = _lifecycle.signal("need-amount-changing")
 # sender: the Person whose case ended.
 person_ended = _lifecycle.signal("person-ended")
 # sender: the Person, now in their new office; keyword `from_office_id`.

@@ -65,6 +65,7 @@ def init_app(app: Flask) -> None:
     from donations.ledger import views as ledger_views
     from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
     from donations.payments.config import current_gateway, make_gateway
+    from donations.projects import services as project_services
     from donations.projects import views as project_views
     from donations.proposals import services as proposal_services
     from donations.proposals import views as proposal_views
@@ -169,5 +170,6 @@ def init_app(app: Flask) -> None:
         ),
     ]
     signals.need_cancelled.connect(closing.on_need_cancelled)
+    signals.need_amount_changing.connect(project_services.on_need_amount_changing)
     wings.demo_seeders.append(demo.seed_demo_project)
     wings.live_demo.append(demo.seed_live_demo)

@@ -33,6 +33,8 @@ DEFAULTS: dict[str, Any] = {
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
+    # Entering an ID number already on record: refusals per user and hour before a pause.
+    "DUPLICATE_ID_LIMIT_PER_HOUR": 5,
 }
 
 

@@ -91,7 +91,12 @@ def _not_future(_form: FlaskForm, field: DateField) -> None:
 
 
 def _valid_id(_form: FlaskForm, field: StringField) -> None:
-    if field.data and not is_valid_id_number(normalise_id_number(field.data)):
+    # A masked number is the edit form's "unchanged"; the service decides.
+    if (
+        field.data
+        and "*" not in field.data
+        and not is_valid_id_number(normalise_id_number(field.data))
+    ):
         raise ValidationError(_l("This is not a valid ID-card number."))
 
 

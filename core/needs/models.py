@@ -6,7 +6,16 @@ import enum
 import secrets
 from datetime import date, datetime
 
-from sqlalchemy import BigInteger, CheckConstraint, Date, ForeignKey, Integer, String, Text
+from sqlalchemy import (
+    BigInteger,
+    CheckConstraint,
+    Date,
+    ForeignKey,
+    Integer,
+    String,
+    Text,
+    UniqueConstraint,
+)
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, utcnow
@@ -80,6 +89,24 @@ class Need(Base):
     closed_at: Mapped[datetime | None]
 
     person: Mapped[Person] = relationship()
+    editors: Mapped[list[NeedEditor]] = relationship(cascade="all, delete-orphan")
+
+    @property
+    def editor_ids(self) -> set[int]:
+        """Everyone who wrote any of its content: none of them may review it."""
+        return {self.created_by_id, *(e.user_id for e in self.editors)}
 
     def __repr__(self) -> str:
         return f"<Need {self.id} {self.status}>"
+
+
+class NeedEditor(Base):
+    """A staff member who changed a need's content (DESIGN.md 3: editors never review)."""
+
+    __tablename__ = "need_editor"
+    __table_args__ = (UniqueConstraint("need_id", "user_id", name="uq_need_editor_need_user"),)
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    need_id: Mapped[int] = mapped_column(ForeignKey("need.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    first_edited_at: Mapped[datetime] = mapped_column(default=utcnow)

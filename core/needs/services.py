@@ -16,11 +16,11 @@ from core import audit, signals
 from core.audit import Actor
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
-from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedStatus
+from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedEditor, NeedStatus
 from core.needs.priority import compute_priority
 from core.people.models import Person, PersonStatus
 from core.people.services import get_person, scoped_people
-from core.privacy import find_pii
+from core.pii import find_pii
 from core.timeutil import local_today, to_local
 from core.users import User
 
@@ -101,6 +101,7 @@ def create_need(actor: User, person_id: int, data: NeedInput, *, ip: str | None 
     if person.status != PersonStatus.ACTIVE:
         raise Conflict("Needs can only be recorded for an active case.")
     _validate(data, local_today())
+    _check_story(data.story, person)
     need = Need(
         person_id=person.id,
         category=data.category,
@@ -120,23 +121,51 @@ def create_need(actor: User, person_id: int, data: NeedInput, *, ip: str | None 
     return need
 
 
+# Content may change until the money is complete; a reviewed need goes back to review.
+EDITABLE_STATUSES = (
+    NeedStatus.DRAFT,
+    NeedStatus.SUBMITTED,
+    NeedStatus.APPROVED,
+    NeedStatus.PUBLISHED,
+)
+
+
 def update_need(actor: User, need_id: int, data: NeedInput, *, ip: str | None = None) -> Need:
-    """Edit a draft (or a returned need). Anything reviewed must go back through review."""
+    """Edit a need's content. Whoever edits it may no longer review it.
+
+    A submitted need goes back to draft. An approved or published need whose story or
+    amount changes goes back to review (its card is hidden until it is approved and
+    published again); its amount never goes below what it has already raised.
+    """
     _require_writer(actor)
     need = get_need(actor, need_id)
-    if need.status not in (NeedStatus.DRAFT, NeedStatus.SUBMITTED):
-        raise Conflict("Only a draft or submitted need can be edited.")
+    if need.status not in EDITABLE_STATUSES:
+        raise Conflict("A funded, paid-out or closed need can no longer be edited.")
     _validate(data, local_today())
+    _check_story(data.story, need.person)
+    story = data.story.strip() or None
+    reviewed = need.status in (NeedStatus.APPROVED, NeedStatus.PUBLISHED)
+    content_changed = story != need.story or data.amount_fen != need.amount_fen
+    # A wing holding money for the need refuses an amount below what it raised.
+    signals.need_amount_changing.send(need, amount_fen=data.amount_fen)
     need.category = data.category
     need.title = data.title.strip()
     need.amount_fen = data.amount_fen
     need.deadline = data.deadline
     need.urgency = data.urgency
     need.hardship = data.hardship
-    need.story = data.story.strip() or None
+    need.story = story
+    _record_editor(need, actor)
     if need.status == NeedStatus.SUBMITTED:
         # A review approves what it read: an edit sends the need back to draft.
         need.status = NeedStatus.DRAFT
+    elif reviewed and content_changed:
+        need.status = NeedStatus.SUBMITTED
+        need.status_note = ""
+        need.submitted_by_id = actor.id
+        need.submitted_at = utcnow()
+        need.reviewed_by_id = None
+        need.reviewed_at = None
     audit.record(_actor(actor, ip), "need.update", "need", need.id, office_id=need.person.office_id)
     db.session.commit()
     return need
@@ -147,6 +176,7 @@ def submit_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
     need = get_need(actor, need_id)
     if need.status != NeedStatus.DRAFT:
         raise Conflict("Only a draft can be submitted for review.")
+    _check_story(need.story or "", need.person)
     need.status = NeedStatus.SUBMITTED
     need.submitted_by_id = actor.id
     need.submitted_at = utcnow()
@@ -163,10 +193,12 @@ def review_need(
     need = get_need(actor, need_id)
     if need.status != NeedStatus.SUBMITTED:
         raise Conflict("Only a submitted need can be reviewed.")
-    if actor.id in (need.created_by_id, need.submitted_by_id):
-        raise PermissionDenied("A need must be reviewed by someone other than its author.")
+    if actor.id in {need.submitted_by_id, *need.editor_ids}:
+        raise PermissionDenied("A need must be reviewed by someone who did not write or edit it.")
     if not approve and not note.strip():
         raise ValidationFailed("Say why the need is returned.", field="note")
+    if approve and (problems := story_problems(need.story, need.person)):
+        raise PublicationRefused(problems)
     need.status = NeedStatus.APPROVED if approve else NeedStatus.DRAFT
     need.status_note = note.strip()
     need.reviewed_by_id = actor.id
@@ -182,6 +214,35 @@ def review_need(
     return need
 
 
+STORY_FINDINGS = {
+    "id_number": "The story contains an ID-card number.",
+    "phone": "The story contains a phone number.",
+    "name": "The story contains the person's name.",
+}
+
+
+def story_problems(story: str | None, person: Person) -> list[str]:
+    """What identifies the person in a public story (the story check, `core.pii`)."""
+    problems: list[str] = []
+    for finding in find_pii(story or "", [person.name] if person.name else []):
+        message = STORY_FINDINGS[finding.kind]
+        if message not in problems:
+            problems.append(message)
+    return problems
+
+
+def _check_story(story: str, person: Person) -> None:
+    """Refused when written, so the writer sees why at once, not at publication."""
+    problems = story_problems(story, person)
+    if problems:
+        raise ValidationFailed(problems[0], field="story")
+
+
+def _record_editor(need: Need, actor: User) -> None:
+    if actor.id not in need.editor_ids:
+        need.editors.append(NeedEditor(user_id=actor.id))
+
+
 def publication_problems(need: Need) -> list[str]:
     """Every reason the need may not be shown to donors (empty = may publish)."""
     person = need.person
@@ -194,15 +255,19 @@ def publication_problems(need: Need) -> list[str]:
         problems.append("Needs of minors are never published.")
     if not need.story:
         problems.append("The need has no public story.")
-    for finding in find_pii(need.story or "", [person.name] if person.name else []):
-        message = {
-            "id_number": "The story contains an ID-card number.",
-            "phone": "The story contains a phone number.",
-            "name": "The story contains the person's name.",
-        }[finding.kind]
-        if message not in problems:
-            problems.append(message)
+    problems += story_problems(need.story, person)
     return problems
+
+
+def review_problems(need: Need) -> list[str]:
+    """What the writer and the reviewer are shown before approval and publication."""
+    if need.status not in (NeedStatus.SUBMITTED, NeedStatus.APPROVED):
+        return []
+    return [
+        problem
+        for problem in publication_problems(need)
+        if problem != "The need has not been approved by a second staff member."
+    ]
 
 
 def publish_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:

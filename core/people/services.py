@@ -8,7 +8,7 @@ like a record that does not exist.
 from __future__ import annotations
 
 import re
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from datetime import date
 
 from sqlalchemy import Select, func, select
@@ -18,9 +18,10 @@ from core import audit
 from core.audit import Actor
 from core.crypto import keyring
 from core.db import db, utcnow
-from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.idcard import birth_date_from_id, is_valid_id_number, normalise_id_number
 from core.orgs import OrgUnit, UnitKind
+from core.people.duplicates import refuse_duplicate_id
 from core.people.models import (
     EDUCATION_LEVELS,
     EMPLOYMENT_STATUSES,
@@ -29,7 +30,7 @@ from core.people.models import (
     PersonKind,
     Sex,
 )
-from core.privacy import is_minor_case
+from core.privacy import IDENTITY_MASKS, is_minor_case
 from core.timeutil import local_today
 from core.users import User, visible_office_ids
 
@@ -166,19 +167,12 @@ def _apply(person: Person, data: PersonInput, office: OrgUnit) -> None:
     person.is_minor = bool(person.is_minor) or is_minor_case(data.birth_date, person.case_start)
 
 
-def find_by_id_number(id_number: str) -> Person | None:
-    indexes = keyring().blind_indexes(normalise_id_number(id_number), "person.id_number")
-    return db.session.scalar(select(Person).where(Person.id_number_bidx.in_(indexes)))
-
-
 def register_person(actor: User, data: PersonInput, *, ip: str | None = None) -> Person:
     """Register a person; refuses a second registration of the same ID number."""
     require_writer(actor)
     _validate(data, local_today())
     office = _office_in_scope(actor, data.office_id)
-    if find_by_id_number(data.id_number) is not None:
-        # Do not say which office holds the record: that itself would leak.
-        raise Conflict("A person with this ID-card number is already registered.")
+    refuse_duplicate_id(actor, data, None, ip)
     person = Person(created_by_id=actor.id)
     _apply(person, data, office)
     db.session.add(person)
@@ -194,20 +188,38 @@ def register_person(actor: User, data: PersonInput, *, ip: str | None = None) ->
     return person
 
 
+def masked_identity(person: Person) -> dict[str, str]:
+    """What the edit form shows of each identity field: never the clear value."""
+    return {name: mask(getattr(person, name)) for name, mask in IDENTITY_MASKS.items()}
+
+
+def _keep_untouched(person: Person, data: PersonInput) -> PersonInput:
+    """An identity field sent back as the mask it was shown keeps its stored value."""
+    masks = masked_identity(person)
+    kept: dict[str, str] = {
+        name: getattr(person, name) or ""
+        for name in IDENTITY_MASKS
+        if masks[name] and getattr(data, name).strip() == masks[name]
+    }
+    return replace(data, **kept)  # type: ignore[arg-type]  # only the str identity fields
+
+
 def update_person(
     actor: User, person_id: int, data: PersonInput, *, ip: str | None = None
 ) -> Person:
+    """Edit a person. Identity fields come back masked unless changed; what changed is
+    audited by name (never by value)."""
     require_writer(actor)
     person = get_person(actor, person_id)
+    data = _keep_untouched(person, data)
     _validate(data, local_today())
     if data.office_id != person.office_id:
         raise ValidationFailed(
             "Use a transfer to move a person to another office.", field="office_id"
         )
     office = _office_in_scope(actor, data.office_id)
-    other = find_by_id_number(data.id_number)
-    if other is not None and other.id != person.id:
-        raise Conflict("A person with this ID-card number is already registered.")
+    if normalise_id_number(data.id_number) != person.id_number:
+        refuse_duplicate_id(actor, data, person.id, ip)
     before = _snapshot(person)
     _apply(person, data, office)
     changed = sorted(k for k, v in _snapshot(person).items() if before.get(k) != v)
@@ -323,26 +335,32 @@ class Page:
         return max(1, -(-self.total // self.per_page))
 
 
-def _search_clause(q: str) -> object | None:
+def _search_clause(q: str) -> tuple[str, object] | None:
+    """What the query is (an ID number, a phone number or a name) and its clause."""
     q = q.strip()
     if not q:
         return None
     ring = keyring()
     compact = normalise_id_number(q)
     if re.fullmatch(r"\d{17}[\dX]", compact):
-        return Person.id_number_bidx.in_(ring.blind_indexes(compact, "person.id_number"))
+        return "id_number", Person.id_number_bidx.in_(
+            ring.blind_indexes(compact, "person.id_number")
+        )
     phone = normalise_phone(q)
     if re.fullmatch(r"\+?\d{7,13}", phone):
-        return Person.phone_bidx.in_(ring.blind_indexes(phone, "person.phone"))
-    return Person.name_bidx.in_(ring.blind_indexes(normalise_name(q), "person.name"))
+        return "phone", Person.phone_bidx.in_(ring.blind_indexes(phone, "person.phone"))
+    return "name", Person.name_bidx.in_(ring.blind_indexes(normalise_name(q), "person.name"))
 
 
-def search_people(actor: User, filters: PersonFilter) -> Page:
-    """Exact search by name, ID number or phone, plus filters; two queries whatever the size."""
+def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) -> Page:
+    """Exact search by name, ID number or phone, plus filters; two queries whatever the size.
+
+    A search by identity is audited: what was searched for (its kind, never its value)
+    and how many records matched."""
     query = scoped_people(actor)
-    clause = _search_clause(filters.q)
-    if clause is not None:
-        query = query.where(clause)  # type: ignore[arg-type]
+    search = _search_clause(filters.q)
+    if search is not None:
+        query = query.where(search[1])  # type: ignore[arg-type]
     if filters.office_id:
         query = query.where(Person.office_id == filters.office_id)
     if filters.status:
@@ -359,4 +377,14 @@ def search_people(actor: User, filters: PersonFilter) -> Page:
             .offset((page - 1) * filters.per_page)
         )
     )
+    if search is not None:
+        audit.record(
+            Actor(actor.id, actor.username, ip),
+            "person.search",
+            "person",
+            None,
+            by=search[0],
+            matches=total,
+        )
+        db.session.commit()
     return Page(items, total, page, filters.per_page)

@@ -11,7 +11,7 @@ from core import audit
 from core.audit import Actor
 from core.db import db, utcnow
 from donations.donors.messages import cancel_messages
-from donations.donors.models import Donor, Subscription
+from donations.donors.models import Donor, ReceiptRequest, Subscription
 from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
 from donations.giving.models import Donation
 from donations.wechat.gateway import InvalidCode, WeChatBusy, WeChatError, WeChatGateway
@@ -104,5 +104,17 @@ def delete_donor(donor: Donor) -> None:
     )
     cancel_messages(donor)
     db.session.query(Subscription).filter(Subscription.donor_id == donor.id).delete()
+    # A receipt not yet issued goes with the donor; an issued one is an accounting record
+    # and stays (the privacy notice says so).
+    db.session.execute(
+        update(ReceiptRequest)
+        .where(
+            ReceiptRequest.status == "requested",
+            ReceiptRequest.donation_id.in_(
+                select(Donation.id).where(Donation.donor_id == donor.id)
+            ),
+        )
+        .values(name=None, credit_code=None, status="withdrawn")
+    )
     audit.record(Actor.system("donor"), "donor.delete", "donor", donor.id)
     db.session.commit()

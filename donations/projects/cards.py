@@ -8,12 +8,14 @@ from sqlalchemy import select
 from sqlalchemy.orm import joinedload
 
 from core.db import db
-from core.needs.models import Need
+from core.needs.models import Need, NeedStatus
 from core.people.models import Person
 from core.privacy import age_band
 from core.timeutil import local_today
 from donations.projects.models import NeedListing
 from donations.projects.services import PUBLIC_LISTING_STATUSES
+
+UNDER_REVIEW = (NeedStatus.DRAFT, NeedStatus.SUBMITTED, NeedStatus.APPROVED)
 
 
 def public_listings_query() -> Any:
@@ -25,6 +27,8 @@ def public_listings_query() -> Any:
         .where(NeedListing.status.in_(PUBLIC_LISTING_STATUSES))
         .where(Person.is_minor.is_(False), Person.consent_publication.is_(True))
         .where(Need.story.is_not(None))
+        # A need sent back to review by an edit is hidden until approved and published again.
+        .where(Need.status.not_in(UNDER_REVIEW))
     )
 
 

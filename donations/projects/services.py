@@ -12,6 +12,7 @@ from core import audit
 from core.audit import Actor
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
+from core.money import format_fen
 from core.needs.models import Need, NeedStatus
 from core.users import Role, User
 from donations.giving.booking import default_pool
@@ -155,3 +156,19 @@ def visible_projects() -> list[Project]:
 
 
 PUBLIC_LISTING_STATUSES = (ListingStatus.PUBLISHED, ListingStatus.FUNDED, ListingStatus.DISBURSED)
+
+
+def on_need_amount_changing(need: Need, *, amount_fen: int, **_: object) -> None:
+    """Signal handler: a listed need's amount follows the need, never below what it raised."""
+    listing = db.session.scalar(
+        select(NeedListing).where(NeedListing.need_id == need.id).with_for_update()
+    )
+    if listing is None:
+        return
+    if amount_fen < listing.raised_fen:
+        raise ValidationFailed(
+            "The amount cannot be less than what has already been raised (%(raised)s).",
+            field="amount_fen",
+            raised=format_fen(listing.raised_fen),
+        )
+    listing.amount_fen = amount_fen

@@ -83,7 +83,7 @@ def create(person_id: int) -> ResponseReturnValue:
 @casework_required
 def detail(need_id: int) -> ResponseReturnValue:
     need = needs.view_need(staff(), need_id, ip=client_ip())
-    problems = needs.publication_problems(need) if need.status == NeedStatus.APPROVED else []
+    problems = needs.review_problems(need)
     return render_template(
         "needs/detail.html",
         need=need,

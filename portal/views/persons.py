@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Mapping
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
@@ -13,20 +15,13 @@ from core.orgs import all_offices
 from core.people import retention, transfers
 from core.people import services as people
 from core.people.models import Person, PersonStatus
-from core.privacy import mask_address, mask_id_number, mask_name, mask_phone
+from core.privacy import mask_name
 from core.users import visible_office_ids
 from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
 from portal.security import casework_required, client_ip, staff
-from portal.views.common import int_arg, show_error, split_list
+from portal.views.common import show_error, split_list
 
 bp = Blueprint("persons", __name__)
-
-MASKS = {
-    "name": mask_name,
-    "id_number": mask_id_number,
-    "phone": mask_phone,
-    "address": mask_address,
-}
 
 
 def _office_choices() -> list[tuple[int, str]]:
@@ -58,18 +53,26 @@ def _input(form: PersonForm) -> people.PersonInput:
     )
 
 
-@bp.route("/persons")
+def _number(source: Mapping[str, str], name: str, default: int | None = None) -> int | None:
+    value = source.get(name, "")
+    return int(value) if value.isdigit() and len(value) < 10 else default
+
+
+@bp.route("/persons", methods=["GET", "POST"])
 @casework_required
 def index() -> ResponseReturnValue:
+    # A search by name, ID or phone number is posted, never put in the URL: URLs end up
+    # in server logs, browser history and referrers (DESIGN.md 3).
+    source = request.form if request.method == "POST" else request.args
     filters = people.PersonFilter(
-        q=request.args.get("q", "")[:64],
-        office_id=int_arg("office"),
-        status=request.args.get("status") or None,
-        kind=request.args.get("kind") or None,
-        page=int_arg("page", 1) or 1,
-        per_page=min(int_arg("per_page", 25) or 25, 200),
+        q=request.form.get("q", "")[:64] if request.method == "POST" else "",
+        office_id=_number(source, "office"),
+        status=source.get("status") or None,
+        kind=source.get("kind") or None,
+        page=_number(source, "page", 1) or 1,
+        per_page=min(_number(source, "per_page", 25) or 25, 200),
     )
-    page = people.search_people(staff(), filters)
+    page = people.search_people(staff(), filters, ip=client_ip())
     return render_template(
         "persons/list.html",
         page=page,
@@ -113,7 +116,7 @@ def _render_detail(person: Person, revealed: dict[str, str]) -> ResponseReturnVa
     transfer_form.to_office_id.choices = [
         (o.id, o.name) for o in all_offices() if o.id != person.office_id
     ]
-    masked = {name: MASKS[name](getattr(person, name)) for name in MASKS}
+    masked = people.masked_identity(person)
     return render_template(
         "persons/detail.html",
         person=person,
@@ -150,6 +153,9 @@ def edit(person_id: int) -> ResponseReturnValue:
     form = PersonForm(obj=person)
     form.office_id.choices = [(person.office_id, person.office.name)]
     if request.method == "GET":
+        # Identity fields show masked (DESIGN.md 3): left as shown, they keep their value.
+        for name, masked in people.masked_identity(person).items():
+            form[name].data = masked
         form.skills.data = ", ".join(person.skills or [])
         form.languages.data = ", ".join(person.languages or [])
     if form.validate_on_submit():

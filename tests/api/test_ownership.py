@@ -4,8 +4,13 @@ from __future__ import annotations
 
 from flask.testing import FlaskClient
 
+from core.db import db
+from core.users import Role
+from donations.donors.models import ReceiptRequest
+from donations.donors.receipts import mark_issued
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
 from tests.api.support import MpApi, Staff, make_project, pay
+from tests.factories import make_user
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 
@@ -92,3 +97,28 @@ def test_certificate_format_must_be_json_or_png(
         f"/me/donations/{created['donation']['id']}/certificate?format=pdf", token=token
     )
     assert (reply.status, reply.error_code) == (400, "invalid_field")
+
+
+def test_deleting_the_donor_withdraws_pending_receipts_and_keeps_issued_ones(
+    api: MpApi, staff: Staff, client: FlaskClient
+) -> None:
+    project = make_project(staff)
+    token = api.login()
+    pending_id, issued_id = [], []
+    for holder, name in ((pending_id, "李小龙"), (issued_id, "开平某公司")):
+        created = api.donate(token, {"project_id": project, "amount_fen": 10_000}).expect(201)
+        pay(client, created, UNIT_WEBHOOK_SECRET)
+        path = f"/me/donations/{created['donation']['id']}/receipt-request"
+        holder.append(api.post(path, {"name": name}, token=token).expect(201)["id"])
+    mark_issued(make_user(Role.FINANCE), issued_id[0], "KP-R-0001")
+
+    assert api.delete("/me", token=token).status == 204
+
+    pending = db.session.get_one(ReceiptRequest, pending_id[0])
+    issued = db.session.get_one(ReceiptRequest, issued_id[0])
+    db.session.refresh(pending)
+    db.session.refresh(issued)
+    assert (pending.name, pending.credit_code, pending.status) == (None, None, "withdrawn")
+    assert (issued.name, issued.status, issued.receipt_no) == ("开平某公司", "issued", "KP-R-0001")
+    notice = api.get("/privacy").expect(200)
+    assert "已开具的公益事业捐赠票据" in notice["text"]

@@ -79,22 +79,105 @@ def test_invalid_need_refused_and_nothing_saved(author, office, change, field):
     assert db.session.scalars(select(Need).where(Need.person_id == person.id)).all() == []
 
 
-@pytest.mark.parametrize(
-    ("story", "reason"),
-    [
-        ("请拨打 138 1234 5678 联系。", "The story contains a phone number."),
-        ("电话１３８１２３４５６７８", "The story contains a phone number."),
-        ("座机0750-2212345", "The story contains a phone number."),
-        ("证件 440783198503141234", "The story contains an ID-card number."),
-        ("张三明手术后需要康复。", "The story contains the person's name."),
-    ],
-)
-def test_publication_refused_for_identifying_story(author, reviewer, office, story, reason):
-    need = approved_need(author, reviewer, make_person(author, office), story=story)
-    with pytest.raises(PublicationRefused) as refused:
+IDENTIFYING = [
+    ("请拨打 138 1234 5678 联系。", "The story contains a phone number."),
+    ("电话１３８１２３４５６７８", "The story contains a phone number."),
+    ("座机0750-2212345", "The story contains a phone number."),
+    ("证件 440783198503141234", "The story contains an ID-card number."),
+    ("张三明手术后需要康复。", "The story contains the person's name."),
+]
+
+
+@pytest.mark.parametrize(("story", "reason"), IDENTIFYING)
+def test_identifying_story_is_refused_when_written(author, office, story, reason):
+    person = make_person(author, office, name="张三明")
+    with pytest.raises(ValidationFailed) as refused:
+        make_need(author, person, story=story)
+    assert (refused.value.field, refused.value.message) == ("story", reason)
+    db.session.rollback()
+    assert db.session.scalars(select(Need).where(Need.person_id == person.id)).all() == []
+
+
+@pytest.mark.parametrize(("story", "reason"), IDENTIFYING)
+def test_identifying_story_is_refused_on_edit(author, office, story, reason):
+    need = make_need(author, make_person(author, office, name="张三明"))
+    with pytest.raises(ValidationFailed) as refused:
+        needs.update_need(author, need.id, need_input(story=story))
+    assert (refused.value.field, refused.value.message) == ("story", reason)
+    db.session.rollback()
+    assert db.session.get(Need, need.id).story != story
+
+
+def _slip_in(need_id: int, story: str) -> None:
+    """A story written before the check ran at saving (older data)."""
+    db.session.execute(Need.__table__.update().where(Need.id == need_id).values(story=story))
+    db.session.expire_all()
+
+
+@pytest.mark.parametrize(("story", "reason"), IDENTIFYING)
+def test_identifying_story_stops_submission_approval_and_publication(
+    author, reviewer, office, story, reason
+):
+    person = make_person(author, office, name="张三明")
+    draft = make_need(author, person)
+    _slip_in(draft.id, story)
+    with pytest.raises(ValidationFailed) as at_submit:
+        needs.submit_need(author, draft.id)
+    assert at_submit.value.message == reason
+    db.session.rollback()
+
+    submitted = make_need(author, person)
+    needs.submit_need(author, submitted.id)
+    _slip_in(submitted.id, story)
+    with pytest.raises(PublicationRefused) as at_review:
+        needs.review_need(reviewer, submitted.id, approve=True)
+    assert reason in at_review.value.reasons  # the reviewer sees why
+    db.session.rollback()
+
+    approved = approved_need(author, reviewer, person)
+    _slip_in(approved.id, story)
+    with pytest.raises(PublicationRefused) as at_publication:
+        needs.publish_need(author, approved.id)
+    assert reason in at_publication.value.reasons
+    assert db.session.get(Need, approved.id).status == NeedStatus.APPROVED
+
+
+def test_anyone_who_edited_a_need_may_not_review_it(author, reviewer, office):
+    need = make_need(author, make_person(author, office))
+    # The would-be reviewer raises the amount and rewrites the story ...
+    needs.update_need(reviewer, need.id, need_input(amount_fen=99_999_900, story="新的情况说明"))
+    # ... then the author submits it: the editor is now out of its review.
+    needs.submit_need(author, need.id)
+    with pytest.raises(PermissionDenied):
+        needs.review_need(reviewer, need.id, approve=True)
+    db.session.rollback()
+    assert db.session.get(Need, need.id).status == NeedStatus.SUBMITTED
+    third = make_user(Role.SOCIAL_WORKER, office)
+    assert needs.review_need(third, need.id, approve=True).status == NeedStatus.APPROVED
+
+
+@pytest.mark.parametrize("published", [False, True])
+def test_editing_a_reviewed_story_or_amount_sends_it_back_to_review(
+    author, reviewer, office, published
+):
+    need = approved_need(author, reviewer, make_person(author, office))
+    if published:
         needs.publish_need(author, need.id)
-    assert reason in refused.value.reasons
-    assert db.session.get(Need, need.id).status == NeedStatus.APPROVED
+    edited = needs.update_need(author, need.id, need_input(story="康复期间需要生活补助。"))
+    assert edited.status == NeedStatus.SUBMITTED and edited.reviewed_by_id is None
+    # The first reviewer did not edit it and may approve again; the editor may not.
+    with pytest.raises(PermissionDenied):
+        needs.review_need(author, need.id, approve=True)
+    db.session.rollback()
+    assert needs.review_need(reviewer, need.id, approve=True).status == NeedStatus.APPROVED
+
+
+def test_a_reviewed_need_edited_without_changing_story_or_amount_stays_reviewed(
+    author, reviewer, office
+):
+    need = approved_need(author, reviewer, make_person(author, office))
+    edited = needs.update_need(author, need.id, need_input(urgency=5))
+    assert edited.status == NeedStatus.APPROVED
 
 
 def test_publication_refused_without_consent(author, reviewer, office):

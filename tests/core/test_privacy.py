@@ -4,7 +4,8 @@ import pytest
 
 from core.idcard import is_valid_id_number, make_id_number
 from core.money import MoneyError, amount_in_words, format_fen, parse_yuan
-from core.privacy import age_band, find_pii, is_minor_case, mask_id_number, mask_name, mask_phone
+from core.pii import find_pii
+from core.privacy import age_band, is_minor_case, mask_id_number, mask_name, mask_phone
 
 
 def test_masks_hide_the_middle():

@@ -145,7 +145,7 @@ def test_duplicate_id_number_is_refused_and_saves_nothing(web, officer):
     response = web.post("/persons/new", data=_form(office_id))
 
     assert response.status_code == 200
-    assert "A person with this ID-card number is already registered." in html(response)
+    assert "This ID-card number is already on record." in html(response)
     assert count(Person) == before
 
 
