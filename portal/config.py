@@ -35,6 +35,10 @@ DEFAULTS: dict[str, Any] = {
     "PAGE_SIZE": 25,
     # Entering an ID number already on record: refusals per user and hour before a pause.
     "DUPLICATE_ID_LIMIT_PER_HOUR": 5,
+    # A user's identity reveals in a day that alarm an admin: at least this many, and
+    # this many times the colleagues' median of the day.
+    "REVEAL_ALARM_THRESHOLD": 20,
+    "REVEAL_ALARM_FACTOR": 3.0,
 }
 
 

@@ -21,6 +21,7 @@ from core.db import db, utcnow
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.idcard import birth_date_from_id, is_valid_id_number, normalise_id_number
 from core.orgs import OrgUnit, UnitKind
+from core.people.alarms import check_mass_reveal
 from core.people.duplicates import refuse_duplicate_id
 from core.people.models import (
     EDUCATION_LEVELS,
@@ -309,6 +310,8 @@ def reveal_field(actor: User, person_id: int, field_name: str, *, ip: str | None
         office_id=person.office_id,
         field=field_name,
     )
+    db.session.flush()
+    check_mass_reveal(actor, ip)
     db.session.commit()
     return str(value)
 
