@@ -32,13 +32,14 @@ def _start_of_local_day() -> datetime:
 
 def check_mass_reveal(actor: User, ip: str | None) -> None:
     """Called after a reveal is recorded, in the same transaction."""
-    counts = dict(
-        db.session.execute(
+    counts: dict[int | None, int] = {
+        actor_id: int(count)
+        for actor_id, count in db.session.execute(
             select(AuditEvent.actor_id, func.count())
             .where(AuditEvent.action == REVEAL, AuditEvent.occurred_at >= _start_of_local_day())
             .group_by(AuditEvent.actor_id)
         ).all()
-    )
+    }
     mine = int(counts.pop(actor.id, 0))
     config = current_app.config
     floor = int(config.get("REVEAL_ALARM_THRESHOLD", 20))
