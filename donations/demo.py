@@ -160,7 +160,10 @@ def seed_demo_allocation_and_payout(evidence_dir: Path) -> bool:
     if db.session.scalar(select(func.count()).select_from(AllocationProposal)):
         return False
     users = {u.username: u for u in db.session.scalars(select(User))}
-    proposal = run_proposal(users["social-worker"])
+    project_id = db.session.scalar(select(Project.id).where(Project.title == PROJECT_TITLE))
+    if project_id is None:
+        return False
+    proposal = run_proposal(users["social-worker"], project_id)
     if not proposal.lines:
         return False
     proposal = approve_proposal(users["finance"], proposal.id, 5_000_000)

@@ -34,6 +34,8 @@ class AllocationProposal(Base):
     id: Mapped[int] = mapped_column(primary_key=True)
     status: Mapped[str] = mapped_column(String(20), default=ProposalStatus.PROPOSED, index=True)
     proposed_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
+    # One project's pools and needs (each project is its own registered fundraising).
+    project_id: Mapped[str | None] = mapped_column(ForeignKey("project.id"), index=True)
     proposed_at: Mapped[datetime] = mapped_column(default=utcnow)
     snapshot: Mapped[dict[str, Any]] = mapped_column(JSON)
     result: Mapped[dict[str, Any]] = mapped_column(JSON)

@@ -25,12 +25,12 @@ from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.needs.models import Need, NeedStatus
 from core.needs.services import priority_of
 from core.people.models import Person
-from core.users import Role, User
+from core.users import Role, User, visible_office_ids
 from donations.allocation import allocate
 from donations.giving.booking import credit_listing, listing_is_open
 from donations.ledger.models import EntryKind
 from donations.ledger.services import Leg, fund_balance_fen, need_account, pool_account, post
-from donations.projects.models import ListingStatus, NeedListing, Pool
+from donations.projects.models import ListingStatus, NeedListing, Pool, Project, ProjectStatus
 from donations.proposals.models import AllocationLine, AllocationProposal, ProposalStatus
 
 PROPOSERS = (Role.OFFICER, Role.SOCIAL_WORKER)
@@ -41,27 +41,32 @@ def _actor(user: User) -> Actor:
     return Actor(user.id, user.username)
 
 
-def open_listings() -> list[NeedListing]:
+def open_listings(project_id: str | None = None) -> list[NeedListing]:
     """Published needs with room left, of people who may appear to donors."""
-    return list(
-        db.session.scalars(
-            select(NeedListing)
-            .join(Need, Need.id == NeedListing.need_id)
-            .join(Person, Person.id == Need.person_id)
-            .options(joinedload(NeedListing.need).joinedload(Need.person))
-            .where(
-                NeedListing.status == ListingStatus.PUBLISHED,
-                NeedListing.raised_fen < NeedListing.amount_fen,
-                Need.status == NeedStatus.PUBLISHED,
-            )
-            .order_by(NeedListing.listed_at)
-        ).unique()
+    query = (
+        select(NeedListing)
+        .join(Need, Need.id == NeedListing.need_id)
+        .join(Person, Person.id == Need.person_id)
+        .options(joinedload(NeedListing.need).joinedload(Need.person))
+        .where(
+            NeedListing.status == ListingStatus.PUBLISHED,
+            NeedListing.raised_fen < NeedListing.amount_fen,
+            Need.status == NeedStatus.PUBLISHED,
+        )
+        .order_by(NeedListing.listed_at)
     )
+    if project_id is not None:
+        query = query.where(NeedListing.project_id == project_id)
+    return list(db.session.scalars(query).unique())
 
 
-def snapshot() -> dict[str, Any]:
+def snapshot(project_id: str | None = None) -> dict[str, Any]:
+    """Pools with money and open needs: of one project, or (for tests and tools) all."""
     pools = []
-    for pool in db.session.scalars(select(Pool).order_by(Pool.id)):
+    pool_query = select(Pool).order_by(Pool.id)
+    if project_id is not None:
+        pool_query = pool_query.where(Pool.project_id == project_id)
+    for pool in db.session.scalars(pool_query):
         balance = fund_balance_fen(pool_account(pool))
         if balance > 0:
             pools.append(
@@ -80,9 +85,10 @@ def snapshot() -> dict[str, Any]:
             "amount_fen": listing.amount_fen - listing.raised_fen,
             "category": listing.need.category,
             "town": listing.need.person.town,
+            "office_id": listing.need.person.office_id,
             "priority": priority_of(listing.need),
         }
-        for listing in open_listings()
+        for listing in open_listings(project_id)
     ]
     return {"pools": pools, "needs": needs}
 
@@ -113,13 +119,40 @@ def allocate_by_project(inputs: dict[str, Any]) -> dict[str, Any]:
     return result
 
 
-def run_proposal(actor: User) -> AllocationProposal:
-    """Propose the best use of the pools' money on the current balances and needs."""
+def proposable_projects() -> list[Project]:
+    """Projects an allocation can be proposed for: active, newest first."""
+    return list(
+        db.session.scalars(
+            select(Project)
+            .where(Project.status == ProjectStatus.ACTIVE)
+            .order_by(Project.created_at.desc())
+        )
+    )
+
+
+def run_proposal(actor: User, project_id: str) -> AllocationProposal:
+    """Propose the best use of one project's pools on its current balances and needs.
+
+    The proposer must have scope over every office whose needs are on the project: an
+    allocation weighs those needs against each other, so an officer of one town may not
+    decide it for the county.
+    """
     if not actor.has_role(*PROPOSERS):
         raise PermissionDenied("Only officers and social workers propose allocations.")
-    inputs = snapshot()
+    if db.session.get(Project, project_id) is None:
+        raise NotFound("No such project.")
+    inputs = snapshot(project_id)
+    offices = {int(need["office_id"]) for need in inputs["needs"]}
+    visible = visible_office_ids(actor)
+    if visible is not None and not offices <= set(visible):
+        raise PermissionDenied(
+            "Proposing for this project needs scope over every office with needs on it: "
+            "ask a social worker or the centre."
+        )
     result = allocate_by_project(inputs)
-    proposal = AllocationProposal(proposed_by_id=actor.id, snapshot=inputs, result=result)
+    proposal = AllocationProposal(
+        proposed_by_id=actor.id, project_id=project_id, snapshot=inputs, result=result
+    )
     db.session.add(proposal)
     db.session.flush()
     total = 0
@@ -269,6 +302,45 @@ class TownFairness:
     allocated_fen: int
     needs: int
     funded: int
+
+
+@dataclass(frozen=True)
+class ProposalView:
+    """What one viewer may read of a proposal: casework staff with a narrow scope see
+    the outcome for the needs of their own offices only."""
+
+    funded: list[dict[str, Any]]
+    unfunded: list[dict[str, Any]]
+    needs: dict[str, dict[str, Any]]
+    listings: dict[str, NeedListing]
+    partial: bool
+
+
+def view_of(actor: User, proposal: AllocationProposal) -> ProposalView:
+    needs = {n["id"]: n for n in proposal.snapshot.get("needs", [])}
+    visible = None if not actor.does_casework else visible_office_ids(actor)
+    if visible is not None:
+        allowed = set(visible)
+        needs = {k: n for k, n in needs.items() if n.get("office_id") in allowed}
+    listings = (
+        {
+            listing.id: listing
+            for listing in db.session.scalars(
+                select(NeedListing)
+                .options(joinedload(NeedListing.need))
+                .where(NeedListing.id.in_(list(needs)))
+            )
+        }
+        if needs
+        else {}
+    )
+    return ProposalView(
+        funded=[f for f in proposal.result.get("funded", []) if f["need_id"] in needs],
+        unfunded=[u for u in proposal.result.get("unfunded", []) if u["need_id"] in needs],
+        needs=needs,
+        listings=listings,
+        partial=visible is not None,
+    )
 
 
 def fairness(proposal: AllocationProposal) -> list[TownFairness]:

@@ -21,14 +21,15 @@ from core.errors import DomainError
 from core.forms import ActionForm, RejectForm
 from core.users import Role
 from core.web import roles_required, show_error, staff
-from donations.projects.models import NeedListing
 from donations.proposals.models import AllocationProposal
 from donations.proposals.services import (
     PROPOSERS,
     approve_proposal,
     fairness,
+    proposable_projects,
     reject_proposal,
     run_proposal,
+    view_of,
 )
 
 bp = Blueprint("proposals", __name__, template_folder="templates")
@@ -49,7 +50,7 @@ def allocations() -> ResponseReturnValue:
         if not staff().has_role(*PROPOSERS) or not form.validate_on_submit():
             abort(404)
         try:
-            proposal = run_proposal(staff())
+            proposal = run_proposal(staff(), request.form.get("project_id", "")[:36])
         except DomainError as error:
             db.session.rollback()
             show_error(None, error)
@@ -66,6 +67,7 @@ def allocations() -> ResponseReturnValue:
         items=items,
         form=form,
         can_propose=staff().has_role(*PROPOSERS),
+        projects=proposable_projects(),
     )
 
 
@@ -92,22 +94,10 @@ def proposal(proposal_id: int) -> ResponseReturnValue:
             db.session.rollback()
             show_error(None, error)
         return redirect(url_for("proposals.proposal", proposal_id=item.id))
-    needs = {n["id"]: n for n in item.snapshot.get("needs", [])}
-    listings = (
-        {
-            listing.id: listing
-            for listing in db.session.scalars(
-                select(NeedListing).where(NeedListing.id.in_(list(needs)))
-            )
-        }
-        if needs
-        else {}
-    )
     return render_template(
         "proposals/proposal.html",
         proposal=item,
-        needs=needs,
-        listings=listings,
+        seen=view_of(staff(), item),
         fairness=fairness(item),
         action_form=ActionForm(),
         reject_form=reject_form,

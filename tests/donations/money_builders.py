@@ -17,12 +17,12 @@ from pathlib import Path
 from typing import Any
 
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.db import db
 from core.needs.models import Need
 from core.needs.services import publish_need
-from core.orgs import OrgUnit
+from core.orgs import OrgUnit, UnitKind
 from core.outbox import OutboxMessage
 from core.people.models import Person
 from core.timeutil import local_today
@@ -80,6 +80,26 @@ def make_staff(role: Role) -> User:
     """A staff user; officers and social workers get an office of their own."""
     scoped = role in (Role.OFFICER, Role.SOCIAL_WORKER)
     return make_user(role, make_unit() if scoped else None)
+
+
+COUNTY_BUREAU = "bureau-county"
+
+
+def make_county_staff(role: Role = Role.SOCIAL_WORKER) -> User:
+    """A proposer whose scope (a bureau) covers every office the test has made: an
+    allocation may only be proposed by someone who sees all of a project's needs."""
+    bureau = db.session.scalar(select(OrgUnit).where(OrgUnit.code == COUNTY_BUREAU))
+    if bureau is None:
+        bureau = OrgUnit(kind=UnitKind.BUREAU, name="开平市司法局", code=COUNTY_BUREAU)
+        db.session.add(bureau)
+        db.session.flush()
+    db.session.execute(
+        update(OrgUnit)
+        .where(OrgUnit.kind == UnitKind.OFFICE, OrgUnit.parent_id.is_(None))
+        .values(parent_id=bureau.id)
+    )
+    db.session.commit()
+    return make_user(role, bureau)
 
 
 def user(user_id: int) -> User:

@@ -23,6 +23,7 @@ from tests.donations.money_builders import (
     give,
     ledger_size,
     list_need,
+    make_county_staff,
     make_donor,
     make_money_project,
     make_office,
@@ -50,7 +51,7 @@ def money():
     half = list_need(office, project_id, admin, 80_000, urgency=5)
     gift = give(project_id, 40_000, listing_id=half, donor_id=donor)
     whole = list_need(office, project_id, admin, 80_000)
-    proposer = make_staff(Role.OFFICER)
+    proposer = make_county_staff(Role.OFFICER)
     return {
         "project_id": project_id,
         "pool": default_pool_id(project_id),
@@ -59,7 +60,7 @@ def money():
         "gift": gift,
         "donor": donor,
         "proposer": proposer,
-        "proposal": run_proposal(proposer).id,
+        "proposal": run_proposal(proposer, project_id).id,
     }
 
 
@@ -106,7 +107,7 @@ def test_a_gift_since_the_proposal_makes_it_stale():
     office = make_office()
     give(project_id, 50_000)
     small = list_need(office, project_id, admin, 50_000)
-    proposal = run_proposal(make_staff(Role.OFFICER))
+    proposal = run_proposal(make_county_staff(Role.OFFICER), project_id)
     # A gift lands after the proposal: the need has less room than the proposal gives.
     give(project_id, 10_000, listing_id=small)
 
@@ -216,7 +217,7 @@ def test_a_decided_proposal_cannot_be_decided_again(money, first):
 
 def test_a_second_proposal_on_the_same_balances_is_stale(money):
     finance = make_staff(Role.FINANCE)
-    second = run_proposal(make_staff(Role.SOCIAL_WORKER)).id
+    second = run_proposal(make_county_staff(), money["project_id"]).id
     assert (
         fresh(AllocationProposal, second).result
         == fresh(AllocationProposal, money["proposal"]).result
@@ -241,10 +242,10 @@ def test_a_pool_spent_by_another_proposal_refuses_approval():
     office = make_office()
     give(project_id, 60_000)
     a = list_need(office, project_id, admin, 60_000, urgency=3)
-    first = run_proposal(make_staff(Role.OFFICER)).id
+    first = run_proposal(make_county_staff(Role.OFFICER), project_id).id
     # A more urgent need arrives; a new proposal on the same balances picks it instead.
     b = list_need(office, project_id, admin, 60_000, urgency=5)
-    second = run_proposal(make_staff(Role.OFFICER)).id
+    second = run_proposal(make_county_staff(Role.OFFICER), project_id).id
     assert [f["need_id"] for f in fresh(AllocationProposal, first).result["funded"]] == [a]
     assert [f["need_id"] for f in fresh(AllocationProposal, second).result["funded"]] == [b]
     approve_proposal(make_staff(Role.FINANCE), second, HIGH)

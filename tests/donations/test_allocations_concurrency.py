@@ -37,6 +37,7 @@ from tests.donations.money_builders import (
     default_pool_id,
     give,
     list_need,
+    make_county_staff,
     make_money_project,
     make_office,
     make_staff,
@@ -74,11 +75,11 @@ def test_concurrent_approvals_never_spend_the_same_money_twice(scratch_app, monk
         give(project_id, 100_000)
         pool_id = default_pool_id(project_id)
         listings = [list_need(office, project_id, admin, 100_000, urgency=3)]
-        proposals = [run_proposal(make_staff(Role.OFFICER)).id]
+        proposals = [run_proposal(make_county_staff(Role.OFFICER), project_id).id]
         if needs == "different_needs":
             # A more urgent need: the second proposal spends the same money on it.
             listings.append(list_need(office, project_id, admin, 100_000, urgency=5))
-        proposals.append(run_proposal(make_staff(Role.OFFICER)).id)
+        proposals.append(run_proposal(make_county_staff(Role.OFFICER), project_id).id)
         funded = [
             [f["need_id"] for f in db.session.get_one(AllocationProposal, p).result["funded"]]
             for p in proposals

@@ -24,6 +24,7 @@ from tests.donations.money_builders import (
     give,
     ledger_size,
     list_need,
+    make_county_staff,
     make_money_project,
     make_office,
     make_staff,
@@ -61,7 +62,7 @@ def world():
         "general": general,
         "school": school,
         "listings": listings,
-        "officer": make_staff(Role.OFFICER),
+        "officer": make_county_staff(Role.OFFICER),
     }
 
 
@@ -69,7 +70,7 @@ def test_proposal_stores_its_snapshot_and_funds_what_the_engine_says(world):
     listings = world["listings"]
     before = ledger_size()
 
-    proposal = run_proposal(world["officer"])
+    proposal = run_proposal(world["officer"], world["project_id"])
 
     snapshot = proposal.snapshot
     assert {p["id"]: p["balance_fen"] for p in snapshot["pools"]} == {
@@ -106,7 +107,7 @@ def test_proposal_stores_its_snapshot_and_funds_what_the_engine_says(world):
 def test_every_unfunded_need_says_why(world):
     listings = world["listings"]
 
-    proposal = run_proposal(world["officer"])
+    proposal = run_proposal(world["officer"], world["project_id"])
 
     unfunded = {u["need_id"]: u for u in proposal.result["unfunded"]}
     assert set(unfunded) == {listings["medical_chikan"], listings["too_big"]}
@@ -117,7 +118,7 @@ def test_every_unfunded_need_says_why(world):
 
 
 def test_restricted_pool_money_goes_only_to_needs_it_admits(world):
-    proposal = run_proposal(world["officer"])
+    proposal = run_proposal(world["officer"], world["project_id"])
 
     needs = {n["id"]: n for n in proposal.snapshot["needs"]}
     from_school = [
@@ -146,7 +147,7 @@ def test_only_restricted_money_leaves_other_needs_unfunded_with_a_reason():
     wrong_town = list_need(sanbu, project_id, admin, 50_000, category="education")
     wrong_category = list_need(chikan, project_id, admin, 50_000, category="medical")
 
-    proposal = run_proposal(make_staff(Role.SOCIAL_WORKER))
+    proposal = run_proposal(make_county_staff(), project_id)
 
     assert [f["need_id"] for f in proposal.result["funded"]] == [admitted]
     unfunded = {u["need_id"]: u for u in proposal.result["unfunded"]}
@@ -164,16 +165,19 @@ def test_a_pool_pays_only_for_needs_listed_on_its_own_project():
     own = list_need(office, rich, admin, 50_000)
     other = list_need(office, poor, admin, 50_000, urgency=5, hardship=5)
 
-    proposal = run_proposal(make_staff(Role.OFFICER))
-
-    assert [f["need_id"] for f in proposal.result["funded"]] == [own]
-    assert [u["need_id"] for u in proposal.result["unfunded"]] == [other]
-    assert proposal.result["unfunded"][0]["reason"]
-    assert {line[0] for line in db_lines(proposal.id)} == {own}
+    proposer = make_county_staff(Role.OFFICER)
+    rich_proposal = run_proposal(proposer, rich)
+    assert [f["need_id"] for f in rich_proposal.result["funded"]] == [own]
+    assert rich_proposal.result["unfunded"] == []
+    assert {line[0] for line in db_lines(rich_proposal.id)} == {own}
+    poor_proposal = run_proposal(proposer, poor)
+    assert poor_proposal.result["funded"] == []
+    assert [u["need_id"] for u in poor_proposal.result["unfunded"]] == [other]
+    assert poor_proposal.result["unfunded"][0]["reason"]
 
 
 def test_nothing_to_fund_gives_an_empty_proposal():
-    proposal = run_proposal(make_staff(Role.OFFICER))
+    proposal = run_proposal(make_county_staff(), make_money_project(make_staff(Role.ADMIN)))
 
     assert (proposal.result["funded"], proposal.result["unfunded"]) == ([], [])
     assert proposal.total_fen == 0
@@ -182,7 +186,7 @@ def test_nothing_to_fund_gives_an_empty_proposal():
 @pytest.mark.parametrize("role", [Role.FINANCE, Role.ADMIN, Role.COORDINATOR, Role.AUDITOR])
 def test_only_officers_and_social_workers_run_proposals(world, role):
     with pytest.raises(PermissionDenied):
-        run_proposal(make_staff(role))
+        run_proposal(make_staff(role), world["project_id"])
     assert db_proposals() == 0
 
 
@@ -192,7 +196,7 @@ def test_unpublished_and_funded_needs_are_not_in_the_snapshot(world):
     full = list_need(office, project_id, admin, 30_000)
     give(project_id, 30_000, listing_id=full)
 
-    proposal = run_proposal(world["officer"])
+    proposal = run_proposal(world["officer"], world["project_id"])
 
     ids = {n["id"] for n in proposal.snapshot["needs"]}
     assert full not in ids

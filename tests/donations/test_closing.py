@@ -28,6 +28,7 @@ from tests.donations.money_builders import (
     give,
     ledger_size,
     list_need,
+    make_county_staff,
     make_donor,
     make_money_project,
     make_office,
@@ -63,8 +64,8 @@ def _redirects() -> set[str]:
     )
 
 
-def _approve_next_proposal() -> None:
-    proposal = run_proposal(make_staff(Role.OFFICER))
+def _approve_next_proposal(project_id: str) -> None:
+    proposal = run_proposal(make_county_staff(Role.OFFICER), project_id)
     approve_proposal(make_staff(Role.FINANCE), proposal.id, HIGH)
 
 
@@ -95,7 +96,7 @@ def test_an_expired_need_sends_each_gift_where_its_donor_chose(base):
     gift_refunded = give(project_id, 20_000, listing_id=expiring, donor_id=refunded)
     # Pool money completes the need; a refund then reopens it, short by ¥200.
     give(project_id, 50_000)
-    _approve_next_proposal()
+    _approve_next_proposal(project_id)
     assert fresh(NeedListing, expiring).status == ListingStatus.FUNDED
     assert apply_refund(fresh(Donation, gift_refunded), "re_test_close", 20_000)
     db.session.commit()
@@ -237,7 +238,7 @@ def test_allocated_money_goes_back_to_each_pool_it_came_from(base):
     give(project_id, 100_000)
     expiring = list_need(office, project_id, admin, 120_000, category="education")
     gift = give(project_id, 20_000, listing_id=expiring)
-    _approve_next_proposal()
+    _approve_next_proposal(project_id)
     # Restricted money was spent first: ¥600 from the school pool, ¥400 general.
     assert (pool_balance(school), pool_balance(base["pool"])) == (0, 60_000)
     assert apply_refund(fresh(Donation, gift), "re_test_alloc", 20_000)

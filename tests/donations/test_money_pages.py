@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import select
+from sqlalchemy import func, select
 
 from core.db import db
 from core.timeutil import local_today
@@ -30,6 +30,7 @@ from tests.donations.money_builders import (
     give,
     list_need,
     login,
+    make_county_staff,
     make_money_project,
     make_office,
     make_staff,
@@ -40,9 +41,10 @@ from tests.donations.money_builders import (
 pytestmark = pytest.mark.usefixtures("ctx")
 
 
-def _client(app: Flask, role: Role) -> tuple[FlaskClient, int]:
-    """A browser of its own, signed in as a new user of this role (in English)."""
-    staff = make_staff(role)
+def _client(app: Flask, role: Role, county: bool = False) -> tuple[FlaskClient, int]:
+    """A browser of its own, signed in as a new user of this role (in English); a county
+    user's scope covers every office."""
+    staff = make_county_staff(role) if county else make_staff(role)
     staff_id, username = staff.id, staff.username
     browser = app.test_client()
     login(browser, username)
@@ -90,9 +92,9 @@ def _payout_form(listing_id: str, content: bytes, filename: str, amount: str = "
 
 
 def test_officer_proposes_and_finance_approves_on_the_pages(app, open_need):
-    officer, officer_id = _client(app, Role.OFFICER)
+    officer, officer_id = _client(app, Role.OFFICER, county=True)
 
-    response = officer.post("/allocations", data={})
+    response = officer.post("/allocations", data={"project_id": open_need["project_id"]})
     assert response.status_code == 302
     assert re.fullmatch(r"/allocations/\d+", response.location)
     proposal_id = int(response.location.rsplit("/", 1)[1])
@@ -128,8 +130,12 @@ def test_officer_proposes_and_finance_approves_on_the_pages(app, open_need):
 
 
 def test_a_rejection_on_the_page_needs_a_reason(app, open_need):
-    officer, _ = _client(app, Role.OFFICER)
-    proposal_id = int(officer.post("/allocations").location.rsplit("/", 1)[1])
+    officer, _ = _client(app, Role.OFFICER, county=True)
+    proposal_id = int(
+        officer.post("/allocations", data={"project_id": open_need["project_id"]}).location.rsplit(
+            "/", 1
+        )[1]
+    )
     finance, _ = _client(app, Role.FINANCE)
 
     finance.post(f"/allocations/{proposal_id}", data={"decision": "reject", "reason": ""})
@@ -241,8 +247,12 @@ def test_pools_page_shows_each_pool_and_its_balance(app, open_need):
 
 @pytest.mark.parametrize("role", [Role.COORDINATOR, Role.TRAINING_PARTNER])
 def test_coordinators_and_partners_get_404_on_the_money_pages(app, open_need, funded_need, role):
-    officer, _ = _client(app, Role.OFFICER)
-    proposal_id = int(officer.post("/allocations").location.rsplit("/", 1)[1])
+    officer, _ = _client(app, Role.OFFICER, county=True)
+    proposal_id = int(
+        officer.post("/allocations", data={"project_id": open_need["project_id"]}).location.rsplit(
+            "/", 1
+        )[1]
+    )
     recorder, _ = _client(app, Role.FINANCE)
     recorder.post(
         "/disbursements",
@@ -288,3 +298,29 @@ def fresh_payout() -> Disbursement:
     ).first()
     assert payout is not None
     return payout
+
+
+def test_a_town_officer_cannot_propose_for_a_county_project(app, open_need):
+    """Proposals weigh every need of a project: scope over all its offices is required."""
+    officer, _ = _client(app, Role.OFFICER)
+
+    response = officer.post(
+        "/allocations", data={"project_id": open_need["project_id"]}, follow_redirects=True
+    )
+
+    assert "needs scope over every office with needs on it" in response.get_data(as_text=True)
+    assert db.session.scalar(select(func.count()).select_from(AllocationProposal)) == 0
+
+
+def test_an_officer_sees_only_their_own_needs_in_a_proposal(app, open_need):
+    county, _ = _client(app, Role.SOCIAL_WORKER, county=True)
+    created = county.post("/allocations", data={"project_id": open_need["project_id"]})
+    proposal_id = int(created.location.rsplit("/", 1)[1])
+    alias = fresh(NeedListing, open_need["listing"]).need.alias
+    assert alias in county.get(f"/allocations/{proposal_id}").get_data(as_text=True)
+
+    elsewhere, _ = _client(app, Role.OFFICER)
+    page = elsewhere.get(f"/allocations/{proposal_id}").get_data(as_text=True)
+
+    assert alias not in page
+    assert "Only the needs of your own offices are listed." in page
