@@ -42,6 +42,7 @@ run: seed
 lint: install
 	$(BIN)/ruff check .
 	$(BIN)/ruff format --check core portal donations sandboxes tests bench
+	$(BIN)/lint-imports
 
 fmt: install
 	$(BIN)/ruff format core portal donations sandboxes tests bench
@@ -60,6 +61,7 @@ test-postgres: install
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 test: install
 	$(BIN)/ruff check .
+	$(BIN)/lint-imports
 	$(BIN)/mypy core portal donations sandboxes bench
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
@@ -77,4 +79,4 @@ bench-donate: install
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then echo "(PostgreSQL run above)"; fi
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache
