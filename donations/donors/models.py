@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import (
@@ -67,6 +68,11 @@ class OutboxMessage(Base):
     donation: Mapped[Donation] = relationship()
 
 
+class ReceiptStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    ISSUED = "issued"
+
+
 class ReceiptRequest(Base):
     """A donor's request for the charity's official donation receipt (公益事业捐赠票据)."""
 
@@ -76,7 +82,7 @@ class ReceiptRequest(Base):
     donation_id: Mapped[str] = mapped_column(ForeignKey("donation.id"), unique=True)
     name: Mapped[str | None] = mapped_column(String(120))
     credit_code: Mapped[str | None] = mapped_column(String(18))
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[str] = mapped_column(String(16), default=ReceiptStatus.REQUESTED)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
