@@ -41,7 +41,7 @@ def test_author_cannot_review_own_need(author, office):
     with pytest.raises(PermissionDenied):
         needs.review_need(author, need.id, approve=True)
     db.session.rollback()
-    assert db.session.get(Need, need.id).status == NeedStatus.SUBMITTED
+    assert db.session.get_one(Need, need.id).status == NeedStatus.SUBMITTED
 
 
 def test_return_needs_a_note(author, reviewer, office):
@@ -94,7 +94,7 @@ def test_publication_refused_for_identifying_story(author, reviewer, office, sto
     with pytest.raises(PublicationRefused) as refused:
         needs.publish_need(author, need.id)
     assert reason in refused.value.reasons
-    assert db.session.get(Need, need.id).status == NeedStatus.APPROVED
+    assert db.session.get_one(Need, need.id).status == NeedStatus.APPROVED
 
 
 def test_publication_refused_without_consent(author, reviewer, office):

@@ -161,7 +161,7 @@ def test_officer_of_another_office_cannot_review(web, office):
     assert _need(need_id).status == NeedStatus.SUBMITTED
 
 
-REFUSALS = {
+REFUSALS: dict[str, tuple[dict[str, object], str]] = {
     "phone_written_with_spaces": (
         {"story": CLEAN_STORY + "联系电话 138 1234 5678。"},
         "The story contains a phone number.",
