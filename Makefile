@@ -3,6 +3,8 @@ PYTHON ?= $(shell command -v python3.11 || command -v python3)
 VENV := .venv
 BIN := $(VENV)/bin
 STAMP := $(VENV)/.installed
+# Our code, for the linter, the formatter and the type checker alike.
+PACKAGES := core portal donations jobs_bases volunteers sandboxes bench tests
 
 .PHONY: fonts install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-ledger bench-donate translations clean
 
@@ -40,15 +42,16 @@ run: seed
 	$(BIN)/python -m portal.devserver
 
 lint: install
-	$(BIN)/ruff check .
-	$(BIN)/ruff format --check core portal donations sandboxes tests bench
+	$(BIN)/ruff check $(PACKAGES)
+	$(BIN)/ruff format --check $(PACKAGES)
+	$(BIN)/lint-imports
 
 fmt: install
-	$(BIN)/ruff format core portal donations sandboxes tests bench
-	$(BIN)/ruff check --fix .
+	$(BIN)/ruff format $(PACKAGES)
+	$(BIN)/ruff check --fix $(PACKAGES)
 
 typecheck: install
-	$(BIN)/mypy core portal donations sandboxes bench
+	$(BIN)/mypy $(PACKAGES)
 
 test-sqlite: install
 	env -u TEST_DATABASE_URL $(BIN)/python -m pytest -q
@@ -59,8 +62,9 @@ test-postgres: install
 
 # The whole suite on SQLite, then again on PostgreSQL when TEST_DATABASE_URL is set.
 test: install
-	$(BIN)/ruff check .
-	$(BIN)/mypy core portal donations sandboxes bench
+	$(BIN)/ruff check $(PACKAGES)
+	$(BIN)/lint-imports
+	$(BIN)/mypy $(PACKAGES)
 	$(MAKE) --no-print-directory test-sqlite
 	$(MAKE) --no-print-directory test-postgres
 
@@ -77,4 +81,4 @@ bench-donate: install
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then echo "(PostgreSQL run above)"; fi
 
 clean:
-	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache
+	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache

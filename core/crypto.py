@@ -16,7 +16,6 @@ import base64
 import hashlib
 import hmac
 import os
-from collections.abc import Iterable
 from dataclasses import dataclass
 
 from cryptography.hazmat.primitives import hashes
@@ -125,10 +124,6 @@ def keyring() -> Keyring:
     return _keyring
 
 
-def key_id_of(token: str | None) -> str | None:
-    return None if token is None else token.partition(":")[0]
-
-
 class EncryptedText(TypeDecorator[str]):
     """A text column stored AES-GCM encrypted; `context` is bound in as associated data."""
 
@@ -144,7 +139,3 @@ class EncryptedText(TypeDecorator[str]):
 
     def process_result_value(self, value: str | None, dialect: object) -> str | None:
         return None if value is None else keyring().decrypt(value, self.context)
-
-
-def normalise_for_index(values: Iterable[str]) -> str:
-    return "".join(v.strip() for v in values)

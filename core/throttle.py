@@ -8,12 +8,16 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import datetime, timedelta
-from typing import Protocol
+from typing import TYPE_CHECKING, Protocol
 
 from sqlalchemy import Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, db, utcnow
+
+if TYPE_CHECKING:
+    # Only a deployment with a Redis URL loads the client (portal.app imports it then).
+    from redis import Redis
 
 
 @dataclass(frozen=True)
@@ -100,25 +104,25 @@ class DatabaseThrottle:
 class RedisThrottle:
     """The same rules on Redis counters with expiry."""
 
-    def __init__(self, policy: ThrottlePolicy, client: object) -> None:
+    def __init__(self, policy: ThrottlePolicy, client: Redis) -> None:
         self.policy = policy
         self.redis = client
 
     def blocked(self, username: str, address: str) -> bool:
         r = self.redis
         return bool(
-            r.exists(f"throttle:lock:acct:{username.lower()}")  # type: ignore[attr-defined]
-            or r.exists(f"throttle:lock:addr:{address}")  # type: ignore[attr-defined]
+            r.exists(f"throttle:lock:acct:{username.lower()}")
+            or r.exists(f"throttle:lock:addr:{address}")
         )
 
     def _bump(self, key: str, limit: int, window_s: int, lock_s: int) -> None:
         r = self.redis
-        count = r.incr(f"throttle:count:{key}")  # type: ignore[attr-defined]
+        count = r.incr(f"throttle:count:{key}")
         if count == 1:
-            r.expire(f"throttle:count:{key}", window_s)  # type: ignore[attr-defined]
+            r.expire(f"throttle:count:{key}", window_s)
         if count >= limit:
-            r.set(f"throttle:lock:{key}", 1, ex=lock_s)  # type: ignore[attr-defined]
-            r.delete(f"throttle:count:{key}")  # type: ignore[attr-defined]
+            r.set(f"throttle:lock:{key}", 1, ex=lock_s)
+            r.delete(f"throttle:count:{key}")
 
     def failed(self, username: str, address: str) -> None:
         p = self.policy
@@ -128,4 +132,4 @@ class RedisThrottle:
         self._bump(f"addr:{address}", p.address_failures, p.address_window_s, p.address_block_s)
 
     def succeeded(self, username: str) -> None:
-        self.redis.delete(f"throttle:count:acct:{username.lower()}")  # type: ignore[attr-defined]
+        self.redis.delete(f"throttle:count:acct:{username.lower()}")

@@ -23,7 +23,7 @@ from core.needs.models import Need, NeedStatus
 from core.timeutil import local_today
 from core.users import User
 from donations.donors.models import Donor
-from donations.giving.models import Donation, DonationStatus
+from donations.giving.models import Donation, DonationStatus, MessageStatus
 from donations.giving.reconciliation import reconcile
 from donations.giving.services import DonationRequest, start_donation
 from donations.payments.config import current_gateway
@@ -121,7 +121,7 @@ def seed_demo_donations(gateway: PaymentGateway, count: int = 60, seed: int = 7)
             )
             try:
                 donation, _created = start_donation(
-                    donor, req, f"demo-{n}", gateway, message_status="visible"
+                    donor, req, f"demo-{n}", gateway, message_status=MessageStatus.VISIBLE
                 )
             except Exception:
                 db.session.rollback()

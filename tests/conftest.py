@@ -128,14 +128,14 @@ def connection(app: Flask) -> Iterator[Connection]:
         outer = conn.begin()
         original = db.session
         # A plain Session: Flask-SQLAlchemy's own ignores an explicit bind.
-        db.session = scoped_session(  # type: ignore[method-assign]
-            sessionmaker(bind=conn, join_transaction_mode="create_savepoint")
+        db.session = scoped_session(
+            sessionmaker(bind=conn, join_transaction_mode="create_savepoint")  # type: ignore[arg-type]
         )
         try:
             yield conn
         finally:
             db.session.remove()
-            db.session = original  # type: ignore[method-assign]
+            db.session = original
             outer.rollback()
             conn.close()
 

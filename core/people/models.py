@@ -5,7 +5,6 @@ from __future__ import annotations
 import enum
 import uuid
 from datetime import date, datetime
-from typing import Any
 
 from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
@@ -126,13 +125,3 @@ class PersonTransfer(Base):
     person: Mapped[Person] = relationship()
     from_office: Mapped[OrgUnit] = relationship(foreign_keys=[from_office_id])
     to_office: Mapped[OrgUnit] = relationship(foreign_keys=[to_office_id])
-
-
-def person_summary(person: Person) -> dict[str, Any]:
-    """Statistics that survive anonymisation (DESIGN.md 8)."""
-    return {
-        "birth_year": person.birth_date.year,
-        "sex": person.sex,
-        "town": person.town,
-        "kind": person.kind,
-    }

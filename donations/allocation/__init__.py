@@ -70,9 +70,10 @@ the answer; ``--time-limit`` overrides it. Its stdout is only the JSON answer
 (HiGHS's occasional diagnostics go to stderr).
 
 Modules: ``problem`` (input validation), ``solve`` (the MILP), ``flow`` and
-``ledger`` (exact integer flows), ``engine`` (``allocate``), ``report`` (reasons,
-splitting class flows into per-need sources), ``verify`` (the independent
-check), ``instances`` (seeded problems for tests and ``bench/``).
+``pool_flows`` (exact integer flows), ``engine`` (``allocate``), ``report``
+(reasons, splitting class flows into per-need sources), ``verify`` (the
+independent check). Seeded problems for tests and benchmarks are in
+``bench/allocation_instances.py``.
 
 Reasons, one per unfunded need, with a machine ``code``:
 

@@ -5,6 +5,7 @@ from __future__ import annotations
 import math
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
+from typing import TypeGuard
 
 Id = int | str
 Label = int | str
@@ -43,19 +44,20 @@ class Problem:
     needs: tuple[Need, ...]
 
 
-def _is_int(value: object) -> bool:
+def _is_int(value: object) -> TypeGuard[int]:
+    """An int but not a bool: JSON's true and false are neither amounts nor ids."""
     return isinstance(value, int) and not isinstance(value, bool)
 
 
 def _id(value: object, where: str) -> Id:
     if _is_int(value) or (isinstance(value, str) and value != ""):
-        return value  # type: ignore[return-value]
+        return value
     raise AllocationInputError(f"{where} must be an integer or a non-empty string")
 
 
 def _label(value: object, where: str) -> Label:
     if _is_int(value) or isinstance(value, str):
-        return value  # type: ignore[return-value]
+        return value
     raise AllocationInputError(f"{where} must be a string or an integer")
 
 
@@ -89,11 +91,11 @@ def _list(obj: Mapping[str, object], key: str) -> Sequence[object]:
 def _pool(raw: object, where: str) -> Pool:
     obj = _object(raw, where)
     balance = _field(obj, "balance_fen", where)
-    if not _is_int(balance) or balance < 0:  # type: ignore[operator]
+    if not _is_int(balance) or balance < 0:
         raise AllocationInputError(f"{where}.balance_fen must be a whole number of fen >= 0")
     return Pool(
         id=_id(_field(obj, "id", where), f"{where}.id"),
-        balance_fen=balance,  # type: ignore[arg-type]
+        balance_fen=balance,
         categories=_labels(_field(obj, "categories", where), f"{where}.categories"),
         towns=_labels(_field(obj, "towns", where), f"{where}.towns"),
     )
@@ -102,7 +104,7 @@ def _pool(raw: object, where: str) -> Pool:
 def _need(raw: object, where: str) -> Need:
     obj = _object(raw, where)
     amount = _field(obj, "amount_fen", where)
-    if not _is_int(amount) or amount <= 0:  # type: ignore[operator]
+    if not _is_int(amount) or amount <= 0:
         raise AllocationInputError(f"{where}.amount_fen must be a whole number of fen > 0")
     priority = _field(obj, "priority", where)
     if not isinstance(priority, int | float) or isinstance(priority, bool):
@@ -111,7 +113,7 @@ def _need(raw: object, where: str) -> Need:
         raise AllocationInputError(f"{where}.priority must be a finite number >= 0")
     return Need(
         id=_id(_field(obj, "id", where), f"{where}.id"),
-        amount_fen=amount,  # type: ignore[arg-type]
+        amount_fen=amount,
         category=_label(_field(obj, "category", where), f"{where}.category"),
         town=_label(_field(obj, "town", where), f"{where}.town"),
         priority=priority,

@@ -2,6 +2,7 @@
 
 from __future__ import annotations
 
+import enum
 from datetime import datetime
 
 from sqlalchemy import ForeignKey, Integer, String
@@ -37,6 +38,13 @@ class Subscription(Base):
     used_at: Mapped[datetime | None]
 
 
+class ReceiptStatus(enum.StrEnum):
+    REQUESTED = "requested"
+    ISSUED = "issued"
+    # The donor deleted their account before it was issued.
+    WITHDRAWN = "withdrawn"
+
+
 class ReceiptRequest(Base):
     """A donor's request for the charity's official donation receipt (公益事业捐赠票据)."""
 
@@ -46,7 +54,7 @@ class ReceiptRequest(Base):
     donation_id: Mapped[str] = mapped_column(ForeignKey("donation.id"), unique=True)
     name: Mapped[str | None] = mapped_column(String(120))
     credit_code: Mapped[str | None] = mapped_column(String(18))
-    status: Mapped[str] = mapped_column(String(16), default="requested")
+    status: Mapped[str] = mapped_column(String(16), default=ReceiptStatus.REQUESTED)
     requested_at: Mapped[datetime] = mapped_column(default=utcnow)
     issued_at: Mapped[datetime | None]
     issued_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))

@@ -10,7 +10,7 @@ from core.audit import Actor
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.users import Role, User
-from donations.giving.models import Donation
+from donations.giving.models import Donation, MessageStatus
 
 MODERATORS = (Role.ADMIN, Role.COORDINATOR, Role.FINANCE)
 
@@ -20,7 +20,7 @@ def review_queue() -> list[Donation]:
         db.session.scalars(
             select(Donation)
             .options(joinedload(Donation.project))
-            .where(Donation.message_status == "review", Donation.message.is_not(None))
+            .where(Donation.message_status == MessageStatus.REVIEW, Donation.message.is_not(None))
             .order_by(Donation.created_at)
         )
     )
@@ -32,9 +32,9 @@ def moderate_message(actor: User, donation_id: str, approve: bool) -> Donation:
     donation = db.session.get(Donation, donation_id, with_for_update=True)
     if donation is None or donation.message is None:
         raise NotFound("No such message.")
-    if donation.message_status != "review":
+    if donation.message_status != MessageStatus.REVIEW:
         raise Conflict("This message has already been moderated.")
-    donation.message_status = "visible" if approve else "hidden"
+    donation.message_status = MessageStatus.VISIBLE if approve else MessageStatus.HIDDEN
     audit.record(
         Actor(actor.id, actor.username),
         "donation.message_" + ("show" if approve else "hide"),
@@ -51,7 +51,7 @@ def pending_count(_viewer: User) -> int:
         db.session.scalar(
             select(func.count())
             .select_from(Donation)
-            .where(Donation.message_status == "review", Donation.message.is_not(None))
+            .where(Donation.message_status == MessageStatus.REVIEW, Donation.message.is_not(None))
         )
         or 0
     )

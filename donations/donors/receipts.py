@@ -11,7 +11,7 @@ from core.audit import Actor
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.users import Role, User
-from donations.donors.models import ReceiptRequest
+from donations.donors.models import ReceiptRequest, ReceiptStatus
 from donations.errors import InvalidField, NotYours
 from donations.giving.models import Donation, DonationStatus
 
@@ -52,7 +52,7 @@ def pending_receipts() -> list[ReceiptRequest]:
     return list(
         db.session.scalars(
             select(ReceiptRequest)
-            .where(ReceiptRequest.status == "requested")
+            .where(ReceiptRequest.status == ReceiptStatus.REQUESTED)
             .order_by(ReceiptRequest.requested_at)
         )
     )
@@ -64,11 +64,11 @@ def mark_issued(actor: User, receipt_id: str, receipt_no: str) -> ReceiptRequest
     receipt = db.session.get(ReceiptRequest, receipt_id)
     if receipt is None:
         raise NotFound("No such receipt request.")
-    if receipt.status == "issued":
+    if receipt.status == ReceiptStatus.ISSUED:
         raise Conflict("This receipt was already issued.")
     if not receipt_no.strip():
         raise InvalidField("The receipt number is required.", field="receipt_no")
-    receipt.status = "issued"
+    receipt.status = ReceiptStatus.ISSUED
     receipt.receipt_no = receipt_no.strip()
     receipt.issued_at = utcnow()
     receipt.issued_by_id = actor.id
@@ -89,7 +89,7 @@ def pending_count(_viewer: User) -> int:
         db.session.scalar(
             select(func.count())
             .select_from(ReceiptRequest)
-            .where(ReceiptRequest.status == "requested")
+            .where(ReceiptRequest.status == ReceiptStatus.REQUESTED)
         )
         or 0
     )

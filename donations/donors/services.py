@@ -11,7 +11,7 @@ from core import audit
 from core.audit import Actor
 from core.db import db, utcnow
 from donations.donors.messages import cancel_messages
-from donations.donors.models import Donor, ReceiptRequest, Subscription
+from donations.donors.models import Donor, ReceiptRequest, ReceiptStatus, Subscription
 from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
 from donations.giving.models import Donation
 from donations.wechat.gateway import InvalidCode, WeChatBusy, WeChatError, WeChatGateway
@@ -109,12 +109,12 @@ def delete_donor(donor: Donor) -> None:
     db.session.execute(
         update(ReceiptRequest)
         .where(
-            ReceiptRequest.status == "requested",
+            ReceiptRequest.status == ReceiptStatus.REQUESTED,
             ReceiptRequest.donation_id.in_(
                 select(Donation.id).where(Donation.donor_id == donor.id)
             ),
         )
-        .values(name=None, credit_code=None, status="withdrawn")
+        .values(name=None, credit_code=None, status=ReceiptStatus.WITHDRAWN)
     )
     audit.record(Actor.system("donor"), "donor.delete", "donor", donor.id)
     db.session.commit()

@@ -22,7 +22,7 @@ from core import audit
 from core.audit import Actor
 from core.db import db, utcnow
 from donations.giving.booking import apply_refund, receive_payment
-from donations.giving.models import Donation, DonationStatus, ProviderEvent, Refund
+from donations.giving.models import Donation, DonationStatus, ProviderEvent, Refund, RefundStatus
 
 log = logging.getLogger(__name__)
 
@@ -41,7 +41,7 @@ PAID_STATUSES = (
     DonationStatus.PARTIALLY_REFUNDED,
     DonationStatus.REFUNDED,
 )
-FINAL_REFUND_STATUSES = ("succeeded", "failed", "canceled")
+FINAL_REFUND_STATUSES = (RefundStatus.SUCCEEDED, RefundStatus.FAILED, RefundStatus.CANCELED)
 
 
 def _donation_for_intent(intent: dict[str, Any]) -> Donation | None:
@@ -115,12 +115,13 @@ def _refund_effect(refund_obj: dict[str, Any]) -> tuple[Outcome, str]:
         db.session.add(refund)
     refund.provider_refund_id = refund_id
     status = str(refund_obj.get("status"))
-    if status != "succeeded":
+    if status != RefundStatus.SUCCEEDED:
         # Forward only: a late `pending` must not undo a `succeeded` that arrived first.
+        # Stored as the provider says it, which may be a state of its own (requires_action).
         if refund.applied_at is None and refund.status not in FINAL_REFUND_STATUSES:
             refund.status = status
         return Outcome.NO_CHANGE, f"refund is {status}"
-    refund.status = "succeeded"
+    refund.status = RefundStatus.SUCCEEDED
     if donation.status not in PAID_STATUSES:
         # The refund's event overtook its payment's: the ledger takes the refund back
         # when the payment is booked (_book_waiting_refunds), whatever the order.
@@ -137,7 +138,7 @@ def _book_waiting_refunds(donation: Donation) -> None:
         select(Refund)
         .where(
             Refund.donation_id == donation.id,
-            Refund.status == "succeeded",
+            Refund.status == RefundStatus.SUCCEEDED,
             Refund.applied_at.is_(None),
             Refund.provider_refund_id.is_not(None),
         )

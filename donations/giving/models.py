@@ -41,6 +41,26 @@ FINAL_STATUSES = frozenset(
 )
 
 
+class MessageStatus(enum.StrEnum):
+    """Where a donor's message stands after the content check."""
+
+    PENDING = "pending"  # not screened
+    VISIBLE = "visible"
+    REVIEW = "review"  # hidden until staff approve it
+    HIDDEN = "hidden"
+
+
+class RefundStatus(enum.StrEnum):
+    """Ours (requested, rejected) before the provider has the refund; then the provider's."""
+
+    REQUESTED = "requested"
+    PENDING = "pending"
+    REJECTED = "rejected"
+    SUCCEEDED = "succeeded"
+    FAILED = "failed"
+    CANCELED = "canceled"
+
+
 class Donation(Base):
     __tablename__ = "donation"
     __table_args__ = (
@@ -59,8 +79,7 @@ class Donation(Base):
     status: Mapped[str] = mapped_column(String(24), default=DonationStatus.PENDING, index=True)
     anonymous: Mapped[bool] = mapped_column(Boolean, default=False)
     message: Mapped[str | None] = mapped_column(String(200))
-    # pending (not yet screened), visible, review (hidden until staff approve), hidden
-    message_status: Mapped[str | None] = mapped_column(String(16))
+    message_status: Mapped[str | None] = mapped_column(String(16))  # MessageStatus
     if_need_closes: Mapped[str] = mapped_column(String(16), default="pool")
     redirected_to_pool: Mapped[bool] = mapped_column(Boolean, default=False)
     to_need_fen: Mapped[int] = mapped_column(Fen, default=0)
@@ -89,7 +108,7 @@ class Refund(Base):
     provider_refund_id: Mapped[str | None] = mapped_column(String(64), unique=True)
     donation_id: Mapped[str] = mapped_column(ForeignKey("donation.id"), index=True)
     amount_fen: Mapped[int] = mapped_column(Fen)
-    status: Mapped[str] = mapped_column(String(24), default="pending")
+    status: Mapped[str] = mapped_column(String(24), default=RefundStatus.PENDING)
     reason: Mapped[str] = mapped_column(Text, default="")
     requested_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
     idempotency_key: Mapped[str] = mapped_column(String(64), unique=True)

@@ -19,7 +19,7 @@ from sqlalchemy import func, select
 from core.db import db, utcnow
 from core.timeutil import SHANGHAI
 from donations.giving.events import Outcome, apply_event
-from donations.giving.models import Donation, ReconcileRun
+from donations.giving.models import Donation, ReconcileRun, Refund, RefundStatus
 from donations.ledger.models import EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import CLEARING
 from donations.payments.gateway import PaymentGateway
@@ -108,7 +108,7 @@ def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
             )
         elif (
             event.get("type") in ("refund.created", "refund.updated")
-            and obj.get("status") == "succeeded"
+            and obj.get("status") == RefundStatus.SUCCEEDED
         ):
             refunds[str(obj.get("id"))] = (-int(obj.get("amount") or 0), day)
     ours = (
@@ -181,8 +181,6 @@ def _posted(source_key: str) -> int:
 
 
 def _refund_is_ours(refund_id: str) -> bool:
-    from donations.giving.models import Refund
-
     return (
         db.session.scalar(select(Refund.id).where(Refund.provider_refund_id == refund_id))
         is not None

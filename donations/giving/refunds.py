@@ -13,12 +13,14 @@ from core.errors import PermissionDenied
 from core.users import Role, User
 from donations.errors import InvalidField, RefundRefused, UpstreamUnavailable
 from donations.giving.booking import default_pool
-from donations.giving.models import Donation, DonationStatus, Refund
+from donations.giving.models import Donation, DonationStatus, Refund, RefundStatus
 from donations.ledger.services import fund_balance_fen, need_account, pool_account
 from donations.payments.gateway import PaymentError, PaymentGateway, ProviderRejected
 from donations.projects.models import ListingStatus
 
 REFUNDABLE = (DonationStatus.SUCCEEDED, DonationStatus.PARTIALLY_REFUNDED)
+# Refunds that may still take money out: asked for and not yet confirmed or refused.
+UNCONFIRMED = (RefundStatus.PENDING, RefundStatus.REQUESTED)
 
 
 def _check_refundable(donation: Donation, amount_fen: int) -> None:
@@ -30,7 +32,7 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
             select(Refund).where(
                 Refund.donation_id == donation.id,
                 Refund.applied_at.is_(None),
-                Refund.status.in_(("pending", "requested")),
+                Refund.status.in_(UNCONFIRMED),
             )
         )
     )
@@ -60,7 +62,7 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
             .where(
                 Donation.project_id == donation.project_id,
                 Refund.applied_at.is_(None),
-                Refund.status.in_(("pending", "requested")),
+                Refund.status.in_(UNCONFIRMED),
             )
         )
     )
@@ -95,7 +97,7 @@ def request_refund(
         donation_id=donation.id,
         amount_fen=amount_fen,
         reason=reason.strip(),
-        status="requested",
+        status=RefundStatus.REQUESTED,
         requested_by_id=actor.id,
         idempotency_key=f"refund-{uuid.uuid4()}",
     )
@@ -127,7 +129,7 @@ def send_refund(gateway: PaymentGateway, refund_id: int) -> Refund:
         )
     except ProviderRejected as error:
         refund = _locked_refund(refund_id)
-        refund.status = "rejected"
+        refund.status = RefundStatus.REJECTED
         db.session.commit()
         raise RefundRefused(
             "The payment provider refused the refund: %(why)s", why=str(error)
@@ -141,8 +143,8 @@ def send_refund(gateway: PaymentGateway, refund_id: int) -> Refund:
     refund = _locked_refund(refund_id)
     if refund.provider_refund_id is None:
         refund.provider_refund_id = sent.id
-    if refund.applied_at is None and refund.status == "requested":
-        refund.status = "pending"
+    if refund.applied_at is None and refund.status == RefundStatus.REQUESTED:
+        refund.status = RefundStatus.PENDING
     db.session.commit()
     return refund
 

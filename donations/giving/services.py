@@ -22,7 +22,7 @@ from donations.errors import (
     ProjectClosed,
     UpstreamUnavailable,
 )
-from donations.giving.models import Donation, DonationStatus
+from donations.giving.models import Donation, DonationStatus, MessageStatus
 from donations.payments.gateway import PaymentError, PaymentGateway
 from donations.projects.models import ListingStatus, NeedListing, Project, ProjectStatus
 from donations.wechat.gateway import WeChatError, WeChatGateway
@@ -112,7 +112,7 @@ def donate(
             raise UpstreamUnavailable("WeChat is busy; try again shortly.") from error
         if verdict == "risky":
             raise MessageRejected("The message was rejected by the content check.")
-        status = "visible" if verdict == "pass" else "review"
+        status = MessageStatus.VISIBLE if verdict == "pass" else MessageStatus.REVIEW
     return start_donation(donor, req, idempotency_key, gateway, message_status=status)
 
 
@@ -121,7 +121,7 @@ def start_donation(
     req: DonationRequest,
     idempotency_key: str,
     gateway: PaymentGateway,
-    message_status: str | None = None,
+    message_status: MessageStatus | None = None,
 ) -> tuple[Donation, bool]:
     """Create a pending donation and its payment intent; (donation, created).
 
@@ -153,8 +153,8 @@ def start_donation(
             currency=CURRENCY,
             anonymous=req.anonymous,
             message=message,
-            # The content check's verdict (visible / review); "pending" when unscreened.
-            message_status=(message_status or "pending") if message else None,
+            # The content check's verdict; pending when the message was not screened.
+            message_status=(message_status or MessageStatus.PENDING) if message else None,
             if_need_closes=req.if_need_closes,
             idempotency_key=idempotency_key,
             request_hash=fingerprint,

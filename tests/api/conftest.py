@@ -29,6 +29,7 @@ import core.users
 from core.db import db
 from donations.payments.config import make_gateway
 from donations.payments.gateway import PaymentGateway
+from donations.payments.sandbox import HttpPaymentGateway
 from donations.wechat.config import make_wechat
 from donations.wechat.gateway import WeChatGateway, WeChatPyGateway
 from sandboxes.wechat.testing import sandbox_process
@@ -85,6 +86,7 @@ def gateways(app: Flask, wechat_base: str, payments_base: str) -> Iterator[Gatew
     wechat = make_wechat(config)
     payments = make_gateway(config)
     yield Gateways(wechat, payments)
+    assert isinstance(payments, HttpPaymentGateway)
     payments.close()
     assert isinstance(wechat, WeChatPyGateway)
     wechat.close()

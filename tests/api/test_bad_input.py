@@ -169,7 +169,7 @@ def test_missing_forged_and_expired_tokens_answer_401(api: MpApi, app: Flask) ->
     ]
     for headers in attempts:
         for method, path in (("GET", "/me/donations"), ("PATCH", "/me"), ("DELETE", "/me")):
-            body = {} if method == "PATCH" else None
+            body: dict[str, Any] | None = {} if method == "PATCH" else None
             reply = api.call(method, path, json_body=body, headers=headers)
             assert (reply.status, reply.error_code) == (401, "invalid_token"), (headers, path)
     assert api.get("/me/donations", token=still_fresh).status == 200
@@ -352,14 +352,15 @@ def test_bad_query_parameters_answer_400(api: MpApi, path: str) -> None:
 
 def test_subscriptions_take_known_template_ids_only(api: MpApi) -> None:
     token = api.login()
-    for body in (
+    bodies: list[dict[str, Any]] = [
         {"template_ids": []},
         {"template_ids": "tmpl_donation_succeeded"},
         {"template_ids": [""]},
         {"template_ids": [7]},
         {"template_ids": ["tmpl_unknown"]},
         {"template_ids": ["tmpl_donation_succeeded"] * 11},
-    ):
+    ]
+    for body in bodies:
         reply = api.post("/me/subscriptions", body, token=token)
         assert (reply.status, reply.error_code) == (400, "invalid_field"), body
     ok = api.post("/me/subscriptions", {"template_ids": ["tmpl_donation_succeeded"]}, token=token)

@@ -34,7 +34,7 @@ def test_each_project_numbers_its_own_certificates_without_collisions(
     """Numbers are PREFIX-YEAR-SEQUENCE with a prefix unique to the project: two projects
     each count from 1 and never issue the same number (a collision would lose the payment)."""
     first, second = make_project(staff), make_project(staff)
-    prefixes = {p: db.session.get(Project, p).certificate_prefix for p in (first, second)}
+    prefixes = {p: db.session.get_one(Project, p).certificate_prefix for p in (first, second)}
     assert prefixes[first] != prefixes[second]
     token = api.login()
     numbers = [

@@ -19,6 +19,7 @@ from hypothesis import strategies as st
 from hypothesis.errors import Unsatisfiable
 from schemathesis import GenerationMode
 from schemathesis.checks import not_a_server_error
+from schemathesis.core.result import Ok
 from schemathesis.specs.openapi.checks import (
     content_type_conformance,
     response_schema_conformance,
@@ -38,7 +39,9 @@ def test_the_document_is_openapi_3_and_loads_in_schemathesis(api: MpApi, app: Fl
     assert document["openapi"].startswith("3.")
     assert document["servers"] == [{"url": API}]
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
-    operations = [result.ok() for result in schema.get_all_operations()]
+    # An operation that does not load is an Err, left out, so the count comes short.
+    results = schema.get_all_operations()
+    operations = [result.ok() for result in results if isinstance(result, Ok)]
     assert len(operations) == sum(len(methods) for methods in document["paths"].values())
 
 
@@ -107,7 +110,8 @@ def test_generated_requests_never_get_a_server_error_and_match_the_document(
     token, real = _fuzz_world(api, staff, client)
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
     operations = sorted(
-        (result.ok() for result in schema.get_all_operations()),
+        # Every operation loads (test_the_document_is_openapi_3_and_loads_in_schemathesis).
+        (result.ok() for result in schema.get_all_operations() if isinstance(result, Ok)),
         # DELETE /me last: once it ran, the donor's token is void.
         key=lambda op: (op.method.upper() == "DELETE", op.path, op.method),
     )

@@ -104,7 +104,8 @@ def test_deleting_the_donor_withdraws_pending_receipts_and_keeps_issued_ones(
 ) -> None:
     project = make_project(staff)
     token = api.login()
-    pending_id, issued_id = [], []
+    pending_id: list[str] = []
+    issued_id: list[str] = []
     for holder, name in ((pending_id, "李小龙"), (issued_id, "开平某公司")):
         created = api.donate(token, {"project_id": project, "amount_fen": 10_000}).expect(201)
         pay(client, created, UNIT_WEBHOOK_SECRET)

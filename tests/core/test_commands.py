@@ -28,15 +28,15 @@ def test_anonymise_ended_keeps_statistics_and_removes_identity(ctx):
     assert "anonymised 1 people" in result.output
 
     db.session.expire_all()
-    gone = db.session.get(Person, old.id)
+    gone = db.session.get_one(Person, old.id)
     assert gone.name is None and gone.id_number is None and gone.phone is None
     assert gone.name_bidx is None and gone.id_number_bidx is None
     assert gone.anonymised_at is not None
     assert (gone.birth_date.year, gone.town, gone.kind) == (birth_year, "龙胜镇", "correction")
-    kept_need = db.session.get(Need, need.id)
+    kept_need = db.session.get_one(Need, need.id)
     assert kept_need.story is None
     assert (kept_need.category, kept_need.amount_fen) == ("housing", 88_800)
-    assert db.session.get(Person, recent.id).name == "陈新案"
+    assert db.session.get_one(Person, recent.id).name == "陈新案"
     assert people.search_people(officer, people.PersonFilter(q="陈旧案")).total == 0
 
 

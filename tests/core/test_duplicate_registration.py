@@ -3,6 +3,8 @@ with the existing record's id, throttled per user."""
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from sqlalchemy import select
 
@@ -11,16 +13,17 @@ from core.db import db
 from core.errors import Conflict, PermissionDenied
 from core.people import services as people
 from core.people.duplicates import DUPLICATE_ID, TOO_MANY_DUPLICATES
+from core.people.models import Person
 from core.users import Role
 from tests.factories import make_person, make_unit, make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 
-def _copy_of(person, office_id):
+def _copy_of(person: Person, office_id: int) -> people.PersonInput:
     return people.PersonInput(
         name="另一个人",
-        id_number=person.id_number,
+        id_number=person.id_number or "",
         office_id=office_id,
         kind="correction",
         sex="male",
@@ -30,7 +33,7 @@ def _copy_of(person, office_id):
     )
 
 
-def _events(action):
+def _events(action: str) -> Sequence[AuditEvent]:
     return db.session.scalars(select(AuditEvent).where(AuditEvent.action == action)).all()
 
 

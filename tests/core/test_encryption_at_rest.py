@@ -23,7 +23,7 @@ def test_identity_never_reaches_the_database_in_the_clear():
         with app.app_context():
             upgrade()
             office = make_unit()
-            town = office.town
+            town = office.town or ""
             officer = make_user(Role.OFFICER, office)
             person = make_person(officer, office, name=NAME, phone=PHONE)
             id_number = person.id_number or ""

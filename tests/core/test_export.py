@@ -16,7 +16,8 @@ HEADERS = ["title", "amount_fen", "paid"]
 
 
 def table(fmt: ExportFormat) -> list[list[object]]:
-    rows = [[value, -500, True] for value in DANGEROUS] + [["开平市慈善会", 12_300, False]]
+    rows: list[list[str | int | bool | None]] = [[value, -500, True] for value in DANGEROUS]
+    rows.append(["开平市慈善会", 12_300, False])
     export = write_table("donations", HEADERS, rows, fmt)
     if fmt is ExportFormat.CSV:
         text = export.body.decode("utf-8")

@@ -1,7 +1,7 @@
 from datetime import date, timedelta
 
 import pytest
-from sqlalchemy import select
+from sqlalchemy import select, update
 
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
@@ -41,7 +41,7 @@ def test_author_cannot_review_own_need(author, office):
     with pytest.raises(PermissionDenied):
         needs.review_need(author, need.id, approve=True)
     db.session.rollback()
-    assert db.session.get(Need, need.id).status == NeedStatus.SUBMITTED
+    assert db.session.get_one(Need, need.id).status == NeedStatus.SUBMITTED
 
 
 def test_return_needs_a_note(author, reviewer, office):
@@ -105,12 +105,12 @@ def test_identifying_story_is_refused_on_edit(author, office, story, reason):
         needs.update_need(author, need.id, need_input(story=story))
     assert (refused.value.field, refused.value.message) == ("story", reason)
     db.session.rollback()
-    assert db.session.get(Need, need.id).story != story
+    assert db.session.get_one(Need, need.id).story != story
 
 
 def _slip_in(need_id: int, story: str) -> None:
     """A story written before the check ran at saving (older data)."""
-    db.session.execute(Need.__table__.update().where(Need.id == need_id).values(story=story))
+    db.session.execute(update(Need).where(Need.id == need_id).values(story=story))
     db.session.expire_all()
 
 
@@ -139,7 +139,7 @@ def test_identifying_story_stops_submission_approval_and_publication(
     with pytest.raises(PublicationRefused) as at_publication:
         needs.publish_need(author, approved.id)
     assert reason in at_publication.value.reasons
-    assert db.session.get(Need, approved.id).status == NeedStatus.APPROVED
+    assert db.session.get_one(Need, approved.id).status == NeedStatus.APPROVED
 
 
 def test_anyone_who_edited_a_need_may_not_review_it(author, reviewer, office):
@@ -151,7 +151,7 @@ def test_anyone_who_edited_a_need_may_not_review_it(author, reviewer, office):
     with pytest.raises(PermissionDenied):
         needs.review_need(reviewer, need.id, approve=True)
     db.session.rollback()
-    assert db.session.get(Need, need.id).status == NeedStatus.SUBMITTED
+    assert db.session.get_one(Need, need.id).status == NeedStatus.SUBMITTED
     third = make_user(Role.SOCIAL_WORKER, office)
     assert needs.review_need(third, need.id, approve=True).status == NeedStatus.APPROVED
 

@@ -29,6 +29,7 @@ def officer(office):
 
 def test_identity_is_encrypted_at_rest(officer, office):
     person = make_person(officer, office, name="黄伟明", phone="13987654321")
+    assert person.id_number is not None
     raw = db.session.execute(
         text("SELECT name, id_number, phone, address FROM person WHERE id = :id"),
         {"id": person.id},
@@ -37,7 +38,7 @@ def test_identity_is_encrypted_at_rest(officer, office):
     joined = " ".join(raw)
     assert "黄伟明" not in joined and person.id_number not in joined and "13987654321" not in joined
     db.session.expire_all()
-    assert db.session.get(Person, person.id).name == "黄伟明"
+    assert db.session.get_one(Person, person.id).name == "黄伟明"
 
 
 def test_ciphertext_moved_to_another_column_does_not_decrypt(officer, office):
@@ -45,11 +46,12 @@ def test_ciphertext_moved_to_another_column_does_not_decrypt(officer, office):
     db.session.execute(text("UPDATE person SET phone = name WHERE id = :id"), {"id": person.id})
     db.session.expire_all()
     with pytest.raises(Exception):  # noqa: B017 - AES-GCM's InvalidTag
-        _ = db.session.get(Person, person.id).phone
+        _ = db.session.get_one(Person, person.id).phone
 
 
 def test_search_by_exact_name_id_and_phone(officer, office):
     person = make_person(officer, office, name="李志强", phone="13700001111")
+    assert person.id_number is not None
     make_person(officer, office, name="李志强强", phone="13700002222")
     for query in ("李志强", person.id_number, "137 0000 1111", "137-0000-1111"):
         page = people.search_people(officer, people.PersonFilter(q=query))
@@ -59,6 +61,7 @@ def test_search_by_exact_name_id_and_phone(officer, office):
 
 def test_second_registration_of_same_id_number_is_refused(officer, office):
     person = make_person(officer, office)
+    assert person.id_number is not None
     other_office = make_unit(town="赤水镇")
     other_officer = make_user(Role.OFFICER, other_office)
     data = people.PersonInput(
@@ -173,7 +176,7 @@ def test_key_rotation_reencrypts_and_search_still_works(officer, office):
         # The old key can now be dropped: data and search work with the new key alone.
         install_keyring(Keyring.from_spec(new_spec))
         db.session.expire_all()
-        assert db.session.get(Person, person.id).name == "关家豪"
+        assert db.session.get_one(Person, person.id).name == "关家豪"
         assert people.search_people(officer, people.PersonFilter(q="13600003333")).total == 1
     finally:
         install_keyring(old_ring)

@@ -131,7 +131,7 @@ def test_closing_records_who_and_when_and_is_audited():
     close_task(other, opened.id)  # already done: nothing changes
 
     assert closed.status == TaskStatus.DONE and closed.closed_at is not None
-    assert db.session.get(Task, opened.id).closed_by_id == finance.id
+    assert db.session.get_one(Task, opened.id).closed_by_id == finance.id
     assert open_tasks_for(other) == []
     events = db.session.scalars(select(AuditEvent).where(AuditEvent.action == "task.close")).all()
     assert [(e.actor_id, e.object_id) for e in events] == [(finance.id, str(opened.id))]
@@ -144,7 +144,7 @@ def test_a_task_outside_ones_scope_cannot_be_closed():
     for stranger in (make_user(Role.OFFICER, office_b), make_user(Role.FINANCE)):
         with pytest.raises(NotFound):
             close_task(stranger, opened.id)
-    assert db.session.get(Task, opened.id).status == TaskStatus.OPEN
+    assert db.session.get_one(Task, opened.id).status == TaskStatus.OPEN
 
 
 def test_settling_the_fact_closes_its_open_task():
@@ -156,7 +156,7 @@ def test_settling_the_fact_closes_its_open_task():
     db.session.commit()
 
     assert open_tasks_for(finance) == []
-    closed = db.session.scalar(select(Task).where(Task.dedupe_key == "proposal:3"))
+    closed = db.session.scalars(select(Task).where(Task.dedupe_key == "proposal:3")).one()
     assert closed.closed_by_id == finance.id
 
 

@@ -79,3 +79,31 @@ def test_cli_bad_input_exits_2_with_an_error_and_no_traceback(stdin, message):
     assert completed.stdout == b""
     assert "Traceback" not in completed.stderr.decode()
     assert message in json.loads(completed.stderr)["error"]
+
+
+def test_cli_starts_without_loading_the_web_stack():
+    tiny = {
+        "pools": [{"id": "p", "balance_fen": 500, "categories": None, "towns": None}],
+        "needs": [{"id": 1, "amount_fen": 300, "category": "living", "town": "t", "priority": 1}],
+    }
+    completed = subprocess.run(
+        [sys.executable, "-X", "importtime", "-m", "donations.allocation"],
+        input=json.dumps(tiny).encode(),
+        capture_output=True,
+        cwd=ROOT,
+        timeout=120,
+        check=False,
+    )
+
+    assert completed.returncode == 0, completed.stderr
+    assert json.loads(completed.stdout)["funded"][0]["need_id"] == 1
+    # `-X importtime` writes one "import time: self | cumulative | name" line per module.
+    loaded = {
+        line.rsplit("|", 1)[1].strip()
+        for line in completed.stderr.decode().splitlines()
+        if line.startswith("import time:") and "|" in line
+    }
+    assert "scipy.optimize" in loaded  # the listing is read right
+    # core stands on Flask-SQLAlchemy; the engine needs none of it.
+    not_for_the_engine = {"flask", "sqlalchemy", "flask_sqlalchemy", "werkzeug", "core"}
+    assert sorted(name for name in loaded if name.split(".")[0] in not_for_the_engine) == []

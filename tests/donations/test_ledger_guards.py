@@ -42,7 +42,7 @@ def test_ledger_rows_cannot_be_updated_or_deleted(ctx, statement):
         select(JournalLine.amount_fen).where(JournalLine.entry_id == entry_id)
     ).all()
     assert sorted(amounts) == [-1_500, 1_500]
-    assert db.session.get(JournalEntry, entry_id).memo == ""
+    assert db.session.get_one(JournalEntry, entry_id).memo == ""
 
 
 def _probe_accounts() -> tuple[Account, Account]:

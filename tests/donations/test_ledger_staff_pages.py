@@ -42,7 +42,7 @@ def paid_donations(*amounts_fen: int) -> tuple[str, list[str]]:
 
 def test_finance_sees_the_donations_and_reconciliation_pages(client):
     project_id, _ = paid_donations(12_300)
-    title = db.session.get(Project, project_id).title
+    title = db.session.get_one(Project, project_id).title
     login(client, Role.FINANCE)
 
     listing = client.get("/donations")

@@ -63,7 +63,8 @@ def sent_to(base_url: str, openid: str) -> list[dict[str, object]]:
 def test_one_grant_sends_one_message(ctx, wechat):
     gateway, base_url = wechat
     donor_id = make_donor()
-    openid = db.session.get(Donor, donor_id).openid
+    openid = db.session.get_one(Donor, donor_id).openid
+    assert openid is not None
     grant(donor_id)
     first, second = paid_gift(donor_id), paid_gift(donor_id)
 
@@ -76,7 +77,7 @@ def test_one_grant_sends_one_message(ctx, wechat):
 def test_a_refused_send_is_retried_then_given_up_and_the_gift_stays_paid(ctx, wechat):
     gateway, base_url = wechat
     donor_id = make_donor()
-    donor = db.session.get(Donor, donor_id)
+    donor = db.session.get_one(Donor, donor_id)
     donor.openid = f"blocked-{donor_id}"  # the stand-in refuses these users (43101)
     db.session.commit()
     grant(donor_id)
@@ -86,7 +87,7 @@ def test_a_refused_send_is_retried_then_given_up_and_the_gift_stays_paid(ctx, we
         assert send_pending(senders(gateway, TEMPLATES)) == 0
         assert outbox(gift).attempts == attempt
     assert outbox(gift).status == "given_up" and "43101" in outbox(gift).last_error
-    assert db.session.get(Donation, gift).status == DonationStatus.SUCCEEDED
+    assert db.session.get_one(Donation, gift).status == DonationStatus.SUCCEEDED
     # The grant was not spent by a message that never arrived.
     assert (
         db.session.scalar(select(Subscription.used_at).where(Subscription.donor_id == donor_id))

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import pytest
 from sqlalchemy import func, select
 
@@ -30,7 +32,7 @@ def _count(model: type) -> int:
     return db.session.scalar(select(func.count()).select_from(model)) or 0
 
 
-def _failed_event(donation: DonationRef) -> dict:
+def _failed_event(donation: DonationRef) -> dict[str, Any]:
     return donation_event("payment_intent.payment_failed", donation)
 
 
@@ -43,7 +45,7 @@ def test_event_about_a_payment_we_did_not_create_is_acknowledged_and_ignored(cli
     )
 
     assert response.status_code == 200
-    assert response.json["outcome"] == "ignored"
+    assert response.get_json()["outcome"] == "ignored"
     assert (_count(ProviderEvent), _count(JournalEntry), _count(AuditEvent)) == before
     assert reload(Donation, ours.id).status == DonationStatus.PENDING
 
@@ -71,7 +73,7 @@ def test_the_same_event_delivered_twice_posts_once(client):
     first = post_webhook(client, event)
     second = post_webhook(client, event)
 
-    assert (first.json["outcome"], second.json["outcome"]) == ("applied", "duplicate")
+    assert (first.get_json()["outcome"], second.get_json()["outcome"]) == ("applied", "duplicate")
     assert entries_of(donation.id) == 1
     assert len(provider_events_about(donation.intent_id)) == 1
     assert check_ledger().ok
@@ -84,7 +86,7 @@ def test_a_second_succeeded_event_for_the_same_payment_posts_nothing(client):
     post_webhook(client, succeeded_event(donation))
     again = post_webhook(client, succeeded_event(donation))
 
-    assert again.json["outcome"] == "no_change"
+    assert again.get_json()["outcome"] == "no_change"
     assert entries_of(donation.id) == 1
     assert check_ledger().ok
 
@@ -96,7 +98,7 @@ def test_late_failure_after_success_changes_nothing(client):
     response = post_webhook(client, _failed_event(donation))
 
     assert response.status_code == 200
-    assert response.json["outcome"] == "no_change"
+    assert response.get_json()["outcome"] == "no_change"
     assert reload(Donation, donation.id).status == DonationStatus.SUCCEEDED
     assert entries_of(donation.id) == 1
     assert check_ledger().ok
@@ -125,7 +127,7 @@ def test_amount_or_currency_mismatch_is_recorded_not_booked(client, amount_fen, 
     response = post_webhook(client, event)
 
     assert response.status_code == 200
-    assert response.json["outcome"] == "mismatch"
+    assert response.get_json()["outcome"] == "mismatch"
     assert reload(Donation, donation.id).status == DonationStatus.PENDING
     assert entries_of(donation.id) == 0
     (recorded,) = provider_events_about(donation.intent_id)
@@ -139,7 +141,7 @@ def test_amount_or_currency_mismatch_is_recorded_not_booked(client, amount_fen, 
         )
     )
     # A redelivery of the mismatched event is a duplicate, still not booked.
-    assert post_webhook(client, event).json["outcome"] == "duplicate"
+    assert post_webhook(client, event).get_json()["outcome"] == "duplicate"
     assert entries_of(donation.id) == 0
 
 

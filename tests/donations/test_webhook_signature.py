@@ -57,7 +57,7 @@ def test_tampered_body_is_refused(client):
     response = post_webhook(client, event, signature=signature)
 
     assert response.status_code == 400
-    assert response.json["error"]["code"] == "invalid_signature"
+    assert response.get_json()["error"]["code"] == "invalid_signature"
     _assert_untouched(donation.id)
 
 
@@ -156,5 +156,5 @@ def test_signed_body_that_is_not_an_event_is_refused(client, body):
     response = post_webhook(client, body)
 
     assert response.status_code == 400
-    assert response.json["error"]["code"] == "invalid_json"
+    assert response.get_json()["error"]["code"] == "invalid_json"
     assert _provider_events() == 0

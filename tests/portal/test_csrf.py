@@ -102,6 +102,7 @@ def test_revealing_needs_the_token(web, ctx, csrf_on):
     officer = make_user(Role.OFFICER, office)
     person = make_person(officer, office)
     person_id, id_number, username = person.id, person.id_number, officer.username
+    assert id_number is not None
     _login(web, username)
 
     refused = web.post(f"/persons/{person_id}/reveal", data={"field": "id_number"})

@@ -8,6 +8,8 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+from flask.testing import FlaskClient
+
 from core.db import db, utcnow
 from core.staff import update_user
 from core.users import Role, User
@@ -29,7 +31,7 @@ def _attempt(client, username: str, password: str, address: str = "127.0.0.1"):
     )
 
 
-def _logged_in(client) -> bool:
+def _logged_in(client: FlaskClient) -> bool:
     return client.get("/").status_code == 200
 
 
@@ -132,7 +134,7 @@ def test_deactivation_ends_an_open_session(web, ctx):
     login(web, user.username)
     assert _logged_in(web)
 
-    update_user(db.session.get(User, admin_id), user_id, role, scope, False, active=False)
+    update_user(db.session.get_one(User, admin_id), user_id, role, scope, False, active=False)
 
     response = web.get("/persons")
     assert response.status_code == 302

@@ -4,6 +4,7 @@ changing one is audited by field name, never by value."""
 from __future__ import annotations
 
 import re
+from typing import Any
 
 from sqlalchemy import select
 
@@ -24,7 +25,7 @@ NAME, PHONE, ADDRESS = "陈志强", "13900001234", "开平市水口镇人民路8
 BORN = "1985-03-14"  # the factories' birth date for adults
 
 
-def _person() -> dict:
+def _person() -> dict[str, Any]:
     office = make_unit()
     officer = make_user(Role.OFFICER, office)
     person = make_person(officer, office, name=NAME, phone=PHONE, address=ADDRESS)
@@ -44,9 +45,9 @@ def _value(page: str, field: str) -> str:
 
 
 def _fresh(person_id: int) -> Person:
-    return db.session.scalar(
+    return db.session.scalars(
         select(Person).where(Person.id == person_id).execution_options(populate_existing=True)
-    )
+    ).one()
 
 
 def test_the_edit_form_shows_identity_masked_only(web, ctx):

@@ -60,7 +60,7 @@ def officer(web, ctx) -> dict[str, int]:
     return ids
 
 
-BAD_INPUT = {
+BAD_INPUT: dict[str, tuple[dict[str, str | None], str, str]] = {
     "id_number_with_bad_checksum": (
         {"id_number": _with_bad_checksum(ID_NUMBER)},
         "id_number",
@@ -137,7 +137,8 @@ def test_messages_are_chinese_by_default(web, officer, zh_catalogue):
 
 def test_duplicate_id_number_is_refused_and_saves_nothing(web, officer):
     office_id = officer["office_id"]
-    user, office = db.session.get(User, officer["user_id"]), db.session.get(OrgUnit, office_id)
+    user = db.session.get_one(User, officer["user_id"])
+    office = db.session.get_one(OrgUnit, office_id)
     make_person(user, office, id_number=ID_NUMBER, birth_date=BORN)
     english(web)
     before = count(Person)

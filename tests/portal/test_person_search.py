@@ -10,11 +10,11 @@ from tests.portal.test_web_harness import audit_events, html, login
 web = harness.web
 
 
-def _setup():
+def _setup() -> tuple[str, int, str]:
     office = make_unit()
     officer = make_user(Role.OFFICER, office)
     person = make_person(officer, office, name="关家豪", phone="13600003333")
-    return officer.username, person.id, person.id_number
+    return officer.username, person.id, person.id_number or ""
 
 
 def test_searching_by_id_number_posts_and_is_audited_without_the_number(web, ctx):

@@ -74,8 +74,9 @@ def test_casework_page_answers_by_role_and_scope(web, ctx, viewer_name, page, ex
 
 @pytest.mark.parametrize("page", PAGES)
 def test_anonymous_visitor_is_sent_to_login(web, ctx, page):
-    owner = make_user(Role.OFFICER, make_unit())
-    person = make_person(owner, owner.scope_unit)
+    office = make_unit()
+    owner = make_user(Role.OFFICER, office)
+    person = make_person(owner, office)
     need = make_need(owner, person)
 
     response = web.get(_url(page, person.id, need.id))
