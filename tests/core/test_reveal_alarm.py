@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Sequence
+
 import pytest
 from sqlalchemy import select
 
@@ -9,7 +11,7 @@ from core.audit import AuditEvent
 from core.db import db
 from core.people import services as people
 from core.tasks.services import open_tasks_for
-from core.users import Role
+from core.users import Role, User
 from tests.factories import make_person, make_unit, make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -25,12 +27,12 @@ def setting(app):
     return {"heavy": heavy, "usual": usual, "people": people_ids, "admin": make_user(Role.ADMIN)}
 
 
-def _reveal(user, person_id, times):
+def _reveal(user: User, person_id: int, times: int) -> None:
     for _ in range(times):
         people.reveal_field(user, person_id, "id_number", ip="10.1.1.1")
 
 
-def _alarms():
+def _alarms() -> Sequence[AuditEvent]:
     return db.session.scalars(
         select(AuditEvent).where(AuditEvent.action == "person.mass_reveal")
     ).all()
