@@ -29,7 +29,14 @@ from core.users import Role, User
 from donations.allocation import allocate
 from donations.giving.booking import credit_listing, listing_is_open
 from donations.ledger.models import EntryKind
-from donations.ledger.services import Leg, fund_balance_fen, need_account, pool_account, post
+from donations.ledger.services import (
+    Leg,
+    need_account,
+    pool_account,
+    pool_balance_fen,
+    pool_balances_fen,
+    post,
+)
 from donations.projects.models import ListingStatus, NeedListing, Pool
 from donations.proposals.models import AllocationLine, AllocationProposal, ProposalStatus
 
@@ -61,8 +68,10 @@ def open_listings() -> list[NeedListing]:
 
 def snapshot() -> dict[str, Any]:
     pools = []
-    for pool in db.session.scalars(select(Pool).order_by(Pool.id)):
-        balance = fund_balance_fen(pool_account(pool))
+    all_pools = list(db.session.scalars(select(Pool).order_by(Pool.id)))
+    balances = pool_balances_fen([pool.id for pool in all_pools])
+    for pool in all_pools:
+        balance = balances[pool.id]
         if balance > 0:
             pools.append(
                 {
@@ -216,7 +225,7 @@ def _execute(proposal: AllocationProposal) -> None:
         )
     }
     for pool_id, amount in by_pool.items():
-        if fund_balance_fen(pool_account(pools[pool_id])) < amount:
+        if pool_balance_fen(pools[pool_id]) < amount:
             raise Conflict("A pool no longer holds enough: run a new proposal.")
     for listing_id, amount in by_listing.items():
         listing = listings[listing_id]
