@@ -35,10 +35,8 @@ from donations.donors.services import (
 from donations.giving.models import Donation
 from donations.giving.services import DonationRequest, donate
 from donations.payments.config import current_gateway
-from donations.projects.cards import card, listings_of_project, public_listing
-from donations.projects.models import Project
-from donations.projects.queries import find_projects
-from donations.projects.services import totals
+from donations.projects.cards import card, public_listing
+from donations.projects.queries import find_projects, public_project
 from donations.wechat.config import current_wechat, subscribe_templates
 
 bp = Blueprint("mp_api", __name__, url_prefix="/api/mp/v1")
@@ -124,18 +122,13 @@ def projects() -> ResponseReturnValue:
     )
 
 
-def _project_or_404(project_id: str) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or project.status not in ("active", "closed"):
-        raise ApiError(404, "not_found", "No such project.")
-    return project
-
-
 @bp.get("/projects/<project_id>")
 def project_detail(project_id: str) -> ResponseReturnValue:
-    project = _project_or_404(project_id)
-    body = project_obj(project, totals([project.id])[project.id], None)
-    body["needs"] = [card(listing) for listing in listings_of_project(project.id)]
+    found = public_project(project_id)
+    if found is None:
+        raise ApiError(404, "not_found", "No such project.")
+    body = project_obj(found.project, found.totals, None)
+    body["needs"] = [card(listing) for listing in found.listings]
     return body
 
 

@@ -18,6 +18,7 @@ from core.needs.models import Need, NeedStatus
 from core.paging import Page, cursor_codec
 from donations.ledger.models import Account, AccountKind, JournalEntry, JournalLine
 from donations.ledger.services import pool_balances_fen
+from donations.projects.cards import listings_of_project
 from donations.projects.models import NeedListing, Pool, Project, ProjectStatus
 from donations.projects.services import ProjectTotals, distance_km, totals
 
@@ -169,3 +170,18 @@ def find_projects(
         [NearbyProject(project, money[project.id], distance) for *_, project, distance in chunk],
         codec.encode(start + limit) if more else None,
     )
+
+
+@dataclass(frozen=True)
+class PublicProject:
+    project: Project
+    totals: ProjectTotals
+    listings: list[NeedListing]  # the needs donors may see on it (need cards)
+
+
+def public_project(project_id: str) -> PublicProject | None:
+    """A project as donors see it, with its need cards; None for a draft or no project."""
+    project = db.session.get(Project, project_id)
+    if project is None or project.status not in (ProjectStatus.ACTIVE, ProjectStatus.CLOSED):
+        return None
+    return PublicProject(project, totals([project.id])[project.id], listings_of_project(project.id))
