@@ -91,8 +91,10 @@ def donor_journey(
     lock: threading.Lock,
 ) -> None:
     with httpx.Client(base_url=base, timeout=30) as api, httpx.Client(timeout=30) as pay:
+        # Accept the notice the server has in force, as the mini-program does.
+        version = api.get("/api/mp/v1/privacy").json()["version"]
         login = api.post(
-            "/api/mp/v1/auth/login", json={"code": f"test-{name}", "privacy_version": "2026-11"}
+            "/api/mp/v1/auth/login", json={"code": f"test-{name}", "privacy_version": version}
         )
         if login.status_code != 200:
             errors.append(f"login {login.status_code}")

@@ -14,6 +14,7 @@ from __future__ import annotations
 import hashlib
 import hmac
 import json
+from collections.abc import Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -233,6 +234,17 @@ def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
         )
     )
     return items, total
+
+
+def read_events(
+    actor: Actor, filters: AuditFilter, asked: Mapping[str, str]
+) -> tuple[list[AuditEvent], int]:
+    """A page of the log for an admin or auditor; reading the log is itself on the record,
+    with the filters as they were asked (`asked`)."""
+    found = list_events(filters)
+    record(actor, "audit.view", None, None, filters=dict(asked))
+    db.session.commit()
+    return found
 
 
 __all__ = ["Actor", "AuditEvent", "AuditSeal", "record", "seal_all", "seal_pending", "verify_chain"]

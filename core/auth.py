@@ -49,3 +49,9 @@ def authenticate(throttle: Throttle, username: str, password: str, address: str)
     audit.record(Actor(user.id, user.username, address), "login")
     db.session.commit()
     return user
+
+
+def record_logout(user: User, address: str) -> None:
+    """Put the logout on the record; the caller then ends the session."""
+    audit.record(Actor(user.id, user.username, address), "logout")
+    db.session.commit()

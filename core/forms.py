@@ -1,4 +1,4 @@
-"""Forms every wing's pages share: a bare action, an action with a reason.
+"""Forms every wing's pages share: a bare action, an action with a reason, an amount in yuan.
 
 Labels are msgids; Flask-Babel translates them.
 """
@@ -7,8 +7,10 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import SubmitField, TextAreaField
-from wtforms.validators import DataRequired, Length
+from wtforms import StringField, SubmitField, TextAreaField
+from wtforms.validators import DataRequired, Length, ValidationError
+
+from core.money import MoneyError, parse_yuan
 
 REQUIRED = _l("This field is required.")
 
@@ -28,3 +30,20 @@ class ReasonForm(FlaskForm):
 
 class RejectForm(ReasonForm):
     submit = SubmitField(_l("Reject"))
+
+
+class YuanField(StringField):
+    """A yuan amount typed by staff, parsed to integer fen in `data_fen`."""
+
+    data_fen: int | None = None
+
+    def pre_validate(self, form: FlaskForm) -> None:
+        self.data_fen = None
+        if not self.data:
+            return
+        try:
+            self.data_fen = parse_yuan(self.data)
+        except MoneyError as exc:
+            raise ValidationError(_l("Enter an amount in yuan, e.g. 1200 or 1200.50.")) from exc
+        if self.data_fen <= 0:
+            raise ValidationError(_l("The amount must be greater than zero."))

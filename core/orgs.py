@@ -68,3 +68,8 @@ def units_under(unit_id: int) -> list[int]:
         found.append(current)
         stack.extend(children.get(current, []))
     return sorted(found)
+
+
+def all_units() -> list[OrgUnit]:
+    """Every unit, bureau and centre included (what a staff scope may be)."""
+    return list(db.session.scalars(select(OrgUnit).order_by(OrgUnit.id)))

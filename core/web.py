@@ -1,20 +1,29 @@
 """Request-side helpers every wing's views share: the acting user, the client address,
-role guards, and showing a domain error on a form. (Flask-Login's user loader is
-registered by the portal.)"""
+role guards, and the staff pages' one error boundary. (Flask-Login's user loader is
+registered by the portal.)
+
+The boundary: a form view runs its use case inside `errors_shown_on(form)`, an action
+view (a POST that redirects) carries `@redirects_on_domain_error(endpoint)`. Either
+way a DomainError rolls the transaction back and reaches the user as a field error or
+a flash, and NotFound still answers 404. No view catches DomainError itself.
+"""
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Iterator, Mapping
+from contextlib import contextmanager
 from functools import wraps
-from typing import ParamSpec, TypeVar, cast
+from typing import Any, ParamSpec, TypeVar, cast
 
-from flask import abort, flash, request
+from flask import abort, current_app, flash, redirect, request, url_for
+from flask.typing import ResponseReturnValue
 from flask_babel import gettext
 from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from core.audit import Actor
-from core.errors import DomainError, NotFound, ValidationFailed
+from core.db import db
+from core.errors import DomainError, NotFound, PublicationRefused
 from core.export import ExportFormat
 from core.users import Role, User
 
@@ -54,17 +63,60 @@ def roles_required(*roles: Role) -> Callable[[Callable[P, R]], Callable[P, R]]:
 def show_error(form: FlaskForm | None, error: DomainError) -> None:
     """Put a domain error on its form field when it names one, else flash it.
 
-    NotFound is re-raised: out of scope must answer 404, never a polite flash.
+    NotFound is re-raised: out of scope must answer 404, never a polite flash. A
+    refused publication flashes each of its reasons, so the writer sees them all.
     """
     if isinstance(error, NotFound):
         raise error
+    if isinstance(error, PublicationRefused):
+        for reason in error.reasons:
+            flash(gettext(reason), "error")
+        return
     message = gettext(error.message, **error.params)
-    field_name = getattr(error, "field", None) if isinstance(error, ValidationFailed) else None
-    field_name = field_name or getattr(error, "field", None)
+    field_name = getattr(error, "field", None)
     if form is not None and field_name and field_name in form._fields:
         form._fields[field_name].errors = [*form._fields[field_name].errors, message]
     else:
         flash(message, "error")
+
+
+@contextmanager
+def errors_shown_on(form: FlaskForm | None) -> Iterator[None]:
+    """Run a view's use case; a DomainError rolls back and is shown on `form` (or flashed).
+
+    The block is left at the error, so a form view writes its success path inside it
+    and falls through to render the form again with the error on it.
+    """
+    try:
+        yield
+    except DomainError as error:
+        # Nothing of a refused use case stays in the session, whatever it had flushed.
+        db.session.rollback()
+        show_error(form, error)
+
+
+def redirects_on_domain_error(
+    endpoint: str,
+) -> Callable[[Callable[P, ResponseReturnValue]], Callable[P, ResponseReturnValue]]:
+    """For a POST action: a DomainError rolls back, is flashed, and sends the user to
+    `endpoint`, given those of the view's URL arguments that its rule takes."""
+
+    def decorator(view: Callable[P, ResponseReturnValue]) -> Callable[P, ResponseReturnValue]:
+        @wraps(view)
+        def wrapped(*args: P.args, **kwargs: P.kwargs) -> ResponseReturnValue:
+            with errors_shown_on(None):
+                return view(*args, **kwargs)
+            return redirect(_url_with_view_args(endpoint, kwargs))
+
+        return wrapped
+
+    return decorator
+
+
+def _url_with_view_args(endpoint: str, view_args: Mapping[str, object]) -> str:
+    taken = {name for rule in current_app.url_map.iter_rules(endpoint) for name in rule.arguments}
+    values: dict[str, Any] = {name: view_args[name] for name in taken if name in view_args}
+    return url_for(endpoint, **values)
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:

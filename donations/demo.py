@@ -23,6 +23,7 @@ from core.needs.models import Need, NeedStatus
 from core.timeutil import local_today
 from core.users import User
 from donations.donors.models import Donor
+from donations.donors.services import current_notice
 from donations.giving.models import Donation, DonationStatus, MessageStatus
 from donations.giving.reconciliation import reconcile
 from donations.giving.services import DonationRequest, start_donation
@@ -94,7 +95,7 @@ def seed_demo_donations(gateway: PaymentGateway, count: int = 60, seed: int = 7)
         donor = Donor(
             openid=f"demo-openid-{n}",
             display_name=name,
-            privacy_version="2026-11",
+            privacy_version=current_notice().version,
             privacy_accepted_at=utcnow(),
         )
         db.session.add(donor)
@@ -152,7 +153,7 @@ def seed_demo_allocation_and_payout(evidence_dir: Path) -> bool:
         approve_disbursement,
         propose_disbursement,
     )
-    from donations.ledger.services import fund_balance_fen, need_account
+    from donations.ledger.services import need_balance_fen
     from donations.projects.models import ListingStatus
     from donations.proposals.models import AllocationProposal
     from donations.proposals.services import approve_proposal, run_proposal
@@ -178,7 +179,7 @@ def seed_demo_allocation_and_payout(evidence_dir: Path) -> bool:
         users["finance"],
         PayoutInput(
             listing_id=listing.id,
-            amount_fen=fund_balance_fen(need_account(listing)),
+            amount_fen=need_balance_fen(listing),
             method="bank_transfer",
             payee="开平市中心医院",
             reference="DEMO-0001",

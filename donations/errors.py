@@ -34,6 +34,11 @@ class LimitExceeded(DonationError):
     status = 422
 
 
+class PrivacyNotAccepted(DonationError):
+    code = "privacy_not_accepted"
+    status = 422
+
+
 class MessageRejected(DonationError):
     code = "message_rejected"
     status = 422

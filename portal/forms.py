@@ -3,7 +3,6 @@
 from __future__ import annotations
 
 from collections.abc import Iterable
-from datetime import date
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
@@ -28,15 +27,15 @@ from wtforms.validators import (
     ValidationError,
 )
 
-from core.forms import REQUIRED
+from core.forms import REQUIRED, YuanField
 from core.idcard import is_valid_id_number, normalise_id_number
-from core.money import MoneyError, parse_yuan
 from core.needs.labels import CATEGORY_LABELS
 from core.people.models import (
     CorrectionType,
     PersonKind,
     Sex,
 )
+from core.timeutil import local_today
 from core.users import MIN_PASSWORD_LENGTH, Role
 
 
@@ -86,7 +85,7 @@ ROLE_LABELS = {
 
 
 def _not_future(_form: FlaskForm, field: DateField) -> None:
-    if field.data and field.data > date.today():  # noqa: DTZ011 - a calendar date typed by staff
+    if field.data and field.data > local_today():
         raise ValidationError(_l("The date cannot be in the future."))
 
 
@@ -166,23 +165,6 @@ class DecisionForm(FlaskForm):
 class EndCaseForm(FlaskForm):
     ended_on = DateField(_l("Case ended on"), validators=[InputRequired(REQUIRED), _not_future])
     submit = SubmitField(_l("End case"))
-
-
-class YuanField(StringField):
-    """A yuan amount typed by staff, parsed to integer fen in `data_fen`."""
-
-    data_fen: int | None = None
-
-    def pre_validate(self, form: FlaskForm) -> None:
-        self.data_fen = None
-        if not self.data:
-            return
-        try:
-            self.data_fen = parse_yuan(self.data)
-        except MoneyError as exc:
-            raise ValidationError(_l("Enter an amount in yuan, e.g. 1200 or 1200.50.")) from exc
-        if self.data_fen <= 0:
-            raise ValidationError(_l("The amount must be greater than zero."))
 
 
 class NeedForm(FlaskForm):

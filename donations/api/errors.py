@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask import Flask, Response, jsonify
 from werkzeug.exceptions import HTTPException
 
+from core.paging import InvalidCursor
 from donations.errors import DonationError
 
 
@@ -45,6 +46,10 @@ def register_api_errors(app: Flask) -> None:
     def _donation(error: DonationError) -> Response:
         message = error.message % error.params if error.params else error.message
         return error_response(error.status, error.code, message)
+
+    @app.errorhandler(InvalidCursor)
+    def _cursor(error: InvalidCursor) -> Response:
+        return error_response(400, "invalid_field", error.message)
 
 
 def http_error_for_api(error: HTTPException) -> Response:

@@ -2,17 +2,12 @@
 
 from __future__ import annotations
 
-import base64
-from datetime import UTC, datetime
 from typing import Any
 
-from flask import Blueprint, Response, current_app, jsonify, request
+from flask import Blueprint, Response, jsonify, request
 from flask.typing import ResponseReturnValue
-from sqlalchemy import and_, or_, select
-from sqlalchemy.orm import joinedload
 
 from core.db import db
-from core.needs.models import Need
 from donations.api.errors import ApiError
 from donations.api.parse import (
     idempotency_key,
@@ -27,10 +22,10 @@ from donations.api.parse import (
 from donations.api.serialize import donation_obj, payment_obj, project_obj
 from donations.api.tokens import current_donor, donor_required, issue_token, token_ttl_s
 from donations.donors.certificates import certificate_for
-from donations.donors.impact import PoolPicture, decode_cursor, encode_cursor, impact_feed, went_to
+from donations.donors.impact import donations_of_donor, impact_feed
 from donations.donors.receipts import request_receipt
 from donations.donors.services import (
-    PrivacyNotice,
+    current_notice,
     delete_donor,
     has_accepted,
     login,
@@ -40,9 +35,8 @@ from donations.donors.services import (
 from donations.giving.models import Donation
 from donations.giving.services import DonationRequest, donate
 from donations.payments.config import current_gateway
-from donations.projects.cards import card, listings_of_project, public_listing
-from donations.projects.models import NeedListing, Project
-from donations.projects.services import distance_km, totals, visible_projects
+from donations.projects.cards import card, public_listing
+from donations.projects.queries import find_projects, public_project
 from donations.wechat.config import current_wechat, subscribe_templates
 
 bp = Blueprint("mp_api", __name__, url_prefix="/api/mp/v1")
@@ -57,27 +51,17 @@ def _refuse_nul_in_ids(_endpoint: str | None, values: dict[str, Any] | None) -> 
         raise ApiError(404, "not_found", "Not found.")
 
 
-def notice() -> PrivacyNotice:
-    return PrivacyNotice(current_app.config["PRIVACY_VERSION"], current_app.config["PRIVACY_TEXT"])
-
-
 def page(items: list[Any], next_cursor: str | None) -> dict[str, Any]:
     return {"data": items, "next_cursor": next_cursor}
 
 
-def offset_cursor() -> int:
-    raw = request.args.get("cursor")
-    if not raw:
-        return 0
-    try:
-        return decode_cursor(raw)
-    except ValueError as error:
-        raise ApiError(400, "invalid_field", "cursor is not valid.") from error
+def cursor_arg() -> str | None:
+    return request.args.get("cursor") or None
 
 
 @bp.get("/privacy")
 def privacy() -> ResponseReturnValue:
-    current = notice()
+    current = current_notice()
     return {"version": current.version, "text": current.text}
 
 
@@ -86,11 +70,11 @@ def auth_login() -> ResponseReturnValue:
     data = json_body({"code", "privacy_version"})
     code = req_str(data, "code", 128)
     version = opt_str(data, "privacy_version", 32)
-    donor = login(current_wechat(), code, notice(), version)
+    donor = login(current_wechat(), code, current_notice(), version)
     return {
         "token": issue_token(donor),
         "expires_in": token_ttl_s(),
-        "privacy_accepted": has_accepted(donor, notice()),
+        "privacy_accepted": has_accepted(donor, current_notice()),
     }
 
 
@@ -102,7 +86,7 @@ def patch_me() -> ResponseReturnValue:
     return {
         "id": donor.id,
         "display_name": donor.display_name,
-        "privacy_accepted": has_accepted(donor, notice()),
+        "privacy_accepted": has_accepted(donor, current_notice()),
     }
 
 
@@ -131,44 +115,20 @@ def projects() -> ResponseReturnValue:
     radius = query_float("radius_km", 0, 20000)
     if (lat is None) != (lng is None):
         raise ApiError(400, "invalid_field", "Send both lat and lng, or neither.")
-    limit = query_limit()
-    start = offset_cursor()
-    found = visible_projects()
-    money = totals([p.id for p in found])
-    rows = []
-    for project in found:
-        distance = None
-        if lat is not None and lng is not None:
-            distance = distance_km(lat, lng, project.lat, project.lng)
-            if radius is not None and distance > radius:
-                continue
-        rows.append(
-            (
-                project.status != "active",
-                distance if distance is not None else 0.0,
-                project.title,
-                project,
-            )
-        )
-    rows.sort(key=lambda r: (r[0], r[1], r[2]))
-    chunk = rows[start : start + limit]
-    items = [project_obj(p, money[p.id], None if lat is None else d) for _c, d, _t, p in chunk]
-    more = start + limit < len(rows)
-    return page(items, encode_cursor(start + limit) if more else None)
-
-
-def _project_or_404(project_id: str) -> Project:
-    project = db.session.get(Project, project_id)
-    if project is None or project.status not in ("active", "closed"):
-        raise ApiError(404, "not_found", "No such project.")
-    return project
+    found = find_projects(lat, lng, radius, query_limit(), cursor_arg())
+    return page(
+        [project_obj(row.project, row.totals, row.distance_km) for row in found.items],
+        found.next_cursor,
+    )
 
 
 @bp.get("/projects/<project_id>")
 def project_detail(project_id: str) -> ResponseReturnValue:
-    project = _project_or_404(project_id)
-    body = project_obj(project, totals([project.id])[project.id], None)
-    body["needs"] = [card(listing) for listing in listings_of_project(project.id)]
+    found = public_project(project_id)
+    if found is None:
+        raise ApiError(404, "not_found", "No such project.")
+    body = project_obj(found.project, found.totals, None)
+    body["needs"] = [card(listing) for listing in found.listings]
     return body
 
 
@@ -198,11 +158,8 @@ def create_donation() -> ResponseReturnValue:
         anonymous=opt_bool(data, "anonymous", False),
         if_need_closes=if_need_closes,
     )
-    donor = current_donor()
-    if not has_accepted(donor, notice()):
-        raise ApiError(422, "privacy_not_accepted", "Accept the current privacy notice first.")
     gateway = current_gateway()
-    donation, created = donate(donor, req, key, gateway, current_wechat())
+    donation, created = donate(current_donor(), req, key, gateway, current_wechat())
     body = {"donation": donation_obj(donation), "payment": payment_obj(donation, gateway)}
     return body, 201 if created else 200
 
@@ -220,61 +177,14 @@ def donation_detail(donation_id: str) -> ResponseReturnValue:
     return donation_obj(_own_donation(donation_id))
 
 
-def _keyset_cursor() -> tuple[datetime, str] | None:
-    raw = request.args.get("cursor")
-    if not raw:
-        return None
-    try:
-        decoded = base64.urlsafe_b64decode(raw + "=" * (-len(raw) % 4)).decode()
-        created, _, donation_id = decoded.partition("|")
-        moment = datetime.fromisoformat(created)
-        if moment.tzinfo is None or not donation_id or "\x00" in donation_id:
-            raise ValueError
-        # Normalised here: an offset that pushes the moment past year 1 or 9999 overflows.
-        return moment.astimezone(UTC), donation_id
-    except (ValueError, UnicodeDecodeError, OverflowError) as error:
-        raise ApiError(400, "invalid_field", "cursor is not valid.") from error
-
-
 @bp.get("/me/donations")
 @donor_required
 def my_donations() -> ResponseReturnValue:
-    """Newest first, keyset-paged on (created_at, id) so new gifts never shift a page."""
-    limit = query_limit()
-    query = (
-        select(Donation)
-        .options(joinedload(Donation.listing).joinedload(NeedListing.need).joinedload(Need.person))
-        .where(Donation.donor_id == current_donor().id)
+    found = donations_of_donor(current_donor().id, query_limit(), cursor_arg())
+    return page(
+        [{**donation_obj(donation), "went_to": went} for donation, went in found.items],
+        found.next_cursor,
     )
-    cursor = _keyset_cursor()
-    if cursor is not None:
-        moment, last_id = cursor
-        query = query.where(
-            or_(
-                Donation.created_at < moment,
-                and_(Donation.created_at == moment, Donation.id < last_id),
-            )
-        )
-    rows = list(
-        db.session.scalars(
-            query.order_by(Donation.created_at.desc(), Donation.id.desc()).limit(limit + 1)
-        )
-    )
-    items = []
-    pictures: dict[str, PoolPicture] = {}
-    for donation in rows[:limit]:
-        obj = donation_obj(donation)
-        obj["went_to"] = went_to(donation, pictures)
-        items.append(obj)
-    next_cursor = None
-    if len(rows) > limit:
-        last = rows[limit - 1]
-        next_cursor = (
-            base64.urlsafe_b64encode(f"{last.created_at.isoformat()}|{last.id}".encode())
-            .decode()
-            .rstrip("=")
-        )
-    return page(items, next_cursor)
 
 
 @bp.get("/me/donations/<donation_id>/certificate")
@@ -314,12 +224,7 @@ def receipt_request(donation_id: str) -> ResponseReturnValue:
 
 @bp.get("/impact")
 def impact() -> ResponseReturnValue:
-    limit = query_limit()
-    try:
-        items, next_cursor = impact_feed(limit, request.args.get("cursor") or None)
-    except ValueError as error:
-        raise ApiError(400, "invalid_field", "cursor is not valid.") from error
-    return page(items, next_cursor)
+    return page(*impact_feed(query_limit(), cursor_arg()))
 
 
 @bp.get("/openapi.json")

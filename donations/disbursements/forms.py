@@ -14,7 +14,7 @@ from wtforms import (
 from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length
 
-from core.forms import REQUIRED
+from core.forms import REQUIRED, YuanField
 
 METHOD_LABELS = {
     "bank_transfer": _l("Bank transfer to a school, hospital or vendor"),
@@ -25,7 +25,7 @@ METHOD_LABELS = {
 
 class PayoutForm(FlaskForm):
     listing_id = SelectField(_l("Funded need"), validators=[InputRequired(REQUIRED)])
-    amount = StringField(_l("Amount (yuan)"), validators=[DataRequired(REQUIRED)])
+    amount = YuanField(_l("Amount (yuan)"), validators=[DataRequired(REQUIRED)])
     # WTForms 3.3 deprecates bare (value, label) tuples (and pytest makes warnings errors).
     method = SelectField(
         _l("Method"), choices=[SelectChoice(value, label) for value, label in METHOD_LABELS.items()]

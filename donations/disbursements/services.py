@@ -27,7 +27,7 @@ from donations.donors.messages import queue_message
 from donations.errors import InvalidField
 from donations.giving.booking import listing_gifts
 from donations.ledger.models import EntryKind
-from donations.ledger.services import Leg, disbursed_account, fund_balance_fen, need_account, post
+from donations.ledger.services import Leg, disbursed_account, need_account, need_balance_fen, post
 from donations.projects.models import ListingStatus, NeedListing
 
 METHODS = ("bank_transfer", "cash", "voucher")
@@ -74,7 +74,7 @@ def propose_disbursement(actor: User, data: PayoutInput, evidence_dir: Path) -> 
         raise InvalidField("Payee and reference are required.", field="payee")
     if data.paid_on > local_today():
         raise InvalidField("The payment date cannot be in the future.", field="paid_on")
-    available = fund_balance_fen(need_account(listing)) - _proposed_total(listing.id)
+    available = need_balance_fen(listing) - _proposed_total(listing.id)
     if not 0 < data.amount_fen <= available:
         raise InvalidField(
             "The amount must be between 1 fen and what the need still holds.", field="amount"
@@ -141,20 +141,22 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
     if listing.status != ListingStatus.FUNDED:
         # A refund may have reopened the need since the payout was proposed.
         raise Conflict("Only a fully funded need is paid out.")
-    account = need_account(listing)
-    if fund_balance_fen(account) < payout.amount_fen:
+    if need_balance_fen(listing) < payout.amount_fen:
         raise Conflict("The need no longer holds this amount.")
     post(
         EntryKind.DISBURSEMENT,
         f"disbursement:{payout.id}",
-        [Leg(account, payout.amount_fen), Leg(disbursed_account(), -payout.amount_fen)],
+        [
+            Leg(need_account(listing), payout.amount_fen),
+            Leg(disbursed_account(), -payout.amount_fen),
+        ],
         memo=f"payout {payout.id} to {payout.payee}",
         created_by_id=actor.id,
     )
     payout.status = DisbursementStatus.APPROVED
     payout.approved_by_id = actor.id
     payout.decided_at = utcnow()
-    if fund_balance_fen(account) == 0:
+    if need_balance_fen(listing) == 0:
         listing.status = ListingStatus.DISBURSED
         move_need_status(
             listing.need_id, NeedStatus.DISBURSED, Actor(actor.id, actor.username), "paid out"
@@ -198,3 +200,33 @@ def awaiting_count(viewer: User) -> int:
         )
         or 0
     )
+
+
+EVIDENCE_READERS = (Role.ADMIN, Role.AUDITOR, Role.FINANCE)
+
+
+@dataclass(frozen=True)
+class EvidenceFile:
+    path: Path
+    mime: str
+    name: str
+
+
+def open_evidence(
+    actor: User, disbursement_id: int, evidence_dir: Path, ip: str | None = None
+) -> EvidenceFile:
+    """A payout's evidence file, for the roles that read payouts; each opening is audited.
+
+    NotFound when there is no such payout or its file is gone.
+    """
+    if not actor.has_role(*EVIDENCE_READERS):
+        raise NotFound("No such payout.")
+    payout = db.session.get(Disbursement, disbursement_id)
+    path = evidence_dir / (payout.evidence_path if payout else "")
+    if payout is None or not path.is_file():
+        raise NotFound("No such payout.")
+    audit.record(
+        Actor(actor.id, actor.username, ip), "disbursement.evidence_view", "disbursement", payout.id
+    )
+    db.session.commit()
+    return EvidenceFile(path, payout.evidence_mime, payout.evidence_name)

@@ -18,89 +18,55 @@ from flask import (
 )
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from sqlalchemy import select
-from wtforms import (
-    SelectChoice,
-)
+from wtforms import SelectChoice
 
-from core import audit
-from core.db import db
-from core.errors import DomainError
 from core.forms import ActionForm, RejectForm
-from core.money import MoneyError, format_fen, parse_yuan
+from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.users import Role
-from core.web import actor, roles_required, show_error, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
 from donations.disbursements.forms import METHOD_LABELS, PayoutForm
-from donations.disbursements.models import Disbursement
+from donations.disbursements.queries import PayoutPage, payout_page
 from donations.disbursements.services import (
+    EVIDENCE_READERS,
     PayoutInput,
     approve_disbursement,
+    open_evidence,
     propose_disbursement,
     reject_disbursement,
 )
-from donations.ledger.services import fund_balance_fen, need_account
-from donations.projects.models import ListingStatus, NeedListing
 
 bp = Blueprint("disbursements", __name__, template_folder="templates")
 
 
-def _funded_choices() -> list[SelectChoice]:
-    listings = db.session.scalars(
-        select(NeedListing)
-        .where(NeedListing.status == ListingStatus.FUNDED)
-        .order_by(NeedListing.listed_at)
-    ).all()
-    return [
-        SelectChoice(
-            item.id,
-            f"{item.need.alias} · {CATEGORY_LABELS.get(item.need.category, item.need.category)}"
-            f" · {format_fen(fund_balance_fen(need_account(item)))}",
-        )
-        for item in listings
-    ]
+def _evidence_dir() -> Path:
+    return Path(current_app.config["EVIDENCE_DIR"])
 
 
-@bp.route("/disbursements", methods=["GET", "POST"])
-@roles_required(Role.ADMIN, Role.AUDITOR, Role.FINANCE)
-def disbursements() -> ResponseReturnValue:
+def _payout_form(page: PayoutPage) -> PayoutForm:
     form = PayoutForm()
-    form.listing_id.choices = _funded_choices()
-    if request.method == "POST":
-        if not staff().has_role(Role.FINANCE):
-            abort(404)
-        if form.validate_on_submit():
-            upload = form.evidence.data
-            try:
-                amount = parse_yuan(form.amount.data or "")
-                propose_disbursement(
-                    staff(),
-                    PayoutInput(
-                        listing_id=form.listing_id.data or "",
-                        amount_fen=amount,
-                        method=form.method.data or "",
-                        payee=form.payee.data or "",
-                        reference=form.reference.data or "",
-                        paid_on=form.paid_on.data or date.min,
-                        evidence_name=upload.filename or "",
-                        evidence=upload.read(),
-                    ),
-                    Path(current_app.config["EVIDENCE_DIR"]),
-                )
-            except MoneyError:
-                form.amount.errors = [_("Enter an amount in yuan, e.g. 1200 or 1200.50.")]
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                flash(_("Payout recorded; another finance user must approve it."), "success")
-                return redirect(url_for("disbursements.disbursements"))
-    items = list(
-        db.session.scalars(select(Disbursement).order_by(Disbursement.id.desc()).limit(100))
-    )
+    form.listing_id.choices = [
+        SelectChoice(
+            item.listing.id,
+            f"{item.listing.need.alias}"
+            f" · {CATEGORY_LABELS.get(item.listing.need.category, item.listing.need.category)}"
+            f" · {format_fen(item.balance_fen)}",
+        )
+        for item in page.funded
+    ]
+    return form
+
+
+def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
     return render_template(
         "disbursements/disbursements.html",
-        items=items,
+        items=page.payouts,
         form=form,
         action_form=ActionForm(),
         reject_form=RejectForm(),
@@ -109,35 +75,61 @@ def disbursements() -> ResponseReturnValue:
     )
 
 
+@bp.get("/disbursements")
+@roles_required(*EVIDENCE_READERS)
+def disbursements() -> ResponseReturnValue:
+    page = payout_page()
+    return _render(page, _payout_form(page))
+
+
+@bp.post("/disbursements")
+@roles_required(Role.FINANCE)
+def propose() -> ResponseReturnValue:
+    page = payout_page()
+    form = _payout_form(page)
+    if form.validate_on_submit():
+        upload = form.evidence.data
+        with errors_shown_on(form):
+            propose_disbursement(
+                staff(),
+                PayoutInput(
+                    listing_id=form.listing_id.data or "",
+                    amount_fen=form.amount.data_fen or 0,
+                    method=form.method.data or "",
+                    payee=form.payee.data or "",
+                    reference=form.reference.data or "",
+                    paid_on=form.paid_on.data or date.min,
+                    evidence_name=upload.filename or "",
+                    evidence=upload.read(),
+                ),
+                _evidence_dir(),
+            )
+            flash(_("Payout recorded; another finance user must approve it."), "success")
+            return redirect(url_for("disbursements.disbursements"))
+    return _render(page, form)
+
+
 @bp.route("/disbursements/<int:disbursement_id>", methods=["POST"])
 @roles_required(Role.FINANCE)
+@redirects_on_domain_error("disbursements.disbursements")
 def decide_disbursement(disbursement_id: int) -> ResponseReturnValue:
-    try:
-        if request.form.get("decision") == "approve":
-            if not ActionForm().validate_on_submit():
-                abort(400)
-            approve_disbursement(staff(), disbursement_id)
-            flash(_("Payout approved."), "success")
+    if request.form.get("decision") == "approve":
+        if not ActionForm().validate_on_submit():
+            abort(400)
+        approve_disbursement(staff(), disbursement_id)
+        flash(_("Payout approved."), "success")
+    else:
+        form = RejectForm()
+        if not form.validate_on_submit():
+            flash(_("Give a reason."), "error")
         else:
-            form = RejectForm()
-            if not form.validate_on_submit():
-                flash(_("Give a reason."), "error")
-            else:
-                reject_disbursement(staff(), disbursement_id, form.reason.data or "")
-                flash(_("Payout rejected."), "success")
-    except DomainError as error:
-        db.session.rollback()
-        show_error(None, error)
+            reject_disbursement(staff(), disbursement_id, form.reason.data or "")
+            flash(_("Payout rejected."), "success")
     return redirect(url_for("disbursements.disbursements"))
 
 
 @bp.route("/disbursements/<int:disbursement_id>/evidence")
-@roles_required(Role.ADMIN, Role.AUDITOR, Role.FINANCE)
+@roles_required(*EVIDENCE_READERS)
 def evidence(disbursement_id: int) -> ResponseReturnValue:
-    payout = db.session.get(Disbursement, disbursement_id)
-    path = Path(current_app.config["EVIDENCE_DIR"]) / (payout.evidence_path if payout else "")
-    if payout is None or not path.is_file():
-        abort(404)
-    audit.record(actor(), "disbursement.evidence_view", "disbursement", payout.id)
-    db.session.commit()
-    return send_file(path, mimetype=payout.evidence_mime, download_name=payout.evidence_name)
+    found = open_evidence(staff(), disbursement_id, _evidence_dir(), ip=client_ip())
+    return send_file(found.path, mimetype=found.mime, download_name=found.name)

@@ -1,4 +1,5 @@
-"""Where donors' money went: a donation's destinations, and the public impact feed.
+"""Where donors' money went: a donor's donations with their destinations, and the
+public impact feed. Both lists are keyset-paged with core's cursor codec.
 
 Designated money went to its need. Pool money is the donor's pro-rata share of
 what the pool allocated to needs; what the pool still holds is shown as such.
@@ -7,15 +8,16 @@ Both read the ledger, so they agree with the books by construction.
 
 from __future__ import annotations
 
-import base64
 from dataclasses import dataclass
+from datetime import datetime
 from typing import Any
 
-from sqlalchemy import func, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from core.db import db
 from core.needs.models import Need
+from core.paging import Page, cursor_codec
 from core.people.models import Person
 from core.timeutil import to_local
 from donations.giving.booking import default_pool
@@ -124,8 +126,45 @@ def went_to(
     return out
 
 
+def donations_of_donor(
+    donor_id: str, limit: int, cursor: str | None
+) -> Page[tuple[Donation, list[dict[str, Any]]]]:
+    """The donor's donations, every status, newest first, each with where it went.
+
+    Keyset-paged on (created_at, id), so a gift made meanwhile never shifts a page;
+    each project's pool is read once per page. A bad cursor raises InvalidCursor.
+    """
+    codec = cursor_codec("my-donations")
+    query = (
+        select(Donation)
+        .options(joinedload(Donation.listing).joinedload(NeedListing.need).joinedload(Need.person))
+        .where(Donation.donor_id == donor_id)
+    )
+    if cursor:
+        moment, last_id = codec.decode(cursor, datetime, str)
+        query = query.where(
+            or_(
+                Donation.created_at < moment,
+                and_(Donation.created_at == moment, Donation.id < last_id),
+            )
+        )
+    rows = list(
+        db.session.scalars(
+            query.order_by(Donation.created_at.desc(), Donation.id.desc()).limit(limit + 1)
+        )
+    )
+    pictures: dict[str, PoolPicture] = {}
+    items = [(donation, went_to(donation, pictures)) for donation in rows[:limit]]
+    last = rows[limit - 1] if len(rows) > limit else None
+    return Page(items, None if last is None else codec.encode(last.created_at, last.id))
+
+
 def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """Anonymised payouts, newest first; never a minor (DESIGN.md 3)."""
+    """Anonymised payouts, newest first; never a minor (DESIGN.md 3).
+
+    Keyset-paged on the journal entry; a bad cursor raises InvalidCursor.
+    """
+    codec = cursor_codec("impact")
     query = (
         select(JournalEntry.id, JournalEntry.posted_at, JournalLine.amount_fen, NeedListing, Need)
         .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
@@ -139,7 +178,8 @@ def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], s
         .limit(limit + 1)
     )
     if cursor:
-        query = query.where(JournalEntry.id < decode_cursor(cursor))
+        (last_id,) = codec.decode(cursor, int)
+        query = query.where(JournalEntry.id < last_id)
     rows = db.session.execute(query).all()
     items = [
         {
@@ -152,24 +192,5 @@ def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], s
         }
         for entry_id, posted_at, amount, listing, need in rows[:limit]
     ]
-    next_cursor = encode_cursor(rows[limit - 1][0]) if len(rows) > limit else None
+    next_cursor = codec.encode(rows[limit - 1][0]) if len(rows) > limit else None
     return items, next_cursor
-
-
-def encode_cursor(value: int | str) -> str:
-    return base64.urlsafe_b64encode(str(value).encode()).decode().rstrip("=")
-
-
-MAX_CURSOR = 2**62  # within every backend's BIGINT
-
-
-def decode_cursor(cursor: str) -> int:
-    try:
-        raw = base64.urlsafe_b64decode(cursor + "=" * (-len(cursor) % 4)).decode()
-        value = int(raw)
-    except (ValueError, UnicodeDecodeError) as error:
-        raise ValueError("bad cursor") from error
-    # Negative offsets would page backwards; huge ids overflow the database's integers.
-    if not 0 <= value <= MAX_CURSOR:
-        raise ValueError("bad cursor")
-    return value

@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 
+from flask import current_app
 from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 
@@ -12,7 +13,13 @@ from core.audit import Actor
 from core.db import db, utcnow
 from donations.donors.messages import cancel_messages
 from donations.donors.models import Donor, ReceiptRequest, ReceiptStatus, Subscription
-from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
+from donations.errors import (
+    InvalidField,
+    InvalidLoginCode,
+    PrivacyNotAccepted,
+    WeChatRateLimited,
+    WeChatUnavailable,
+)
 from donations.giving.models import Donation
 from donations.wechat.gateway import InvalidCode, WeChatBusy, WeChatError, WeChatGateway
 
@@ -21,6 +28,12 @@ from donations.wechat.gateway import InvalidCode, WeChatBusy, WeChatError, WeCha
 class PrivacyNotice:
     version: str
     text: str
+
+
+def current_notice() -> PrivacyNotice:
+    """The privacy notice donors accept today (PRIVACY_VERSION, PRIVACY_TEXT)."""
+    config = current_app.config
+    return PrivacyNotice(str(config["PRIVACY_VERSION"]), str(config["PRIVACY_TEXT"]))
 
 
 MAX_DISPLAY_NAME = 30
@@ -67,6 +80,12 @@ def login(
 
 def has_accepted(donor: Donor, notice: PrivacyNotice) -> bool:
     return donor.privacy_version == notice.version and donor.privacy_accepted_at is not None
+
+
+def require_accepted_notice(donor: Donor) -> None:
+    """PrivacyNotAccepted unless the donor accepted the notice in force now."""
+    if not has_accepted(donor, current_notice()):
+        raise PrivacyNotAccepted("Accept the current privacy notice first.")
 
 
 def update_profile(donor: Donor, display_name: str | None) -> Donor:

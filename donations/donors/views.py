@@ -6,11 +6,9 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core.db import db
-from core.errors import DomainError
 from core.forms import ActionForm
 from core.users import Role
-from core.web import roles_required, show_error, staff
+from core.web import redirects_on_domain_error, roles_required, staff
 from donations.donors.forms import IssueForm
 from donations.donors.moderation import MODERATORS, moderate_message, review_queue
 from donations.donors.receipts import mark_issued, pending_receipts
@@ -18,44 +16,43 @@ from donations.donors.receipts import mark_issued, pending_receipts
 bp = Blueprint("donors", __name__, template_folder="templates")
 
 
-@bp.route("/moderation/messages", methods=["GET", "POST"])
+@bp.get("/moderation/messages")
 @roles_required(*MODERATORS)
 def moderation() -> ResponseReturnValue:
-    form = ActionForm()
-    if request.method == "POST":
-        if not form.validate_on_submit():
-            abort(400)
-        approve = request.form.get("decision") == "show"
-        try:
-            moderate_message(staff(), request.form.get("donation_id", ""), approve)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            flash(_("The message is shown.") if approve else _("The message is hidden."), "success")
-        return redirect(url_for("donors.moderation"))
-    return render_template("donors/moderation.html", items=review_queue(), form=form)
+    return render_template("donors/moderation.html", items=review_queue(), form=ActionForm())
 
 
-@bp.route("/finance/receipts", methods=["GET", "POST"])
+@bp.post("/moderation/messages")
+@roles_required(*MODERATORS)
+@redirects_on_domain_error("donors.moderation")
+def moderate() -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    approve = request.form.get("decision") == "show"
+    moderate_message(staff(), request.form.get("donation_id", ""), approve)
+    flash(_("The message is shown.") if approve else _("The message is hidden."), "success")
+    return redirect(url_for("donors.moderation"))
+
+
+@bp.get("/finance/receipts")
 @roles_required(Role.FINANCE, Role.ADMIN, Role.AUDITOR)
 def receipts() -> ResponseReturnValue:
-    form = IssueForm()
-    if request.method == "POST":
-        if form.validate_on_submit():
-            try:
-                mark_issued(staff(), request.form.get("receipt_id", ""), form.receipt_no.data or "")
-            except DomainError as error:
-                db.session.rollback()
-                show_error(None, error)
-            else:
-                flash(_("Marked as issued."), "success")
-        else:
-            flash(_("The receipt number is required."), "error")
-        return redirect(url_for("donors.receipts"))
     return render_template(
         "donors/receipts.html",
         items=pending_receipts(),
-        form=form,
+        form=IssueForm(),
         can_issue=staff().has_role(Role.FINANCE),
     )
+
+
+@bp.post("/finance/receipts")
+@roles_required(Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+@redirects_on_domain_error("donors.receipts")
+def issue_receipt() -> ResponseReturnValue:
+    form = IssueForm()
+    if form.validate_on_submit():
+        mark_issued(staff(), request.form.get("receipt_id", ""), form.receipt_no.data or "")
+        flash(_("Marked as issued."), "success")
+    else:
+        flash(_("The receipt number is required."), "error")
+    return redirect(url_for("donors.receipts"))

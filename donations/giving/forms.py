@@ -5,15 +5,16 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
-    StringField,
     SubmitField,
     TextAreaField,
 )
 from wtforms.validators import DataRequired, Length
 
+from core.forms import YuanField
+
 
 class RefundForm(FlaskForm):
-    amount = StringField(
+    amount = YuanField(
         _l("Amount (yuan)"), validators=[DataRequired(_l("This field is required."))]
     )
     reason = TextAreaField(

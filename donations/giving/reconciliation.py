@@ -16,13 +16,18 @@ from typing import Any
 
 from sqlalchemy import func, select
 
+from core import audit
+from core.audit import Actor
 from core.db import db, utcnow
+from core.errors import PermissionDenied
 from core.timeutil import SHANGHAI
+from core.users import Role, User
+from donations.errors import UpstreamUnavailable
 from donations.giving.events import Outcome, apply_event
 from donations.giving.models import Donation, ReconcileRun, Refund, RefundStatus
 from donations.ledger.models import EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import CLEARING
-from donations.payments.gateway import PaymentGateway
+from donations.payments.gateway import PaymentError, PaymentGateway
 
 OVERLAP_S = 600
 # The per-day comparison covers today and yesterday (Shanghai): a run then reads at
@@ -87,6 +92,30 @@ def reconcile(gateway: PaymentGateway, now: float | None = None) -> ReconcileRun
     run.ok = not report["differences"]
     run.report = report
     db.session.add(run)
+    db.session.commit()
+    return run
+
+
+def run_reconciliation(actor: User, gateway: PaymentGateway, ip: str | None = None) -> ReconcileRun:
+    """A reconciliation asked for by finance or an admin, on the record.
+
+    UpstreamUnavailable when the provider does not answer (nothing is kept of the run).
+    """
+    if not actor.has_role(Role.FINANCE, Role.ADMIN):
+        raise PermissionDenied("Only finance staff and admins run reconciliation.")
+    try:
+        run = reconcile(gateway)
+    except PaymentError as error:
+        db.session.rollback()
+        raise UpstreamUnavailable("The payment provider is not answering; try again.") from error
+    audit.record(
+        Actor(actor.id, actor.username, ip),
+        "finance.reconcile",
+        "reconcile_run",
+        run.id,
+        applied=run.applied,
+        ok=run.ok,
+    )
     db.session.commit()
     return run
 

@@ -14,7 +14,7 @@ from core.users import Role, User
 from donations.errors import InvalidField, RefundRefused, UpstreamUnavailable
 from donations.giving.booking import default_pool
 from donations.giving.models import Donation, DonationStatus, Refund, RefundStatus
-from donations.ledger.services import fund_balance_fen, need_account, pool_account
+from donations.ledger.services import need_balance_fen, pool_balance_fen
 from donations.payments.gateway import PaymentError, PaymentGateway, ProviderRejected
 from donations.projects.models import ListingStatus
 
@@ -48,7 +48,7 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
         and (
             donation.listing.status in (ListingStatus.DISBURSED, ListingStatus.CLOSED)
             # A need may be paid out in several payouts while it stays funded.
-            or fund_balance_fen(need_account(donation.listing)) < from_need
+            or need_balance_fen(donation.listing) < from_need
         )
     ):
         raise RefundRefused("This gift has already been paid out to the person helped.")
@@ -66,7 +66,7 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
             )
         )
     )
-    pool_balance = fund_balance_fen(pool_account(default_pool(donation.project_id)))
+    pool_balance = pool_balance_fen(default_pool(donation.project_id))
     if from_pool and pool_balance - pool_pending < from_pool:
         raise RefundRefused("The pool no longer holds this money: it was allocated or paid out.")
 

@@ -1,4 +1,4 @@
-"""Donation read models: the filtered list, reconciliation runs."""
+"""Donation read models: the filtered list, one donation with its refunds, reconciliation."""
 
 from __future__ import annotations
 
@@ -8,7 +8,9 @@ from sqlalchemy import func, select
 from sqlalchemy.orm import joinedload
 
 from core.db import db
-from donations.giving.models import Donation, ReconcileRun
+from core.errors import NotFound
+from donations.giving.models import Donation, ReconcileRun, Refund
+from donations.ledger.check import LedgerReport, check_ledger
 
 
 @dataclass
@@ -48,3 +50,30 @@ def last_runs(limit: int = 10) -> list[ReconcileRun]:
     return list(
         db.session.scalars(select(ReconcileRun).order_by(ReconcileRun.id.desc()).limit(limit))
     )
+
+
+@dataclass(frozen=True)
+class DonationPage:
+    donation: Donation
+    refunds: list[Refund]
+
+
+def donation_page(donation_id: str) -> DonationPage:
+    donation = db.session.get(Donation, donation_id)
+    if donation is None:
+        raise NotFound("No such donation.")
+    refunds = db.session.scalars(
+        select(Refund).where(Refund.donation_id == donation.id).order_by(Refund.id)
+    )
+    return DonationPage(donation, list(refunds))
+
+
+@dataclass(frozen=True)
+class ReconciliationPage:
+    runs: list[ReconcileRun]
+    ledger: LedgerReport
+
+
+def reconciliation_page() -> ReconciliationPage:
+    """The latest runs, newest first, and the ledger's invariants as they stand."""
+    return ReconciliationPage(last_runs(), check_ledger())

@@ -13,6 +13,7 @@ from core.db import db
 from core.money import CURRENCY
 from core.timeutil import local_today
 from donations.donors.models import Donor
+from donations.donors.services import require_accepted_notice
 from donations.errors import (
     IdempotencyConflict,
     InvalidField,
@@ -94,9 +95,11 @@ def donate(
 ) -> tuple[Donation, bool]:
     """The donor's POST /donations: replay or conflict first, then screen the message, then start.
 
-    A risky message is refused (message_rejected); one that needs review is kept
-    hidden until staff approve it in the moderation queue.
+    Nothing happens until the donor accepted the current privacy notice
+    (PrivacyNotAccepted). A risky message is refused (message_rejected); one that
+    needs review is kept hidden until staff approve it in the moderation queue.
     """
+    require_accepted_notice(donor)
     existing = db.session.scalar(
         select(Donation).where(
             Donation.donor_id == donor.id, Donation.idempotency_key == idempotency_key
@@ -125,10 +128,12 @@ def start_donation(
 ) -> tuple[Donation, bool]:
     """Create a pending donation and its payment intent; (donation, created).
 
+    The donor must have accepted the current privacy notice (PrivacyNotAccepted).
     The same key and body answer the same donation; the same key with another
     body raises IdempotencyConflict. The provider is called with the donation's
     id as its idempotency key, so a retry never makes a second payment.
     """
+    require_accepted_notice(donor)
     fingerprint = req.fingerprint()
     existing = db.session.scalar(
         select(Donation).where(

@@ -6,22 +6,30 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core import audit
-from core.db import db
-from core.errors import DomainError
 from core.export import download
-from core.money import MoneyError, parse_yuan
 from core.users import Role
-from core.web import actor, client_ip, export_format, int_arg, roles_required, show_error, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_format,
+    int_arg,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
 from donations.giving.exports import EXPORTERS, export_donations
 from donations.giving.forms import RefundForm, RunForm
-from donations.giving.models import Donation, DonationStatus, Refund
-from donations.giving.reconciliation import reconcile
+from donations.giving.models import DonationStatus
+from donations.giving.reconciliation import run_reconciliation
 from donations.giving.refunds import request_refund
-from donations.giving.reports import DonationFilter, last_runs, list_donations
-from donations.ledger.check import check_ledger
+from donations.giving.reports import (
+    DonationFilter,
+    DonationPage,
+    donation_page,
+    list_donations,
+    reconciliation_page,
+)
 from donations.payments.config import current_gateway
-from donations.payments.gateway import PaymentError
 
 bp = Blueprint("giving", __name__, template_folder="templates")
 
@@ -47,84 +55,67 @@ def index() -> ResponseReturnValue:
     )
 
 
-@bp.route("/donations/<donation_id>", methods=["GET", "POST"])
-@roles_required(*MONEY_READERS)
-def detail(donation_id: str) -> ResponseReturnValue:
-    donation = db.session.get(Donation, donation_id)
-    if donation is None:
-        abort(404)
-    form = RefundForm()
-    if request.method == "POST":
-        if not staff().has_role(Role.FINANCE):
-            abort(404)
-        if form.validate_on_submit():
-            try:
-                amount_fen = parse_yuan(form.amount.data or "")
-                request_refund(
-                    staff(),
-                    current_gateway(),
-                    donation.id,
-                    amount_fen,
-                    form.reason.data or "",
-                    ip=client_ip(),
-                )
-            except MoneyError:
-                form.amount.errors = [_("Enter an amount in yuan, e.g. 1200 or 1200.50.")]
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
-                flash(
-                    _("Refund sent to the payment provider. The ledger follows its confirmation."),
-                    "success",
-                )
-                return redirect(url_for("giving.detail", donation_id=donation.id))
-    refunds = db.session.scalars(
-        db.select(Refund).where(Refund.donation_id == donation.id).order_by(Refund.id)
-    ).all()
+def _render_detail(page: DonationPage, form: RefundForm) -> ResponseReturnValue:
     return render_template(
         "giving/detail.html",
-        donation=donation,
-        refunds=refunds,
+        donation=page.donation,
+        refunds=page.refunds,
         form=form,
         can_refund=staff().has_role(Role.FINANCE),
     )
 
 
-@bp.route("/finance/reconciliation", methods=["GET", "POST"])
+@bp.get("/donations/<donation_id>")
+@roles_required(*MONEY_READERS)
+def detail(donation_id: str) -> ResponseReturnValue:
+    return _render_detail(donation_page(donation_id), RefundForm())
+
+
+@bp.post("/donations/<donation_id>")
+@roles_required(Role.FINANCE)
+def refund(donation_id: str) -> ResponseReturnValue:
+    page = donation_page(donation_id)
+    form = RefundForm()
+    if form.validate_on_submit():
+        with errors_shown_on(form):
+            request_refund(
+                staff(),
+                current_gateway(),
+                donation_id,
+                form.amount.data_fen or 0,
+                form.reason.data or "",
+                ip=client_ip(),
+            )
+            flash(
+                _("Refund sent to the payment provider. The ledger follows its confirmation."),
+                "success",
+            )
+            return redirect(url_for("giving.detail", donation_id=donation_id))
+    return _render_detail(page, form)
+
+
+@bp.get("/finance/reconciliation")
 @roles_required(*MONEY_READERS)
 def reconciliation() -> ResponseReturnValue:
-    form = RunForm()
-    if request.method == "POST":
-        if not staff().has_role(Role.FINANCE, Role.ADMIN) or not form.validate_on_submit():
-            abort(404)
-        try:
-            run = reconcile(current_gateway())
-        except PaymentError:
-            db.session.rollback()
-            flash(_("The payment provider is not answering; try again."), "error")
-        else:
-            audit.record(
-                actor(),
-                "finance.reconcile",
-                "reconcile_run",
-                run.id,
-                applied=run.applied,
-                ok=run.ok,
-            )
-            db.session.commit()
-            flash(_("Reconciliation finished."), "success")
-        return redirect(url_for("giving.reconciliation"))
-    runs = last_runs()
-    ledger = check_ledger()
-    db.session.rollback()
+    page = reconciliation_page()
     return render_template(
         "giving/reconciliation.html",
-        runs=runs,
-        latest=runs[0] if runs else None,
-        ledger=ledger,
-        form=form,
+        runs=page.runs,
+        latest=page.runs[0] if page.runs else None,
+        ledger=page.ledger,
+        form=RunForm(),
     )
+
+
+@bp.post("/finance/reconciliation")
+@roles_required(Role.FINANCE, Role.ADMIN)
+@redirects_on_domain_error("giving.reconciliation")
+def reconcile_now() -> ResponseReturnValue:
+    if not RunForm().validate_on_submit():
+        abort(404)
+    run_reconciliation(staff(), current_gateway(), ip=client_ip())
+    flash(_("Reconciliation finished."), "success")
+    return redirect(url_for("giving.reconciliation"))
 
 
 @bp.route("/donations.csv")

@@ -1,12 +1,19 @@
-"""Posting to the ledger. Callers post inside their own transaction, beside the state
-change the entry records; nothing here commits."""
+"""Posting to the ledger and reading balances. Callers post inside their own transaction,
+beside the state change the entry records; nothing here commits.
+
+An account is opened by the first posting to it (`pool_account`, `need_account`).
+Reading a balance never opens one: an account with no posting yet holds 0.
+"""
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
+from typing import TypeVar
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import InstrumentedAttribute
 
 from core.db import db, utcnow
 from core.timeutil import local_today
@@ -15,6 +22,8 @@ from donations.projects.models import NeedListing, Pool
 
 CLEARING = "clearing"
 DISBURSED = "disbursed"
+
+K = TypeVar("K", int, str)
 
 
 class UnbalancedEntry(ValueError):
@@ -132,5 +141,37 @@ def balance_fen(account: Account) -> int:
 
 
 def fund_balance_fen(account: Account) -> int:
-    """A fund's balance as people read it (credit-positive)."""
+    """A fund's balance as people read it (credit-positive), for an account in hand."""
     return -balance_fen(account)
+
+
+def _fund_balances(link: InstrumentedAttribute[K | None], keys: Collection[K]) -> dict[K, int]:
+    if not keys:
+        return {}
+    rows = db.session.execute(
+        select(link, func.sum(JournalLine.amount_fen))
+        .join(JournalLine, JournalLine.account_id == Account.id)
+        .where(link.in_(keys))
+        .group_by(link)
+    ).all()
+    # SUM of a BIGINT is NUMERIC on PostgreSQL: back to int fen.
+    found = {key: -int(total) for key, total in rows}
+    return {key: found.get(key, 0) for key in keys}
+
+
+def pool_balances_fen(pool_ids: Collection[int]) -> dict[int, int]:
+    """Each pool's balance (credit-positive) in one query; 0 for a pool never posted to."""
+    return _fund_balances(Account.pool_id, pool_ids)
+
+
+def need_balances_fen(listing_ids: Collection[str]) -> dict[str, int]:
+    """What each listed need still holds, in one query; 0 for a need never posted to."""
+    return _fund_balances(Account.listing_id, listing_ids)
+
+
+def pool_balance_fen(pool: Pool) -> int:
+    return pool_balances_fen([pool.id])[pool.id]
+
+
+def need_balance_fen(listing: NeedListing) -> int:
+    return need_balances_fen([listing.id])[listing.id]

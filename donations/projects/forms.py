@@ -15,7 +15,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
 
-from core.forms import REQUIRED
+from core.forms import REQUIRED, YuanField
 
 
 class ProjectForm(FlaskForm):
@@ -35,12 +35,18 @@ class ProjectForm(FlaskForm):
         places=6,
         validators=[InputRequired(REQUIRED), NumberRange(-180, 180)],
     )
-    goal = StringField(_l("Goal (yuan)"), validators=[DataRequired(REQUIRED)])
+    goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired(REQUIRED)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(REQUIRED)])
     ends_on = DateField(_l("Ends on"), validators=[InputRequired(REQUIRED)])
-    min_yuan = StringField(_l("Smallest donation (yuan)"), default="1")
-    max_yuan = StringField(_l("Largest donation (yuan)"), default="50000")
-    daily_max_yuan = StringField(_l("Daily limit per donor (yuan)"), default="100000")
+    min_yuan = YuanField(
+        _l("Smallest donation (yuan)"), default="1", validators=[DataRequired(REQUIRED)]
+    )
+    max_yuan = YuanField(
+        _l("Largest donation (yuan)"), default="50000", validators=[DataRequired(REQUIRED)]
+    )
+    daily_max_yuan = YuanField(
+        _l("Daily limit per donor (yuan)"), default="100000", validators=[DataRequired(REQUIRED)]
+    )
     daily_max_count = IntegerField(
         _l("Daily donations per donor"),
         default=50,

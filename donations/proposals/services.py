@@ -29,7 +29,14 @@ from core.users import Role, User, visible_office_ids
 from donations.allocation import allocate
 from donations.giving.booking import credit_listing, listing_is_open
 from donations.ledger.models import EntryKind
-from donations.ledger.services import Leg, fund_balance_fen, need_account, pool_account, post
+from donations.ledger.services import (
+    Leg,
+    need_account,
+    pool_account,
+    pool_balance_fen,
+    pool_balances_fen,
+    post,
+)
 from donations.projects.models import ListingStatus, NeedListing, Pool, Project, ProjectStatus
 from donations.proposals.models import AllocationLine, AllocationProposal, ProposalStatus
 
@@ -66,8 +73,10 @@ def snapshot(project_id: str | None = None) -> dict[str, Any]:
     pool_query = select(Pool).order_by(Pool.id)
     if project_id is not None:
         pool_query = pool_query.where(Pool.project_id == project_id)
-    for pool in db.session.scalars(pool_query):
-        balance = fund_balance_fen(pool_account(pool))
+    all_pools = list(db.session.scalars(pool_query))
+    balances = pool_balances_fen([pool.id for pool in all_pools])
+    for pool in all_pools:
+        balance = balances[pool.id]
         if balance > 0:
             pools.append(
                 {
@@ -249,7 +258,7 @@ def _execute(proposal: AllocationProposal) -> None:
         )
     }
     for pool_id, amount in by_pool.items():
-        if fund_balance_fen(pool_account(pools[pool_id])) < amount:
+        if pool_balance_fen(pools[pool_id]) < amount:
             raise Conflict("A pool no longer holds enough: run a new proposal.")
     for listing_id, amount in by_listing.items():
         listing = listings[listing_id]
@@ -302,45 +311,6 @@ class TownFairness:
     allocated_fen: int
     needs: int
     funded: int
-
-
-@dataclass(frozen=True)
-class ProposalView:
-    """What one viewer may read of a proposal: casework staff with a narrow scope see
-    the outcome for the needs of their own offices only."""
-
-    funded: list[dict[str, Any]]
-    unfunded: list[dict[str, Any]]
-    needs: dict[str, dict[str, Any]]
-    listings: dict[str, NeedListing]
-    partial: bool
-
-
-def view_of(actor: User, proposal: AllocationProposal) -> ProposalView:
-    needs = {n["id"]: n for n in proposal.snapshot.get("needs", [])}
-    visible = None if not actor.does_casework else visible_office_ids(actor)
-    if visible is not None:
-        allowed = set(visible)
-        needs = {k: n for k, n in needs.items() if n.get("office_id") in allowed}
-    listings = (
-        {
-            listing.id: listing
-            for listing in db.session.scalars(
-                select(NeedListing)
-                .options(joinedload(NeedListing.need))
-                .where(NeedListing.id.in_(list(needs)))
-            )
-        }
-        if needs
-        else {}
-    )
-    return ProposalView(
-        funded=[f for f in proposal.result.get("funded", []) if f["need_id"] in needs],
-        unfunded=[u for u in proposal.result.get("unfunded", []) if u["need_id"] in needs],
-        needs=needs,
-        listings=listings,
-        partial=visible is not None,
-    )
 
 
 def fairness(proposal: AllocationProposal) -> list[TownFairness]:

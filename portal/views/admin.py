@@ -7,20 +7,19 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.db import db
-from core.errors import DomainError, NotFound
-from core.orgs import OrgUnit
+from core.errors import NotFound
+from core.orgs import all_units
 from core.staff import create_user, list_users, reset_password, update_user
 from core.users import Role, User
+from core.web import errors_shown_on, redirects_on_domain_error
 from portal.forms import ROLE_LABELS, ResetPasswordForm, UserForm
 from portal.security import client_ip, roles_required, staff
-from portal.views.common import show_error
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
 
 def _scope_choices() -> list[tuple[int, str]]:
-    units = db.session.scalars(db.select(OrgUnit).order_by(OrgUnit.id))
-    return [(0, "—")] + [(u.id, u.name) for u in units]
+    return [(0, "—")] + [(u.id, u.name) for u in all_units()]
 
 
 @bp.route("/users")
@@ -38,7 +37,7 @@ def new_user() -> ResponseReturnValue:
         if not form.password.data:
             form.password.errors = [_("This field is required.")]
         else:
-            try:
+            with errors_shown_on(form):
                 user = create_user(
                     staff(),
                     form.username.data or "",
@@ -49,10 +48,6 @@ def new_user() -> ResponseReturnValue:
                     bool(form.juvenile_permission.data),
                     ip=client_ip(),
                 )
-            except DomainError as error:
-                db.session.rollback()
-                show_error(form, error)
-            else:
                 flash(_("The account has been created."), "success")
                 return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template("admin/user_form.html", form=form, user=None, reset_form=None)
@@ -70,7 +65,7 @@ def edit_user(user_id: int) -> ResponseReturnValue:
         form.scope_unit_id.data = user.scope_unit_id or 0
     form.username.render_kw = {"readonly": True}
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             update_user(
                 staff(),
                 user.id,
@@ -80,10 +75,6 @@ def edit_user(user_id: int) -> ResponseReturnValue:
                 bool(form.active.data),
                 ip=client_ip(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             flash(_("Saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
     return render_template(
@@ -93,16 +84,12 @@ def edit_user(user_id: int) -> ResponseReturnValue:
 
 @bp.route("/users/<int:user_id>/password", methods=["POST"])
 @roles_required(Role.ADMIN)
+@redirects_on_domain_error("admin.edit_user")
 def reset_user_password(user_id: int) -> ResponseReturnValue:
     form = ResetPasswordForm()
     if form.validate_on_submit():
-        try:
-            reset_password(staff(), user_id, form.password.data or "", ip=client_ip())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            flash(_("The password has been reset."), "success")
+        reset_password(staff(), user_id, form.password.data or "", ip=client_ip())
+        flash(_("The password has been reset."), "success")
     else:
         for errors in form.errors.values():
             for message in errors:

@@ -7,9 +7,7 @@ from datetime import datetime, time, timedelta
 from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
-from core import audit
-from core.audit import AuditFilter, list_events
-from core.db import db
+from core.audit import AuditFilter, read_events
 from core.timeutil import SHANGHAI
 from core.users import Role
 from portal.security import actor, roles_required
@@ -39,10 +37,7 @@ def index() -> ResponseReturnValue:
         until=_day("until", 1),
         page=int_arg("page", 1) or 1,
     )
-    items, total = list_events(filters)
-    # Reading the audit log is itself on the record.
-    audit.record(actor(), "audit.view", None, None, filters={k: v for k, v in request.args.items()})
-    db.session.commit()
+    items, total = read_events(actor(), filters, request.args)
     pages = max(1, -(-total // filters.per_page))
     return render_template(
         "audit/list.html", items=items, total=total, filters=filters, pages=pages

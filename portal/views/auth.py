@@ -7,18 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from core import audit
-from core.audit import Actor
-from core.auth import LoginBlocked, LoginFailed, authenticate
-from core.db import db
-from core.errors import DomainError
+from core.auth import LoginBlocked, LoginFailed, authenticate, record_logout
 from core.forms import ActionForm
 from core.staff import change_own_password
 from core.throttle import Throttle
+from core.web import errors_shown_on
 from portal.forms import ChangePasswordForm, LoginForm
 from portal.locales import LOCALES
 from portal.security import client_ip, staff
-from portal.views.common import safe_next, show_error
+from portal.views.common import safe_next
 
 bp = Blueprint("auth", __name__)
 
@@ -53,9 +50,7 @@ def logout() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    user = staff()
-    audit.record(Actor(user.id, user.username, client_ip()), "logout")
-    db.session.commit()
+    record_logout(staff(), client_ip())
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -66,17 +61,13 @@ def logout() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             user = change_own_password(
                 staff(),
                 form.current_password.data or "",
                 form.new_password.data or "",
                 ip=client_ip(),
             )
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             login_user(user)  # the session id changed with the password
             flash(_("Your password has been changed."), "success")
             return redirect(url_for("dashboard.index"))

@@ -2,21 +2,22 @@
 
 from __future__ import annotations
 
+from collections.abc import Callable
+
 from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core.db import db
-from core.errors import DomainError, NotFound, PublicationRefused
 from core.forms import ActionForm, ReasonForm
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.models import NeedStatus
 from core.people.services import get_person
 from core.privacy import mask_name
+from core.web import errors_shown_on, redirects_on_domain_error
 from portal.forms import NeedForm, ReviewForm
 from portal.security import casework_required, client_ip, staff
-from portal.views.common import int_arg, show_error
+from portal.views.common import int_arg
 
 bp = Blueprint("needs", __name__)
 
@@ -66,12 +67,8 @@ def create(person_id: int) -> ResponseReturnValue:
         abort(404)
     form = NeedForm()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             need = needs.create_need(user, person.id, _input(form), ip=client_ip())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             flash(_("The need has been saved as a draft."), "success")
             return redirect(url_for("needs.detail", need_id=need.id))
     return render_template(
@@ -108,12 +105,8 @@ def edit(need_id: int) -> ResponseReturnValue:
     if request.method == "GET":
         form.amount.data = fen_to_yuan_str(need.amount_fen)
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             needs.update_need(user, need_id, _input(form), ip=client_ip())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             flash(_("Saved."), "success")
             return redirect(url_for("needs.detail", need_id=need_id))
     return render_template(
@@ -121,28 +114,18 @@ def edit(need_id: int) -> ResponseReturnValue:
     )
 
 
-def _act(need_id: int, form_ok: bool, run: object, done: str) -> ResponseReturnValue:
-    if not form_ok:
-        flash(_("Give a reason."), "error")
-        return redirect(url_for("needs.detail", need_id=need_id))
-    try:
-        run()  # type: ignore[operator]
-    except PublicationRefused as refused:
-        db.session.rollback()
-        for reason in refused.reasons:
-            flash(_(reason), "error")
-    except NotFound:
-        raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(None, error)
-    else:
+def _act(need_id: int, form_ok: bool, run: Callable[[], object], done: str) -> ResponseReturnValue:
+    if form_ok:
+        run()
         flash(done, "success")
+    else:
+        flash(_("Give a reason."), "error")
     return redirect(url_for("needs.detail", need_id=need_id))
 
 
 @bp.route("/needs/<int:need_id>/submit", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("needs.detail")
 def submit(need_id: int) -> ResponseReturnValue:
     return _act(
         need_id,
@@ -154,6 +137,7 @@ def submit(need_id: int) -> ResponseReturnValue:
 
 @bp.route("/needs/<int:need_id>/review", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("needs.detail")
 def review(need_id: int) -> ResponseReturnValue:
     form = ReviewForm()
     approve = bool(form.approve.data)
@@ -167,6 +151,7 @@ def review(need_id: int) -> ResponseReturnValue:
 
 @bp.route("/needs/<int:need_id>/publish", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("needs.detail")
 def publish(need_id: int) -> ResponseReturnValue:
     return _act(
         need_id,
@@ -178,6 +163,7 @@ def publish(need_id: int) -> ResponseReturnValue:
 
 @bp.route("/needs/<int:need_id>/cancel", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("needs.detail")
 def cancel(need_id: int) -> ResponseReturnValue:
     form = ReasonForm()
     return _act(

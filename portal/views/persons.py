@@ -8,8 +8,6 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core.db import db
-from core.errors import DomainError, NotFound
 from core.needs.services import needs_of
 from core.orgs import all_offices
 from core.people import retention, transfers
@@ -17,9 +15,10 @@ from core.people import services as people
 from core.people.models import Person, PersonStatus
 from core.privacy import mask_name
 from core.users import visible_office_ids
+from core.web import errors_shown_on, redirects_on_domain_error
 from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
 from portal.security import casework_required, client_ip, staff
-from portal.views.common import show_error, split_list
+from portal.views.common import split_list
 
 bp = Blueprint("persons", __name__)
 
@@ -91,12 +90,8 @@ def create() -> ResponseReturnValue:
     form = PersonForm()
     form.office_id.choices = _office_choices()
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             person = people.register_person(staff(), _input(form), ip=client_ip())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             flash(_("The person has been registered."), "success")
             return redirect(url_for("persons.detail", person_id=person.id))
     return render_template("persons/form.html", form=form, person=None)
@@ -159,12 +154,8 @@ def edit(person_id: int) -> ResponseReturnValue:
         form.skills.data = ", ".join(person.skills or [])
         form.languages.data = ", ".join(person.languages or [])
     if form.validate_on_submit():
-        try:
+        with errors_shown_on(form):
             people.update_person(user, person_id, _input(form), ip=client_ip())
-        except DomainError as error:
-            db.session.rollback()
-            show_error(form, error)
-        else:
             flash(_("Saved."), "success")
             return redirect(url_for("persons.detail", person_id=person_id))
     return render_template("persons/form.html", form=form, person=person)
@@ -172,25 +163,19 @@ def edit(person_id: int) -> ResponseReturnValue:
 
 @bp.route("/persons/<int:person_id>/transfer", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("persons.detail")
 def transfer(person_id: int) -> ResponseReturnValue:
     form = TransferForm()
     form.to_office_id.choices = [(o.id, o.name) for o in all_offices()]
     if form.validate_on_submit():
-        try:
-            transfers.request_transfer(
-                staff(),
-                person_id,
-                form.to_office_id.data or 0,
-                form.reason.data or "",
-                ip=client_ip(),
-            )
-        except NotFound:
-            raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            flash(_("Transfer requested. The receiving office must accept it."), "success")
+        transfers.request_transfer(
+            staff(),
+            person_id,
+            form.to_office_id.data or 0,
+            form.reason.data or "",
+            ip=client_ip(),
+        )
+        flash(_("Transfer requested. The receiving office must accept it."), "success")
     else:
         flash(_("Give the receiving office and a reason."), "error")
     return redirect(url_for("persons.detail", person_id=person_id))
@@ -198,39 +183,25 @@ def transfer(person_id: int) -> ResponseReturnValue:
 
 @bp.route("/transfers/<int:transfer_id>", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("persons.index")
 def decide_transfer(transfer_id: int) -> ResponseReturnValue:
     form = DecisionForm()
     if not form.validate_on_submit():
         abort(400)
     accept = bool(form.accept.data)
-    try:
-        transfers.decide_transfer(
-            staff(), transfer_id, accept, form.note.data or "", ip=client_ip()
-        )
-    except NotFound:
-        raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
-    except DomainError as error:
-        db.session.rollback()
-        show_error(None, error)
-    else:
-        flash(_("Transfer accepted.") if accept else _("Transfer rejected."), "success")
+    transfers.decide_transfer(staff(), transfer_id, accept, form.note.data or "", ip=client_ip())
+    flash(_("Transfer accepted.") if accept else _("Transfer rejected."), "success")
     return redirect(url_for("persons.index"))
 
 
 @bp.route("/persons/<int:person_id>/end", methods=["POST"])
 @casework_required
+@redirects_on_domain_error("persons.detail")
 def end(person_id: int) -> ResponseReturnValue:
     form = EndCaseForm()
     if form.validate_on_submit() and form.ended_on.data:
-        try:
-            retention.end_case(staff(), person_id, form.ended_on.data, ip=client_ip())
-        except NotFound:
-            raise  # outside the user's scope: 404 on a POST as on a GET (DESIGN.md 3)
-        except DomainError as error:
-            db.session.rollback()
-            show_error(None, error)
-        else:
-            flash(_("The case has been ended."), "success")
+        retention.end_case(staff(), person_id, form.ended_on.data, ip=client_ip())
+        flash(_("The case has been ended."), "success")
     else:
         for errors in form.errors.values():
             for message in errors:

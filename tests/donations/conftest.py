@@ -37,12 +37,13 @@ from sqlalchemy import func, select
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
-from core.db import db
+from core.db import db, utcnow
 from core.needs import services as need_services
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User
 from donations.donors.models import Donor
+from donations.donors.services import current_notice
 from donations.giving.booking import default_pool
 from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.giving.services import DonationRequest, start_donation
@@ -102,7 +103,14 @@ def make_project(**overrides: Any) -> str:
 
 
 def make_donor() -> str:
-    donor = Donor(id=str(uuid.uuid4()), openid=unique("openid-"), display_name="热心市民")
+    """A donor who accepted the privacy notice in force, as every donor who gives has."""
+    donor = Donor(
+        id=str(uuid.uuid4()),
+        openid=unique("openid-"),
+        display_name="热心市民",
+        privacy_version=current_notice().version,
+        privacy_accepted_at=utcnow(),
+    )
     db.session.add(donor)
     db.session.commit()
     return donor.id
