@@ -31,6 +31,14 @@ SETTINGS = {
     "EVIDENCE_DIR": "",
 }
 
+# Their defaults are the sandboxes' published keys: production refuses them (README).
+DEVELOPMENT_SECRETS = (
+    "PAYMENT_SECRET_KEY",
+    "PAYMENT_PUBLISHABLE_KEY",
+    "PAYMENT_WEBHOOK_SECRETS",
+    "WECHAT_SECRET",
+)
+
 
 def load_models() -> None:
     """Every table of the wing on the shared metadata (for the mapper and Alembic)."""
@@ -77,7 +85,9 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("PAYMENT_API_BASE", f"http://127.0.0.1:{os.environ['SANDBOX_PORT']}")
     if "WECHAT_API_BASE" not in os.environ and "WECHAT_PORT" in os.environ:
         app.config.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{os.environ['WECHAT_PORT']}/")
-    apply_settings(app, {**SETTINGS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS})
+    apply_settings(
+        app, {**SETTINGS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS}, secrets=DEVELOPMENT_SECRETS
+    )
     app.config["EVIDENCE_DIR"] = app.config["EVIDENCE_DIR"] or os.path.join(
         app.instance_path, "evidence"
     )

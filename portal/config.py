@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from core.crypto import Keyring
+
+# Re-exported: wings raise it from their settings too (core.wings.apply_settings).
+from core.wings import ConfigurationError as ConfigurationError
 from core.wings import parse_setting
 
 DEFAULTS: dict[str, Any] = {
@@ -34,10 +37,6 @@ DEFAULTS: dict[str, Any] = {
     "TRUSTED_PROXIES": 0,
     "PAGE_SIZE": 25,
 }
-
-
-class ConfigurationError(RuntimeError):
-    """Start-up refused: the configuration is unsafe or incomplete."""
 
 
 def _instance_secrets(instance_path: Path) -> dict[str, str]:
