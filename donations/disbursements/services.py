@@ -148,7 +148,8 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
         EntryKind.DISBURSEMENT,
         f"disbursement:{payout.id}",
         [Leg(account, payout.amount_fen), Leg(disbursed_account(), -payout.amount_fen)],
-        memo=f"payout {payout.id} to {payout.payee}",
+        # Ids only: the journal is permanent, and a payee may be a person.
+        memo=f"payout {payout.id}",
         created_by_id=actor.id,
     )
     payout.status = DisbursementStatus.APPROVED
