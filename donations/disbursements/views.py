@@ -140,4 +140,10 @@ def evidence(disbursement_id: int) -> ResponseReturnValue:
         abort(404)
     audit.record(actor(), "disbursement.evidence_view", "disbursement", payout.id)
     db.session.commit()
-    return send_file(path, mimetype=payout.evidence_mime, download_name=payout.evidence_name)
+    # Never inline: a file opened in the portal's origin could run as one of its pages.
+    return send_file(
+        path,
+        mimetype=payout.evidence_mime,
+        as_attachment=True,
+        download_name=payout.evidence_filename,
+    )
