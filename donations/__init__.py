@@ -68,7 +68,7 @@ def init_app(app: Flask) -> None:
     from donations.disbursements import views as disbursement_views
     from donations.donors import messages, moderation, receipts
     from donations.donors import views as donor_views
-    from donations.giving import reconciliation, webhook
+    from donations.giving import discrepancies, reconciliation, webhook
     from donations.giving import views as giving_views
     from donations.ledger import views as ledger_views
     from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
@@ -171,6 +171,12 @@ def init_app(app: Flask) -> None:
             "disbursements.disbursements",
         ),
         Count(_l("Receipt requests"), money, receipts.pending_count, "donors.receipts"),
+        Count(
+            _l("Discrepancies to settle"),
+            money,
+            discrepancies.open_count,
+            "giving.reconciliation",
+        ),
         Count(
             _l("Messages to moderate"),
             frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),

@@ -16,7 +16,12 @@ from core.money import MoneyError, parse_yuan
 from core.timeutil import to_local
 from core.users import Role
 from core.web import actor, client_ip, int_arg, roles_required, show_error, staff
-from donations.giving.forms import RefundForm, RunForm
+from donations.giving.discrepancies import (
+    open_discrepancies,
+    settle_discrepancy,
+    settled_discrepancies,
+)
+from donations.giving.forms import RefundForm, RunForm, SettleForm
 from donations.giving.models import Donation, DonationStatus, Refund
 from donations.giving.reconciliation import reconcile
 from donations.giving.refunds import request_refund
@@ -126,7 +131,28 @@ def reconciliation() -> ResponseReturnValue:
         latest=runs[0] if runs else None,
         ledger=ledger,
         form=form,
+        open_discrepancies=open_discrepancies(),
+        settled_discrepancies=settled_discrepancies(),
+        settle_form=SettleForm(),
+        can_settle=staff().has_role(Role.FINANCE),
     )
+
+
+@bp.route("/finance/discrepancies/<int:discrepancy_id>/settle", methods=["POST"])
+@roles_required(Role.FINANCE)
+def settle(discrepancy_id: int) -> ResponseReturnValue:
+    form = SettleForm()
+    if not form.validate_on_submit():
+        flash(_("Say how it was settled."), "error")
+        return redirect(url_for("giving.reconciliation"))
+    try:
+        settle_discrepancy(staff(), discrepancy_id, form.note.data or "", ip=client_ip())
+    except DomainError as error:
+        db.session.rollback()
+        show_error(None, error)
+    else:
+        flash(_("Recorded as settled."), "success")
+    return redirect(url_for("giving.reconciliation"))
 
 
 @bp.route("/donations.csv")
