@@ -1,12 +1,13 @@
 """What a donation's money does once paid, and what a refund takes back.
 
 Both run inside the caller's transaction, beside the donation's status change.
-A refund comes back from where the gift went: its need first, then what the pool
-still holds of that gift; whatever was already spent is a refund shortfall, never
-a fund below zero.
 The need listing row is locked, so gifts paid at the same moment cannot
 together push a need past its amount: the later one's overshoot goes to the
 project pool and the donation says so.
+
+A refund comes back from where the gift went: its need first, then what the pool
+still holds of that gift; whatever was already spent is a refund shortfall, never
+a fund below zero.
 """
 
 from __future__ import annotations
