@@ -12,7 +12,7 @@ Flask's own `register_blueprint` and `app.cli.add_command`.
 from __future__ import annotations
 
 import os
-from collections.abc import Callable, Mapping
+from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
 from typing import Any
 
@@ -98,11 +98,39 @@ def parse_setting(raw: str, default: object) -> object:
     return raw
 
 
-def apply_settings(app: Flask, defaults: Mapping[str, Any]) -> None:
+class ConfigurationError(RuntimeError):
+    """Start-up refused: the configuration is unsafe or incomplete."""
+
+
+def apply_settings(
+    app: Flask, defaults: Mapping[str, Any], *, secrets: Collection[str] = ()
+) -> None:
     """A wing's settings: what `create_app` was given wins, then the environment, then
-    the wing's default."""
+    the wing's default.
+
+    `secrets` names the settings whose defaults are published development values (the
+    sandboxes' keys): in production the portal refuses to start while one of them is
+    empty or still holds its development value.
+    """
     for key, default in defaults.items():
         if key in app.config:
             continue
         raw = os.environ.get(key)
         app.config[key] = default if raw is None else parse_setting(raw, default)
+    if app.config.get("PORTAL_ENV") == "production":
+        unsafe = [name for name in secrets if _development_value(app.config[name], defaults[name])]
+        if unsafe:
+            raise ConfigurationError(
+                "Production start-up refused: "
+                + ", ".join(unsafe)
+                + " must be set in the environment to the production values, not the"
+                " development defaults published with the code (see README, 'Configuration')."
+            )
+
+
+def _development_value(value: object, default: object) -> bool:
+    # A list (several webhook secrets during a rotation) is unsafe if any item is: an
+    # event signed with the published secret would still verify.
+    given = {part.strip() for part in str(value or "").split(",")} - {""}
+    published = {part.strip() for part in str(default).split(",")} - {""}
+    return not given or bool(given & published)

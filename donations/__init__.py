@@ -31,6 +31,14 @@ SETTINGS = {
     "EVIDENCE_DIR": "",
 }
 
+# Their defaults are the sandboxes' published keys: production refuses them (README).
+DEVELOPMENT_SECRETS = (
+    "PAYMENT_SECRET_KEY",
+    "PAYMENT_PUBLISHABLE_KEY",
+    "PAYMENT_WEBHOOK_SECRETS",
+    "WECHAT_SECRET",
+)
+
 
 def load_models() -> None:
     """Every table of the wing on the shared metadata (for the mapper and Alembic)."""
@@ -60,7 +68,7 @@ def init_app(app: Flask) -> None:
     from donations.disbursements import views as disbursement_views
     from donations.donors import messages, moderation, receipts
     from donations.donors import views as donor_views
-    from donations.giving import reconciliation, webhook
+    from donations.giving import discrepancies, reconciliation, webhook
     from donations.giving import views as giving_views
     from donations.ledger import views as ledger_views
     from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
@@ -78,7 +86,9 @@ def init_app(app: Flask) -> None:
         app.config.setdefault("PAYMENT_API_BASE", f"http://127.0.0.1:{os.environ['SANDBOX_PORT']}")
     if "WECHAT_API_BASE" not in os.environ and "WECHAT_PORT" in os.environ:
         app.config.setdefault("WECHAT_API_BASE", f"http://127.0.0.1:{os.environ['WECHAT_PORT']}/")
-    apply_settings(app, {**SETTINGS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS})
+    apply_settings(
+        app, {**SETTINGS, **PAYMENT_DEFAULTS, **WECHAT_DEFAULTS}, secrets=DEVELOPMENT_SECRETS
+    )
     app.config["EVIDENCE_DIR"] = app.config["EVIDENCE_DIR"] or os.path.join(
         app.instance_path, "evidence"
     )
@@ -162,6 +172,12 @@ def init_app(app: Flask) -> None:
             "disbursements.disbursements",
         ),
         Count(_l("Receipt requests"), money, receipts.pending_count, "donors.receipts"),
+        Count(
+            _l("Discrepancies to settle"),
+            money,
+            discrepancies.open_count,
+            "giving.reconciliation",
+        ),
         Count(
             _l("Messages to moderate"),
             frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),

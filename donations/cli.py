@@ -40,18 +40,26 @@ def register_commands(app: Flask) -> None:
 
     @app.cli.command("reconcile")
     def reconcile_command() -> None:
-        """Compare the ledger with the provider's event list and apply what is missing."""
+        """Compare the ledger with the provider both ways; exit 1 while anything is open."""
         try:
             run = reconcile(current_gateway())
         except PaymentError as error:
             raise click.ClickException(f"payment provider unavailable: {error}") from error
+        unsettled: list[dict[str, object]] = run.report.get("open_discrepancies", [])  # type: ignore[assignment]
         click.echo(
             f"reconcile: {run.events_seen} provider events, {run.applied} applied, "
-            f"{len(run.report.get('differences', []))} differences"  # type: ignore[arg-type]
+            f"{len(run.report.get('differences', []))} differences, "  # type: ignore[arg-type]
+            f"{len(unsettled)} open discrepancies"
         )
         for day in run.report.get("days", []):  # type: ignore[attr-defined]
             click.echo(
                 f"  {day['day']}: provider {day['provider_fen']} fen, ledger {day['ledger_fen']} fen"
             )
-        if not run.ok:
+        for found in unsettled:
+            click.echo(
+                f"  open: {found['kind']} {found['object']}, ledger {found['ledger_fen']} fen"
+            )
+        # Non-zero while anything is unsettled: a payment the provider does not know is
+        # never silently kept.
+        if not run.ok or unsettled:
             sys.exit(1)

@@ -9,6 +9,9 @@ from pathlib import Path
 from typing import Any
 
 from core.crypto import Keyring
+
+# Re-exported: wings raise it from their settings too (core.wings.apply_settings).
+from core.wings import ConfigurationError as ConfigurationError
 from core.wings import parse_setting
 
 DEFAULTS: dict[str, Any] = {
@@ -40,10 +43,6 @@ DEFAULTS: dict[str, Any] = {
     "REVEAL_ALARM_THRESHOLD": 20,
     "REVEAL_ALARM_FACTOR": 3.0,
 }
-
-
-class ConfigurationError(RuntimeError):
-    """Start-up refused: the configuration is unsafe or incomplete."""
 
 
 def _instance_secrets(instance_path: Path) -> dict[str, str]:

@@ -47,12 +47,22 @@ def _best_other_listing(listing: NeedListing) -> NeedListing | None:
     return max(candidates, key=lambda c: (priority_of(c.need), -c.need.id))
 
 
-def _move(source: NeedListing, target_account: Account, amount: int, key: str, memo: str) -> None:
+def _move(
+    source: NeedListing,
+    target_account: Account,
+    amount: int,
+    key: str,
+    memo: str,
+    donation_id: str | None = None,
+) -> None:
+    # A donor's money carries the donation's id: the pool's first-in, first-out
+    # attribution tells it from an allocation given back (donations/ledger/pools.py).
     post(
         EntryKind.REDIRECT,
         key,
         [Leg(need_account(source), amount), Leg(target_account, -amount)],
         memo=memo,
+        donation_id=donation_id,
     )
 
 
@@ -85,6 +95,7 @@ def close_listing(listing_id: str) -> int:
                     to_other,
                     f"redirect:{listing.id}:{donation.id}:need",
                     "need closed: same person",
+                    donation.id,
                 )
                 donation.listing_id = other.id
                 donation.to_need_fen = to_other
@@ -97,6 +108,7 @@ def close_listing(listing_id: str) -> int:
                 to_pool,
                 f"redirect:{listing.id}:{donation.id}:pool",
                 "need closed: to the pool",
+                donation.id,
             )
         donation.to_need_fen = to_other
         donation.to_pool_fen += to_pool

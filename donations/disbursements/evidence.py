@@ -19,6 +19,9 @@ _SIGNATURES = (
     (b"\x89PNG\r\n\x1a\n", "image/png", "png"),
 )
 _SAFE_NAME = re.compile(r"^[^/\\\x00:]{1,160}$")
+MAX_NAME = 160
+# Extensions a name may keep for each content type; the first is the one given.
+_EXTENSIONS = {"application/pdf": ("pdf",), "image/jpeg": ("jpg", "jpeg"), "image/png": ("png",)}
 
 
 @dataclass(frozen=True)
@@ -34,6 +37,18 @@ def sniff(content: bytes) -> tuple[str, str] | None:
         if content.startswith(magic):
             return mime, ext
     return None
+
+
+def name_for(filename: str, mime: str) -> str:
+    """The uploader's name with an extension that says what the content is: a browser
+    or a desktop that trusts the extension must not open a PNG called evil.html as a page."""
+    stem, dot, ext = filename.rpartition(".")
+    allowed = _EXTENSIONS.get(mime, ("bin",))
+    if dot and stem and ext.lower() in allowed:
+        return filename
+    base = stem if dot and stem else filename
+    suffix = f".{allowed[0]}"
+    return base[: MAX_NAME - len(suffix)] + suffix
 
 
 def check_and_store(directory: Path, filename: str, content: bytes) -> StoredEvidence:
@@ -55,4 +70,4 @@ def check_and_store(directory: Path, filename: str, content: bytes) -> StoredEvi
     fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
     with os.fdopen(fd, "wb") as handle:
         handle.write(content)
-    return StoredEvidence(stored, mime, hashlib.sha256(content).hexdigest(), name)
+    return StoredEvidence(stored, mime, hashlib.sha256(content).hexdigest(), name_for(name, mime))

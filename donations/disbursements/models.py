@@ -15,6 +15,7 @@ from sqlalchemy import (
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, Fen, utcnow
+from donations.disbursements.evidence import name_for
 from donations.projects.models import NeedListing
 
 
@@ -49,3 +50,9 @@ class Disbursement(Base):
     rejection_reason: Mapped[str] = mapped_column(Text, default="")
 
     listing: Mapped[NeedListing] = relationship()
+
+    @property
+    def evidence_filename(self) -> str:
+        """What the evidence is shown and downloaded as, whatever name an older upload
+        kept: its extension follows the content that was checked."""
+        return name_for(self.evidence_name, self.evidence_mime)

@@ -150,7 +150,8 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
             Leg(need_account(listing), payout.amount_fen),
             Leg(disbursed_account(), -payout.amount_fen),
         ],
-        memo=f"payout {payout.id} to {payout.payee}",
+        # Ids only: the journal is permanent, and a payee may be a person.
+        memo=f"payout {payout.id}",
         created_by_id=actor.id,
     )
     payout.status = DisbursementStatus.APPROVED
@@ -229,4 +230,4 @@ def open_evidence(
         Actor(actor.id, actor.username, ip), "disbursement.evidence_view", "disbursement", payout.id
     )
     db.session.commit()
-    return EvidenceFile(path, payout.evidence_mime, payout.evidence_name)
+    return EvidenceFile(path, payout.evidence_mime, payout.evidence_filename)

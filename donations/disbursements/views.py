@@ -132,4 +132,5 @@ def decide_disbursement(disbursement_id: int) -> ResponseReturnValue:
 @roles_required(*EVIDENCE_READERS)
 def evidence(disbursement_id: int) -> ResponseReturnValue:
     found = open_evidence(staff(), disbursement_id, _evidence_dir(), ip=client_ip())
-    return send_file(found.path, mimetype=found.mime, download_name=found.name)
+    # Never inline: a file opened in the portal's origin could run as one of its pages.
+    return send_file(found.path, mimetype=found.mime, as_attachment=True, download_name=found.name)

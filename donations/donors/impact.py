@@ -1,9 +1,11 @@
 """Where donors' money went: a donor's donations with their destinations, and the
 public impact feed. Both lists are keyset-paged with core's cursor codec.
 
-Designated money went to its need. Pool money is the donor's pro-rata share of
-what the pool allocated to needs; what the pool still holds is shown as such.
-Both read the ledger, so they agree with the books by construction.
+Designated money went to its need. Pool money is spent first in, first out: an
+allocation uses the oldest money in the pool, so a gift is never said to have paid
+for an allocation made before it reached the pool, and the shares of each
+allocation add up to it; what the pool still holds is shown as such. Both read
+the ledger, so they agree with the books by construction.
 """
 
 from __future__ import annotations
@@ -12,7 +14,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, func, or_, select
+from sqlalchemy import and_, or_, select
 from sqlalchemy.orm import joinedload
 
 from core.db import db
@@ -20,10 +22,11 @@ from core.needs.models import Need
 from core.paging import Page, cursor_codec
 from core.people.models import Person
 from core.timeutil import to_local
-from donations.giving.booking import default_pool
 from donations.giving.models import Donation
+from donations.ledger.fifo import Attribution
 from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
-from donations.projects.models import NeedListing
+from donations.ledger.pools import pool_attribution
+from donations.projects.models import NeedListing, Pool
 
 
 def _need_dest(listing: NeedListing, amount_fen: int) -> dict[str, Any]:
@@ -40,86 +43,61 @@ def _need_dest(listing: NeedListing, amount_fen: int) -> dict[str, Any]:
 
 @dataclass(frozen=True)
 class PoolPicture:
-    """What a project's default pool received from gifts, and what it allocated to each need."""
+    """Whose money a project's default pool spent on which needs (first in, first out)."""
 
-    received_fen: int
-    allocations: list[tuple[NeedListing, int]]
+    attribution: Attribution
+    listings: dict[str, NeedListing]
 
 
 def pool_picture(project_id: str) -> PoolPicture:
-    pool_acct = db.session.scalar(
-        select(Account).where(Account.pool_id == default_pool(project_id).id)
+    # Read, never create: a GET writes nothing (default_pool() would add a missing pool).
+    pool_id = db.session.scalar(
+        select(Pool.id).where(Pool.project_id == project_id, Pool.is_default.is_(True))
     )
-    if pool_acct is None:
-        return PoolPicture(0, [])
-    received = -int(
-        db.session.scalar(
-            select(func.coalesce(func.sum(JournalLine.amount_fen), 0))
-            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-            .where(
-                JournalLine.account_id == pool_acct.id,
-                JournalEntry.kind == EntryKind.DONATION_RECEIVED,
+    attribution = pool_attribution(pool_id) if pool_id is not None else Attribution()
+    wanted = {share.listing_id for share in attribution.shares}
+    listings = (
+        {
+            listing.id: listing
+            for listing in db.session.scalars(
+                select(NeedListing)
+                .options(joinedload(NeedListing.need).joinedload(Need.person))
+                .where(NeedListing.id.in_(wanted))
             )
-        )
-        or 0
+        }
+        if wanted
+        else {}
     )
-    rows = db.session.execute(
-        select(Account.listing_id, func.sum(JournalLine.amount_fen))
-        .join(JournalLine, JournalLine.account_id == Account.id)
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalEntry.kind == EntryKind.ALLOCATION, Account.kind == AccountKind.NEED)
-        .where(
-            JournalEntry.id.in_(
-                select(JournalLine.entry_id).where(JournalLine.account_id == pool_acct.id)
-            )
-        )
-        .group_by(Account.listing_id)
-    ).all()
-    listings = {
-        listing.id: listing
-        for listing in db.session.scalars(
-            select(NeedListing)
-            .options(joinedload(NeedListing.need).joinedload(Need.person))
-            .where(NeedListing.id.in_([listing_id for listing_id, _ in rows]))
-        )
-    }
-    return PoolPicture(
-        received,
-        [(listings[lid], -int(credited)) for lid, credited in rows if lid in listings],
-    )
+    return PoolPicture(attribution, listings)
 
 
 def went_to(
     donation: Donation, pictures: dict[str, PoolPicture] | None = None
 ) -> list[dict[str, Any]]:
-    """Pass the same `pictures` dict for a page of donations: each project's pool is read once."""
+    """Where a donation's money is: its need, the needs its pool money paid for, and what
+    the pool still holds of it. Pass the same `pictures` dict for a page of donations:
+    each project's pool is read once."""
     out: list[dict[str, Any]] = []
     net_need = max(0, donation.to_need_fen - min(donation.refunded_fen, donation.to_need_fen))
     if net_need and donation.listing is not None:
         out.append(_need_dest(donation.listing, net_need))
-    pool_share = donation.to_pool_fen - max(0, donation.refunded_fen - donation.to_need_fen)
-    if pool_share <= 0:
+    if donation.to_pool_fen <= 0:
         return out
     if pictures is None:
         pictures = {}
     if donation.project_id not in pictures:
         pictures[donation.project_id] = pool_picture(donation.project_id)
     picture = pictures[donation.project_id]
-    allocated_total = 0
-    if picture.received_fen > 0:
-        for listing, credited in picture.allocations:
-            share = credited * pool_share // picture.received_fen
-            if share > 0:
-                out.append(_need_dest(listing, share))
-                allocated_total += share
-    remaining = pool_share - allocated_total
-    if remaining > 0:
+    for listing_id, amount in picture.attribution.of(donation.id):
+        out.append(_need_dest(picture.listings[listing_id], amount))
+    in_pool = picture.attribution.in_pool.get(donation.id, 0)
+    if in_pool > 0:
         out.append(
             {
                 "need_alias": None,
                 "category": None,
                 "town": None,
-                "amount_fen": remaining,
+                "amount_fen": in_pool,
                 "status": "in_pool",
             }
         )

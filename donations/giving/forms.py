@@ -1,4 +1,4 @@
-"""Forms of the donation pages: refunds, reconciliation."""
+"""Forms of the donation pages: refunds, reconciliation, settling a discrepancy."""
 
 from __future__ import annotations
 
@@ -25,3 +25,11 @@ class RefundForm(FlaskForm):
 
 class RunForm(FlaskForm):
     submit = SubmitField(_l("Reconcile now"))
+
+
+class SettleForm(FlaskForm):
+    note = TextAreaField(
+        _l("How it was settled"),
+        validators=[DataRequired(_l("This field is required.")), Length(max=1000)],
+    )
+    submit = SubmitField(_l("Record as settled"))

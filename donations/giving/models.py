@@ -1,4 +1,5 @@
-"""Donations, refunds, provider events and reconciliation runs."""
+"""Donations, refunds, provider events, reconciliation runs and the discrepancies finance
+settles."""
 
 from __future__ import annotations
 
@@ -24,6 +25,7 @@ from core.db import Base, Fen, new_uuid, utcnow
 from donations.projects.models import NeedListing, Project
 
 if TYPE_CHECKING:
+    from core.users import User
     from donations.donors.models import Donor
 
 
@@ -147,3 +149,41 @@ class ReconcileRun(Base):
     applied: Mapped[int] = mapped_column(Integer, default=0)
     ok: Mapped[bool] = mapped_column(Boolean, default=False)
     report: Mapped[dict[str, object]] = mapped_column(JSON, default=dict)
+
+
+class DiscrepancyKind(enum.StrEnum):
+    # Two-sided reconciliation: the ledger booked it, the provider does not confirm it.
+    PAYMENT_NOT_AT_PROVIDER = "payment_not_at_provider"
+    PAYMENT_DIFFERS = "payment_differs"  # the provider knows it with another amount or status
+    REFUND_NOT_AT_PROVIDER = "refund_not_at_provider"
+    REFUND_DIFFERS = "refund_differs"
+    # The provider refunded money already paid out: no fund could give it back.
+    REFUND_SHORTFALL = "refund_shortfall"
+
+
+class Discrepancy(Base):
+    """Something the books cannot settle by themselves, open until finance records how it
+    was settled. Found once: a later run that finds it again adds nothing."""
+
+    __tablename__ = "discrepancy"
+    __table_args__ = (
+        UniqueConstraint("kind", "object_id", name="uq_discrepancy_kind_object"),
+        CheckConstraint("amount_fen > 0", name="amount_positive"),
+    )
+
+    id: Mapped[int] = mapped_column(primary_key=True)
+    kind: Mapped[str] = mapped_column(String(32))
+    object_id: Mapped[str] = mapped_column(String(64))  # the provider's payment or refund id
+    donation_id: Mapped[str | None] = mapped_column(ForeignKey("donation.id"), index=True)
+    # What the ledger booked; for a shortfall, what no fund could cover.
+    amount_fen: Mapped[int] = mapped_column(Fen)
+    provider_fen: Mapped[int | None] = mapped_column(Fen)  # None: the provider has no such object
+    provider_status: Mapped[str] = mapped_column(String(32), default="")
+    found_at: Mapped[datetime] = mapped_column(default=utcnow)
+    settled_at: Mapped[datetime | None] = mapped_column(index=True)
+    settled_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))
+    settlement_note: Mapped[str] = mapped_column(Text, default="")
+    settlement_entry_id: Mapped[int | None] = mapped_column(ForeignKey("journal_entry.id"))
+
+    donation: Mapped[Donation | None] = relationship()
+    settled_by: Mapped[User | None] = relationship()

@@ -1,10 +1,14 @@
-"""Reconciliation: read the provider's event list, apply what is missing, compare per day.
+"""Reconciliation, both ways: read the provider's event list, apply what is missing,
+compare per day; then check that what the ledger booked is known to the provider.
 
 The provider's list is the authority on what happened. A run reads every event
 created since its last cursor (less an overlap, since events created in the same
 second may be listed late) and within the report window, applies each one
 (duplicates are harmless), then compares per Shanghai day the provider's
-succeeded payments and refunds with the ledger, listing every difference.
+succeeded payments and refunds with the ledger, listing every difference. The
+other side (`ledger_side`) finds payments and refunds in the ledger that the
+provider does not confirm; they stay open discrepancies until finance settles
+them, and a run reports every open one.
 """
 
 from __future__ import annotations
@@ -23,7 +27,9 @@ from core.errors import PermissionDenied
 from core.timeutil import SHANGHAI
 from core.users import Role, User
 from donations.errors import UpstreamUnavailable
+from donations.giving.discrepancies import open_discrepancies
 from donations.giving.events import Outcome, apply_event
+from donations.giving.ledger_side import confirm_ledger_at_provider
 from donations.giving.models import Donation, ReconcileRun, Refund, RefundStatus
 from donations.ledger.models import EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import CLEARING
@@ -85,10 +91,17 @@ def reconcile(gateway: PaymentGateway, now: float | None = None) -> ReconcileRun
             applied += 1
     report = compare(events)
     report["outcomes"] = dict(outcomes)
+    confirm_ledger_at_provider(gateway, since, events)
+    report["open_discrepancies"] = [
+        {"id": d.id, "kind": d.kind, "object": d.object_id, "ledger_fen": d.amount_fen}
+        for d in open_discrepancies()
+    ]
     run.events_seen = len(events)
     run.applied = applied
     run.cursor_created = max([cursor, *(int(e.get("created") or 0) for e in events)])
     run.finished_at = utcnow()
+    # `ok` lets the next run's cursor move on: every provider event is in the ledger.
+    # Open discrepancies are kept apart, in their own table, until finance settles them.
     run.ok = not report["differences"]
     run.report = report
     db.session.add(run)

@@ -12,9 +12,8 @@ from core.db import db
 from core.errors import PermissionDenied
 from core.users import Role, User
 from donations.errors import InvalidField, RefundRefused, UpstreamUnavailable
-from donations.giving.booking import default_pool
+from donations.giving.booking import locate_refund
 from donations.giving.models import Donation, DonationStatus, Refund, RefundStatus
-from donations.ledger.services import need_balance_fen, pool_balance_fen
 from donations.payments.gateway import PaymentError, PaymentGateway, ProviderRejected
 from donations.projects.models import ListingStatus
 
@@ -39,35 +38,20 @@ def _check_refundable(donation: Donation, amount_fen: int) -> None:
     left = donation.amount_fen - donation.refunded_fen - pending
     if amount_fen > left:
         raise RefundRefused("At most %(left)s fen can still be refunded.", left=left)
-    # Money already paid out cannot come back to the donor (DESIGN.md 8).
-    need_left = donation.to_need_fen - min(donation.refunded_fen, donation.to_need_fen)
-    from_need = min(amount_fen, need_left) if donation.listing else 0
-    if (
-        from_need
-        and donation.listing
-        and (
-            donation.listing.status in (ListingStatus.DISBURSED, ListingStatus.CLOSED)
-            # A need may be paid out in several payouts while it stays funded.
-            or need_balance_fen(donation.listing) < from_need
-        )
+    # Money already spent cannot come back to the donor (a refund the provider makes
+    # anyway is booked as a shortfall, see booking.apply_refund).
+    source = locate_refund(donation, amount_fen, pending_fen=pending)
+    split, listing = source.split, source.listing
+    wants_need = split.from_need + split.short_of_need
+    # Paid out: the need is disbursed or closed, or (paid out in several payouts while it
+    # stays funded) no longer holds the gift's part.
+    if split.short_of_need or (
+        wants_need
+        and listing is not None
+        and listing.status in (ListingStatus.DISBURSED, ListingStatus.CLOSED)
     ):
         raise RefundRefused("This gift has already been paid out to the person helped.")
-    from_pool = amount_fen - from_need
-    # Refunds asked for but not yet confirmed by the provider will leave the pool too.
-    pool_pending = sum(
-        r.amount_fen
-        for r in db.session.scalars(
-            select(Refund)
-            .join(Donation, Donation.id == Refund.donation_id)
-            .where(
-                Donation.project_id == donation.project_id,
-                Refund.applied_at.is_(None),
-                Refund.status.in_(UNCONFIRMED),
-            )
-        )
-    )
-    pool_balance = pool_balance_fen(default_pool(donation.project_id))
-    if from_pool and pool_balance - pool_pending < from_pool:
+    if split.short_of_pool:
         raise RefundRefused("The pool no longer holds this money: it was allocated or paid out.")
 
 

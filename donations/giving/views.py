@@ -17,8 +17,13 @@ from core.web import (
     roles_required,
     staff,
 )
+from donations.giving.discrepancies import (
+    open_discrepancies,
+    settle_discrepancy,
+    settled_discrepancies,
+)
 from donations.giving.exports import EXPORTERS, export_donations
-from donations.giving.forms import RefundForm, RunForm
+from donations.giving.forms import RefundForm, RunForm, SettleForm
 from donations.giving.models import DonationStatus
 from donations.giving.reconciliation import run_reconciliation
 from donations.giving.refunds import request_refund
@@ -104,6 +109,10 @@ def reconciliation() -> ResponseReturnValue:
         latest=page.runs[0] if page.runs else None,
         ledger=page.ledger,
         form=RunForm(),
+        open_discrepancies=open_discrepancies(),
+        settled_discrepancies=settled_discrepancies(),
+        settle_form=SettleForm(),
+        can_settle=staff().has_role(Role.FINANCE),
     )
 
 
@@ -115,6 +124,19 @@ def reconcile_now() -> ResponseReturnValue:
         abort(404)
     run_reconciliation(staff(), current_gateway(), ip=client_ip())
     flash(_("Reconciliation finished."), "success")
+    return redirect(url_for("giving.reconciliation"))
+
+
+@bp.post("/finance/discrepancies/<int:discrepancy_id>/settle")
+@roles_required(Role.FINANCE)
+@redirects_on_domain_error("giving.reconciliation")
+def settle(discrepancy_id: int) -> ResponseReturnValue:
+    form = SettleForm()
+    if not form.validate_on_submit():
+        flash(_("Say how it was settled."), "error")
+        return redirect(url_for("giving.reconciliation"))
+    settle_discrepancy(staff(), discrepancy_id, form.note.data or "", ip=client_ip())
+    flash(_("Recorded as settled."), "success")
     return redirect(url_for("giving.reconciliation"))
 
 

@@ -7,9 +7,15 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from core.db import db
-from donations.giving.models import Donation, DonationStatus, ProviderEvent
+from donations.giving.models import (
+    Discrepancy,
+    DiscrepancyKind,
+    Donation,
+    DonationStatus,
+    ProviderEvent,
+)
 from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
-from donations.ledger.services import CLEARING
+from donations.ledger.services import CLEARING, GENERAL_FUNDS, SHORTFALL
 from donations.projects.models import NeedListing
 
 
@@ -145,6 +151,8 @@ def check_ledger() -> LedgerReport:
         if listing.raised_fen > listing.amount_fen:
             report.problems.append(f"need listing {listing.id} raised more than its amount")
 
+    _check_shortfalls(report)
+
     mismatches = (
         db.session.scalar(
             select(func.count())
@@ -158,6 +166,26 @@ def check_ledger() -> LedgerReport:
             f"{mismatches} provider events disagree with our amounts (see reconciliation)"
         )
     return report
+
+
+def _check_shortfalls(report: LedgerReport) -> None:
+    """The refund shortfall account holds exactly the shortfalls finance has not settled,
+    and the charity's general funds exactly those it covered."""
+    rows = db.session.execute(
+        select(Discrepancy.settled_at.is_(None), func.sum(Discrepancy.amount_fen))
+        .where(Discrepancy.kind == DiscrepancyKind.REFUND_SHORTFALL)
+        .group_by(Discrepancy.settled_at.is_(None))
+    ).all()
+    open_fen = sum(int(total) for is_open, total in rows if is_open)
+    settled_fen = sum(int(total) for is_open, total in rows if not is_open)
+    held = report.balances.get(SHORTFALL, 0)
+    if held != open_fen:
+        report.problems.append(f"refund shortfall holds {held} fen, open shortfalls say {open_fen}")
+    covered = report.balances.get(GENERAL_FUNDS, 0)
+    if covered != settled_fen:
+        report.problems.append(
+            f"general funds covered {covered} fen, settled shortfalls say {settled_fen}"
+        )
 
 
 def format_report(report: LedgerReport) -> str:

@@ -21,6 +21,9 @@ class AccountKind(enum.StrEnum):
     POOL = "pool"  # a project's pool (fund)
     NEED = "need"  # money restricted to one need (fund)
     DISBURSED = "disbursed"  # paid out to payees (outflow)
+    # Refunds the provider made of money no fund still held, until finance settles them.
+    SHORTFALL = "refund_shortfall"
+    GENERAL_FUNDS = "general_funds"  # what the charity's general funds covered (outflow)
 
 
 class EntryKind(enum.StrEnum):
@@ -30,6 +33,7 @@ class EntryKind(enum.StrEnum):
     DISBURSEMENT = "disbursement"
     REDIRECT = "redirect"  # need closed: restricted money follows the donor's choice
     REVERSAL = "reversal"
+    SHORTFALL_SETTLED = "shortfall_settled"  # finance says where a refund shortfall was covered
 
 
 class Account(Base):

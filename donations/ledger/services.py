@@ -22,6 +22,8 @@ from donations.projects.models import NeedListing, Pool
 
 CLEARING = "clearing"
 DISBURSED = "disbursed"
+SHORTFALL = "refund_shortfall"
+GENERAL_FUNDS = "general_funds"
 
 K = TypeVar("K", int, str)
 
@@ -56,6 +58,14 @@ def clearing_account() -> Account:
 
 def disbursed_account() -> Account:
     return _account(DISBURSED, AccountKind.DISBURSED, "Disbursed to payees")
+
+
+def shortfall_account() -> Account:
+    return _account(SHORTFALL, AccountKind.SHORTFALL, "Refund shortfall")
+
+
+def general_funds_account() -> Account:
+    return _account(GENERAL_FUNDS, AccountKind.GENERAL_FUNDS, "Covered by charity general funds")
 
 
 def pool_account(pool: Pool) -> Account:

@@ -52,6 +52,16 @@ def _intent(data: dict[str, Any]) -> PaymentIntent:
     )
 
 
+def _refund(data: dict[str, Any]) -> ProviderRefund:
+    return ProviderRefund(
+        id=data["id"],
+        status=data["status"],
+        amount=int(data["amount"]),
+        payment_intent=data.get("payment_intent"),
+        metadata=dict(data.get("metadata") or {}),
+    )
+
+
 class HttpPaymentGateway:
     provider_name = "sandbox"
 
@@ -136,13 +146,10 @@ class HttpPaymentGateway:
     ) -> ProviderRefund:
         data = {"payment_intent": intent_id, "amount": amount_fen, "metadata": metadata}
         raw = self._request("POST", "/v1/refunds", data=data, idempotency_key=idempotency_key)
-        return ProviderRefund(
-            id=raw["id"],
-            status=raw["status"],
-            amount=int(raw["amount"]),
-            payment_intent=raw.get("payment_intent"),
-            metadata=dict(raw.get("metadata") or {}),
-        )
+        return _refund(raw)
+
+    def retrieve_refund(self, refund_id: str) -> ProviderRefund:
+        return _refund(self._request("GET", f"/v1/refunds/{refund_id}"))
 
     def list_events(
         self, *, created_gte: int | None = None, starting_after: str | None = None, limit: int = 100

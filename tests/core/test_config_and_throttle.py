@@ -20,8 +20,53 @@ def test_production_refuses_to_start_without_keys(monkeypatch, tmp_path):
     assert not (tmp_path / "secrets.json").exists()
 
 
+# What an operator sets in production instead of the wing's published development values.
+PRODUCTION_SECRETS = {
+    "PAYMENT_SECRET_KEY": "sk_live_county_51Hx",
+    "PAYMENT_PUBLISHABLE_KEY": "pk_live_county_51Hx",
+    "PAYMENT_WEBHOOK_SECRETS": "whsec_county_2f9c",
+    "WECHAT_SECRET": "3f1c0a9e77d24b6c",
+}
+
+
+@pytest.mark.parametrize(
+    ("name", "development_value"),
+    [
+        ("PAYMENT_SECRET_KEY", "sk_test_sandbox"),
+        ("PAYMENT_PUBLISHABLE_KEY", "pk_test_sandbox"),
+        ("PAYMENT_WEBHOOK_SECRETS", "whsec_dev_sandbox"),
+        # Still accepted beside a real secret during a rotation: forged events would verify.
+        ("PAYMENT_WEBHOOK_SECRETS", "whsec_county_2f9c,whsec_dev_sandbox"),
+        ("WECHAT_SECRET", "sandbox_secret"),
+        ("WECHAT_SECRET", ""),
+    ],
+)
+def test_production_refuses_a_development_or_missing_secret(name, development_value):
+    with pytest.raises(ConfigurationError) as refused:
+        make_app(
+            PORTAL_ENV="production", **TEST_KEYS, **{**PRODUCTION_SECRETS, name: development_value}
+        )
+    assert name in str(refused.value)
+    assert "sandbox" not in str(refused.value)  # the message names settings, never values
+
+
+def test_production_refuses_a_development_secret_from_the_environment(monkeypatch):
+    monkeypatch.setenv("WECHAT_SECRET", "sandbox_secret")
+    secrets = {k: v for k, v in PRODUCTION_SECRETS.items() if k != "WECHAT_SECRET"}
+    with pytest.raises(ConfigurationError, match="WECHAT_SECRET"):
+        make_app(PORTAL_ENV="production", **TEST_KEYS, **secrets)
+    monkeypatch.setenv("WECHAT_SECRET", PRODUCTION_SECRETS["WECHAT_SECRET"])
+    assert make_app(PORTAL_ENV="production", **TEST_KEYS, **secrets).config["WECHAT_SECRET"]
+
+
+def test_production_starts_with_real_secrets_and_development_keeps_its_defaults():
+    app = make_app(PORTAL_ENV="production", **TEST_KEYS, **PRODUCTION_SECRETS)
+    assert app.config["PAYMENT_SECRET_KEY"] == PRODUCTION_SECRETS["PAYMENT_SECRET_KEY"]
+    assert make_app().config["PAYMENT_WEBHOOK_SECRETS"] == "whsec_dev_sandbox"
+
+
 def test_production_marks_cookies_secure():
-    app = make_app(PORTAL_ENV="production", **TEST_KEYS)
+    app = make_app(PORTAL_ENV="production", **TEST_KEYS, **PRODUCTION_SECRETS)
     assert app.config["SESSION_COOKIE_SECURE"] is True
     assert app.config["REMEMBER_COOKIE_SECURE"] is True
     assert make_app().config["SESSION_COOKIE_SECURE"] is False

@@ -276,6 +276,10 @@ def entries_of_kind(kind: EntryKind) -> list[JournalEntry]:
     )
 
 
+def all_entries() -> list[JournalEntry]:
+    return list(db.session.scalars(select(JournalEntry).order_by(JournalEntry.id)))
+
+
 def outbox(kind: str) -> dict[str, str]:
     """donation id -> donor id of the queued messages of one kind."""
     return {

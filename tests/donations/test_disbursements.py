@@ -37,6 +37,7 @@ from tests.donations.money_builders import (
     PDF,
     PNG,
     TEXT,
+    all_entries,
     disbursement_count,
     entries_of_kind,
     files_in,
@@ -269,8 +270,6 @@ def test_bad_evidence_is_refused_and_nothing_is_saved(funded, evidence_dir, name
         ("收据.pdf", PDF, "application/pdf", ".pdf"),
         ("photo.JPG", JPEG, "image/jpeg", ".jpg"),
         ("scan.png", PNG, "image/png", ".png"),
-        # The content decides, not the name.
-        ("scan.pdf", PNG, "image/png", ".png"),
     ],
 )
 def test_valid_evidence_is_stored_under_a_name_of_our_own(
@@ -289,6 +288,44 @@ def test_valid_evidence_is_stored_under_a_name_of_our_own(
     assert stored[0].suffix == suffix
     assert (proposed.evidence_mime, proposed.evidence_name) == (mime, name)
     assert proposed.evidence_sha256 == hashlib.sha256(content).hexdigest()
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "shown_as"),
+    [
+        # The content decides, not the name: a PNG called evil.html must not open as a page.
+        pytest.param("evil.html", PNG, "evil.png", id="png-named-html"),
+        pytest.param("scan.pdf", PNG, "scan.png", id="png-named-pdf"),
+        pytest.param("收据", PDF, "收据.pdf", id="no-extension"),
+        pytest.param("photo.jpeg", JPEG, "photo.jpeg", id="jpeg-kept"),
+        pytest.param("report.tar.pdf", JPEG, "report.tar.jpg", id="last-extension"),
+        pytest.param("x" * 160, PNG, "x" * 156 + ".png", id="longest-name"),
+    ],
+)
+def test_evidence_is_named_with_the_extension_of_its_content(
+    funded, evidence_dir, name, content, shown_as
+):
+    proposed = propose_disbursement(
+        funded["finance"],
+        payout(funded["listing"], 30_000, name=name, content=content),
+        evidence_dir,
+    )
+
+    assert fresh(Disbursement, proposed.id).evidence_name == shown_as
+
+
+def test_the_journal_never_names_the_payee(funded, evidence_dir):
+    proposed = propose_disbursement(
+        funded["finance"], payout(funded["listing"], 100_000), evidence_dir
+    )
+    payee = proposed.payee
+
+    approve_disbursement(funded["other_finance"], proposed.id)
+
+    memos = [entry.memo for entry in all_entries()]
+    assert memos and all(payee not in memo for memo in memos), memos
+    [paid_out] = entries_of_kind(EntryKind.DISBURSEMENT)
+    assert paid_out.memo == f"payout {proposed.id}"
 
 
 def test_evidence_of_exactly_5_mb_is_accepted(funded, evidence_dir):

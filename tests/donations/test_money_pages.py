@@ -9,7 +9,7 @@ from pathlib import Path
 import pytest
 from flask import Flask
 from flask.testing import FlaskClient
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.db import db
 from core.timeutil import local_today
@@ -21,6 +21,7 @@ from donations.proposals.models import AllocationProposal, ProposalStatus
 from tests.donations.money_builders import (
     GIF,
     PDF,
+    PNG,
     TOWN_A,
     add_pool,
     default_pool_id,
@@ -191,6 +192,33 @@ def test_finance_records_a_payout_with_an_uploaded_receipt(app, funded_need):
     assert (approved.status, approved.approved_by_id) == (DisbursementStatus.APPROVED, approver_id)
     assert need_balance(listing_id) == 20_000
     assert check_ledger().ok
+
+
+def test_evidence_is_downloaded_as_an_attachment_named_for_its_content(app, funded_need):
+    listing_id = funded_need["listing"]
+    recorder, _ = _client(app, Role.FINANCE)
+    recorder.post(
+        "/disbursements",
+        data=_payout_form(listing_id, PNG, "evil.html"),
+        content_type="multipart/form-data",
+    )
+    payout = fresh_payout()
+
+    listed = _table(recorder.get("/disbursements").get_data(as_text=True), "payouts")
+    assert "evil.png" in listed and "evil.html" not in listed
+    download = recorder.get(f"/disbursements/{payout.id}/evidence")
+    assert (download.status_code, download.mimetype) == (200, "image/png")
+    assert download.headers["Content-Disposition"] == "attachment; filename=evil.png"
+    download.close()
+
+    # A name stored before names followed the content is served safely all the same.
+    db.session.execute(
+        update(Disbursement).where(Disbursement.id == payout.id).values(evidence_name="old.html")
+    )
+    db.session.commit()
+    download = recorder.get(f"/disbursements/{payout.id}/evidence")
+    assert download.headers["Content-Disposition"] == "attachment; filename=old.png"
+    download.close()
 
 
 @pytest.mark.parametrize(
