@@ -15,6 +15,7 @@ from flask_wtf import FlaskForm
 
 from core.audit import Actor
 from core.errors import DomainError, NotFound, ValidationFailed
+from core.params import parse_int
 from core.users import Role, User
 
 P = ParamSpec("P")
@@ -67,5 +68,4 @@ def show_error(form: FlaskForm | None, error: DomainError) -> None:
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
+    return parse_int(request.args.get(name, ""), default)
