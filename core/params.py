@@ -9,6 +9,7 @@ from __future__ import annotations
 import re
 from datetime import date
 from typing import Any
+from urllib.parse import urlsplit
 
 from flask import abort, request
 from werkzeug.routing import IntegerConverter, Map
@@ -48,6 +49,32 @@ def parse_date(raw: str) -> date | None:
     except ValueError:  # 2025-02-30 and the like
         return None
     return day if EARLIEST_DATE <= day <= LATEST_DATE else None
+
+
+def local_path(target: str) -> str | None:
+    """`target` when it is a path of this site ("/persons?page=2"), else None.
+
+    Browsers read `//host`, `/\\host` and `\\\\host` as another site, and drop tabs and
+    newlines before they read: so a local path starts with exactly one slash, holds no
+    backslash and nothing unprintable, and has no scheme or host.
+    """
+    if not target.startswith("/") or target.startswith("//"):
+        return None
+    if "\\" in target or not target.isprintable():
+        return None
+    parts = urlsplit(target)
+    return None if parts.scheme or parts.netloc else target
+
+
+def local_referrer() -> str | None:
+    """The path of the page the browser came from, when that page is on this site."""
+    try:
+        parts = urlsplit(request.referrer or "")
+    except ValueError:  # a malformed host, such as an unclosed IPv6 bracket
+        return None
+    if f"{parts.scheme}://{parts.netloc}/" != request.host_url:
+        return None
+    return local_path(parts.path + (f"?{parts.query}" if parts.query else ""))
 
 
 FORM_TYPES = frozenset({"application/x-www-form-urlencoded", "multipart/form-data"})

@@ -43,7 +43,7 @@ def login() -> ResponseReturnValue:
             return render_template("login.html", form=form), 200
         session.clear()  # a fresh session for the new login (no fixation)
         login_user(user)
-        return redirect(url_for("dashboard.index"))
+        return redirect(safe_next(url_for("dashboard.index")))
     return render_template("login.html", form=form)
 
 
@@ -88,6 +88,6 @@ def set_language(code: str) -> ResponseReturnValue:
     if code not in LOCALES:
         abort(404)
     session["lang"] = code
-    response = redirect(safe_next(url_for("dashboard.index")))
+    response = redirect(safe_next(url_for("dashboard.index"), referrer=True))
     response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response
