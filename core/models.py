@@ -4,6 +4,7 @@ from core.audit import AuditEvent, AuditSeal
 from core.needs.models import Need
 from core.orgs import OrgUnit
 from core.people.models import Person, PersonTransfer
+from core.sessions import StaffSession
 from core.throttle import LoginThrottle
 from core.users import User
 
@@ -15,5 +16,6 @@ __all__ = [
     "OrgUnit",
     "Person",
     "PersonTransfer",
+    "StaffSession",
     "User",
 ]

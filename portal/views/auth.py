@@ -7,17 +7,16 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from core import audit
-from core.audit import Actor
 from core.auth import LoginBlocked, LoginFailed, authenticate
 from core.db import db
 from core.errors import DomainError
 from core.forms import ActionForm
+from core.sessions import log_out
 from core.staff import change_own_password
 from core.throttle import Throttle
 from portal.forms import ChangePasswordForm, LoginForm
 from portal.locales import LOCALES
-from portal.security import client_ip, staff
+from portal.security import SESSION_KEY, client_ip, staff
 from portal.views.common import safe_next, show_error
 
 bp = Blueprint("auth", __name__)
@@ -33,8 +32,12 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(
-                _throttle(), form.username.data or "", form.password.data or "", client_ip()
+            signed_in = authenticate(
+                _throttle(),
+                form.username.data or "",
+                form.password.data or "",
+                client_ip(),
+                current_app.permanent_session_lifetime,
             )
         except LoginBlocked as blocked:
             return render_template("login.html", form=form, blocked=_(blocked.message)), 429
@@ -42,7 +45,8 @@ def login() -> ResponseReturnValue:
             flash(_(failed.message), "error")
             return render_template("login.html", form=form), 200
         session.clear()  # a fresh session for the new login (no fixation)
-        login_user(user)
+        login_user(signed_in.user)
+        session[SESSION_KEY] = signed_in.session_token
         return redirect(safe_next(url_for("dashboard.index")))
     return render_template("login.html", form=form)
 
@@ -53,9 +57,7 @@ def logout() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    user = staff()
-    audit.record(Actor(user.id, user.username, client_ip()), "logout")
-    db.session.commit()
+    log_out(staff(), str(session.get(SESSION_KEY, "")), client_ip())
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
