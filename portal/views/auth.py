@@ -73,8 +73,13 @@ def change_password() -> ResponseReturnValue:
                 staff(),
                 form.current_password.data or "",
                 form.new_password.data or "",
+                _throttle(),
                 ip=client_ip(),
             )
+        except LoginBlocked as blocked:
+            return render_template(
+                "account_password.html", form=form, blocked=_(blocked.message)
+            ), 429
         except DomainError as error:
             db.session.rollback()
             show_error(form, error)
