@@ -2,10 +2,14 @@
 
 from __future__ import annotations
 
+from dataclasses import dataclass
+from datetime import timedelta
+
 from core import audit
 from core.audit import Actor
 from core.db import db
 from core.errors import DomainError
+from core.sessions import start_session
 from core.throttle import Throttle
 from core.users import (
     User,
@@ -29,8 +33,17 @@ class LoginFailed(DomainError):
     code = "login_failed"
 
 
-def authenticate(throttle: Throttle, username: str, password: str, address: str) -> User:
-    """The user these credentials log in, or LoginBlocked / LoginFailed; audited either way."""
+@dataclass(frozen=True)
+class Login:
+    user: User
+    session_token: str  # for the browser's cookie; the server keeps only its hash
+
+
+def authenticate(
+    throttle: Throttle, username: str, password: str, address: str, session_lifetime: timedelta
+) -> Login:
+    """A new session of the user these credentials log in, or LoginBlocked / LoginFailed;
+    audited either way."""
     username = username.strip().lower()
     if throttle.blocked(username, address):
         raise LoginBlocked("Too many failed attempts. Wait a minute and try again.")
@@ -46,12 +59,7 @@ def authenticate(throttle: Throttle, username: str, password: str, address: str)
     throttle.succeeded(username)
     if needs_rehash(user):
         user.password_hash = hash_password(password)
+    token = start_session(user, session_lifetime)
     audit.record(Actor(user.id, user.username, address), "login")
     db.session.commit()
-    return user
-
-
-def record_logout(user: User, address: str) -> None:
-    """Put the logout on the record; the caller then ends the session."""
-    audit.record(Actor(user.id, user.username, address), "logout")
-    db.session.commit()
+    return Login(user, token)

@@ -5,6 +5,7 @@ from core.needs.models import Need, NeedEditor
 from core.orgs import OrgUnit
 from core.outbox import OutboxMessage
 from core.people.models import Person, PersonTransfer
+from core.sessions import StaffSession
 from core.tasks.models import Task
 from core.throttle import LoginThrottle
 from core.users import User
@@ -19,6 +20,7 @@ __all__ = [
     "OutboxMessage",
     "Person",
     "PersonTransfer",
+    "StaffSession",
     "Task",
     "User",
 ]

@@ -8,9 +8,11 @@ from sqlalchemy import select
 
 from core import audit
 from core.audit import Actor
+from core.auth import LoginBlocked
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.orgs import OrgUnit
+from core.throttle import Throttle
 from core.users import MIN_PASSWORD_LENGTH, Role, User, hash_password, verify_password
 
 _USERNAME_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{2,63}$")
@@ -165,10 +167,22 @@ def reset_password(
 
 
 def change_own_password(
-    user: User, current: str, new_password: str, *, ip: str | None = None
+    user: User, current: str, new_password: str, throttle: Throttle, *, ip: str | None = None
 ) -> User:
+    """Change one's own password. The current password is checked like a login's: its
+    failures count toward the account's throttle (LoginBlocked once locked), and each
+    failure is audited, so an open session cannot be used to guess the password."""
+    address = ip or "unknown"
+    if throttle.blocked(user.username, address):
+        raise LoginBlocked("Too many failed attempts. Wait a minute and try again.")
     if not verify_password(user, current):
+        throttle.failed(user.username, address)
+        audit.record(
+            Actor(user.id, user.username, ip), "user.change_password.failed", "staff_user", user.id
+        )
+        db.session.commit()
         raise ValidationFailed("The current password is wrong.", field="current_password")
+    throttle.succeeded(user.username)
     _check_password(new_password)
     if current == new_password:
         raise ValidationFailed(

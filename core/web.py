@@ -25,6 +25,7 @@ from core.audit import Actor
 from core.db import db
 from core.errors import DomainError, NotFound, PublicationRefused
 from core.export import ExportFormat
+from core.params import parse_int
 from core.users import Role, User
 
 P = ParamSpec("P")
@@ -81,15 +82,21 @@ def show_error(form: FlaskForm | None, error: DomainError) -> None:
 
 
 @contextmanager
-def errors_shown_on(form: FlaskForm | None) -> Iterator[None]:
+def errors_shown_on(
+    form: FlaskForm | None, *, let_through: tuple[type[DomainError], ...] = ()
+) -> Iterator[None]:
     """Run a view's use case; a DomainError rolls back and is shown on `form` (or flashed).
 
     The block is left at the error, so a form view writes its success path inside it
-    and falls through to render the form again with the error on it.
+    and falls through to render the form again with the error on it. Errors listed in
+    `let_through` propagate (after the rollback), for a view that answers them itself.
     """
     try:
         yield
     except DomainError as error:
+        if isinstance(error, let_through):
+            db.session.rollback()
+            raise
         # Nothing of a refused use case stays in the session, whatever it had flushed.
         db.session.rollback()
         show_error(form, error)
@@ -120,8 +127,7 @@ def _url_with_view_args(endpoint: str, view_args: Mapping[str, object]) -> str:
 
 
 def int_arg(name: str, default: int | None = None) -> int | None:
-    value = request.args.get(name, "")
-    return int(value) if value.isdigit() else default
+    return parse_int(request.args.get(name, ""), default)
 
 
 def export_format() -> ExportFormat:

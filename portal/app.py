@@ -14,6 +14,7 @@ import donations
 import portal.security  # noqa: F401  (registers the user loader)
 from core.crypto import Keyring, install_keyring
 from core.db import configure_sqlite, db
+from core.params import DatabaseIntConverter, refuse_nul_characters
 from core.throttle import DatabaseThrottle, RedisThrottle, Throttle, ThrottlePolicy
 from portal.cli import register_commands
 from portal.config import load_config
@@ -42,6 +43,8 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     instance_path = Path(os.environ.get("INSTANCE_PATH", ROOT / "instance")).resolve()
     app = Flask("portal", instance_path=str(instance_path), root_path=str(ROOT / "portal"))
     app.config.update(load_config(instance_path, config))
+    # Before any blueprint: every `<int:...>` of every wing refuses ids past the database's.
+    app.url_map.converters["int"] = DatabaseIntConverter
 
     install_keyring(
         Keyring.from_spec(app.config["FIELD_KEYS"], app.config.get("FIELD_KEY_CURRENT") or None)
@@ -66,6 +69,7 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
     for wing in WINGS:
         wing.init_app(app)
     register_error_handlers(app)
+    app.before_request(refuse_nul_characters)
     app.after_request(_security_headers)
     app.add_url_rule("/healthz", "healthz", _healthz)
     return app

@@ -1,4 +1,5 @@
-"""`make run`: the portal with the API, plus every stand-in server, stopped together on Ctrl-C.
+"""`make run`: the portal with the API, plus every stand-in server, stopped together on
+Ctrl-C, `kill` or a hang-up.
 
 Development only: one process, background jobs in a thread (BACKGROUND_JOBS=inprocess).
 """
@@ -78,44 +79,76 @@ def _live_demo(app: Flask) -> None:
         make_history(app)
 
 
+# Each ends `make run`: Ctrl-C, `kill` (to the devserver or to make's whole process
+# group), and the hang-up of a closed terminal.
+STOP_SIGNALS = (signal.SIGINT, signal.SIGTERM, signal.SIGHUP)
+
+
+class _StopOnce:
+    """Signal handler: the first stop signal ends the portal's server loop (werkzeug's
+    ends on KeyboardInterrupt); later ones are ignored. More do come (make repeats a
+    SIGTERM sent to its process group to its own child, a user presses Ctrl-C twice),
+    and raised while the children are being stopped they would cut that short and
+    leave a server running."""
+
+    def __init__(self) -> None:
+        self.stopping = False
+
+    def __call__(self, _signum: int, _frame: FrameType | None) -> None:
+        if not self.stopping:
+            self.stopping = True
+            raise KeyboardInterrupt
+
+
 def main() -> None:
+    stop_once = _StopOnce()
+    # Before the first child starts, so that no signal finds a child nobody will stop;
+    # SIGINT too, which a shell may have ignored for background jobs.
+    for signum in STOP_SIGNALS:
+        signal.signal(signum, stop_once)
     processes: list[subprocess.Popen[bytes]] = []
-    for name, command, env in _children():
-        print(f" * starting {name}: {' '.join(command[1:])}", flush=True)
-        # A session of their own: Ctrl-C reaches this process alone, which stops each
-        # child exactly once, so none is interrupted twice while shutting down.
-        processes.append(subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True))  # noqa: S603
-
-    def stop(_signum: int, _frame: FrameType | None) -> None:
-        raise KeyboardInterrupt
-
-    signal.signal(signal.SIGTERM, stop)
-    # Ctrl-C stops everything, even when started from a shell that ignores SIGINT.
-    signal.signal(signal.SIGINT, signal.default_int_handler)
     try:
-        with suppress(KeyboardInterrupt):  # Ctrl-C or SIGTERM: stop everything
-            from portal.app import create_app
-            from portal.jobs import start_background_jobs
-
-            app = create_app()
-            start_background_jobs(app)
-            threading.Thread(target=_live_demo, args=(app,), daemon=True).start()
-            port = int(os.environ.get("PORTAL_PORT", "5000"))
-            print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
-            print(
-                " * demo accounts (README): admin, finance, officer-chikan, ... / demo-pass-2025",
-                flush=True,
-            )
-            run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+        with suppress(KeyboardInterrupt):  # a stop signal: stop everything
+            for name, command, env in _children():
+                print(f" * starting {name}: {' '.join(command[1:])}", flush=True)
+                # A session of their own: signals for make's process group or the
+                # terminal reach this process alone, which stops each child once.
+                processes.append(
+                    subprocess.Popen(command, cwd=ROOT, env=env, start_new_session=True)  # noqa: S603
+                )
+            _serve_portal()
     finally:
-        for process in processes:
-            process.terminate()
-        deadline = time.monotonic() + 5
-        for process in processes:
-            try:
-                process.wait(max(0.1, deadline - time.monotonic()))
-            except subprocess.TimeoutExpired:
-                process.kill()
+        stop_once.stopping = True  # also when the portal failed to start
+        _stop_all(processes)
+
+
+def _serve_portal() -> None:
+    from portal.app import create_app
+    from portal.jobs import start_background_jobs
+
+    app = create_app()
+    start_background_jobs(app)
+    threading.Thread(target=_live_demo, args=(app,), daemon=True).start()
+    port = port_of_portal()
+    print(f" * staff portal and API on http://127.0.0.1:{port}", flush=True)
+    print(
+        " * demo accounts (README): admin, finance, officer-chikan, ... / demo-pass-2025",
+        flush=True,
+    )
+    run_simple("127.0.0.1", port, app, threaded=True, use_reloader=False)
+
+
+def _stop_all(processes: list[subprocess.Popen[bytes]]) -> None:
+    for process in processes:
+        process.terminate()
+    deadline = time.monotonic() + 5
+    for process in processes:
+        try:
+            process.wait(max(0.1, deadline - time.monotonic()))
+        except subprocess.TimeoutExpired:
+            process.kill()
+            process.wait()
+    with suppress(OSError):  # after a hang-up the terminal may be gone
         print(" * all servers stopped", flush=True)
 
 

@@ -203,8 +203,12 @@ class UserForm(FlaskForm):
     display_name = StringField(
         _l("Display name"), validators=[DataRequired(REQUIRED), Length(max=120)]
     )
+    # No role is preselected: a preselected first choice was the administrator's, given
+    # to anyone whose creator did not look twice.
     role = SelectField(
-        _l("Role"), choices=_options(ROLE_LABELS.items()), validators=[DataRequired(REQUIRED)]
+        _l("Role"),
+        choices=_options([("", "—"), *ROLE_LABELS.items()]),
+        validators=[DataRequired(_l("Choose a role."))],
     )
     scope_unit_id = SelectField(_l("Scope"), coerce=int, validators=[Optional()])
     juvenile_permission = BooleanField(_l("May see minors' records"))

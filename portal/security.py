@@ -5,7 +5,10 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from core.db import db
+from flask import session
+
+from core.params import parse_int
+from core.sessions import session_user
 from core.users import Role, User
 from core.web import actor, client_ip, roles_required, staff
 from portal.extensions import login_manager
@@ -13,15 +16,28 @@ from portal.extensions import login_manager
 P = ParamSpec("P")
 R = TypeVar("R")
 
-__all__ = ["actor", "casework_required", "client_ip", "roles_required", "staff"]
+__all__ = [
+    "SESSION_KEY",
+    "actor",
+    "casework_required",
+    "client_ip",
+    "roles_required",
+    "staff",
+]
+
+# Where the cookie keeps the token of the server-side session (core/sessions.py).
+SESSION_KEY = "staff_session"
 
 
 @login_manager.user_loader
 def _load_user(session_id: str) -> User | None:
-    user_id = session_id.partition(":")[0]
-    if not user_id.isdigit():
+    user_id = parse_int(session_id.partition(":")[0])
+    token = session.get(SESSION_KEY)
+    if user_id is None or not isinstance(token, str):
         return None
-    user = db.session.get(User, int(user_id))
+    # The session must still exist on the server (logout deletes it), and the id must
+    # still match (a password change or deactivation changes it).
+    user = session_user(user_id, token)
     if user is None or not user.active or user.get_id() != session_id:
         return None
     return user

@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from core.audit import AuditFilter, read_events
+from core.params import parse_date
 from core.timeutil import SHANGHAI
 from core.users import Role
 from portal.security import actor, roles_required
@@ -17,10 +18,8 @@ bp = Blueprint("audit", __name__)
 
 
 def _day(name: str, shift_days: int = 0) -> datetime | None:
-    value = request.args.get(name, "")
-    try:
-        day = datetime.strptime(value, "%Y-%m-%d").date()  # noqa: DTZ007 - a calendar date
-    except ValueError:
+    day = parse_date(request.args.get(name, ""))
+    if day is None:
         return None
     return datetime.combine(day + timedelta(days=shift_days), time(), tzinfo=SHANGHAI)
 

@@ -7,14 +7,15 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from flask_login import login_required, login_user, logout_user
 
-from core.auth import LoginBlocked, LoginFailed, authenticate, record_logout
+from core.auth import LoginBlocked, LoginFailed, authenticate
 from core.forms import ActionForm
+from core.sessions import log_out
 from core.staff import change_own_password
 from core.throttle import Throttle
 from core.web import errors_shown_on
 from portal.forms import ChangePasswordForm, LoginForm
 from portal.locales import LOCALES
-from portal.security import client_ip, staff
+from portal.security import SESSION_KEY, client_ip, staff
 from portal.views.common import safe_next
 
 bp = Blueprint("auth", __name__)
@@ -30,8 +31,12 @@ def login() -> ResponseReturnValue:
     form = LoginForm()
     if form.validate_on_submit():
         try:
-            user = authenticate(
-                _throttle(), form.username.data or "", form.password.data or "", client_ip()
+            signed_in = authenticate(
+                _throttle(),
+                form.username.data or "",
+                form.password.data or "",
+                client_ip(),
+                current_app.permanent_session_lifetime,
             )
         except LoginBlocked as blocked:
             return render_template("login.html", form=form, blocked=_(blocked.message)), 429
@@ -39,8 +44,9 @@ def login() -> ResponseReturnValue:
             flash(_(failed.message), "error")
             return render_template("login.html", form=form), 200
         session.clear()  # a fresh session for the new login (no fixation)
-        login_user(user)
-        return redirect(url_for("dashboard.index"))
+        login_user(signed_in.user)
+        session[SESSION_KEY] = signed_in.session_token
+        return redirect(safe_next(url_for("dashboard.index")))
     return render_template("login.html", form=form)
 
 
@@ -50,7 +56,7 @@ def logout() -> ResponseReturnValue:
     form = ActionForm()
     if not form.validate_on_submit():
         abort(400)
-    record_logout(staff(), client_ip())
+    log_out(staff(), str(session.get(SESSION_KEY, "")), client_ip())
     logout_user()
     session.clear()
     return redirect(url_for("auth.login"))
@@ -61,16 +67,22 @@ def logout() -> ResponseReturnValue:
 def change_password() -> ResponseReturnValue:
     form = ChangePasswordForm()
     if form.validate_on_submit():
-        with errors_shown_on(form):
-            user = change_own_password(
-                staff(),
-                form.current_password.data or "",
-                form.new_password.data or "",
-                ip=client_ip(),
-            )
-            login_user(user)  # the session id changed with the password
-            flash(_("Your password has been changed."), "success")
-            return redirect(url_for("dashboard.index"))
+        try:
+            with errors_shown_on(form, let_through=(LoginBlocked,)):
+                user = change_own_password(
+                    staff(),
+                    form.current_password.data or "",
+                    form.new_password.data or "",
+                    _throttle(),
+                    ip=client_ip(),
+                )
+                login_user(user)  # the session id changed with the password
+                flash(_("Your password has been changed."), "success")
+                return redirect(url_for("dashboard.index"))
+        except LoginBlocked as blocked:  # raised past the boundary: it answers 429
+            return render_template(
+                "account_password.html", form=form, blocked=_(blocked.message)
+            ), 429
     return render_template("account_password.html", form=form)
 
 
@@ -79,6 +91,6 @@ def set_language(code: str) -> ResponseReturnValue:
     if code not in LOCALES:
         abort(404)
     session["lang"] = code
-    response = redirect(safe_next(url_for("dashboard.index")))
+    response = redirect(safe_next(url_for("dashboard.index"), referrer=True))
     response.set_cookie("lang", code, max_age=365 * 86400, samesite="Lax", httponly=True)
     return response

@@ -2,24 +2,22 @@
 
 from __future__ import annotations
 
-from urllib.parse import urlsplit
-
 from flask import request
 
+from core.params import local_path, local_referrer
 from core.web import int_arg, show_error
 
 __all__ = ["int_arg", "safe_next", "show_error", "split_list"]
 
 
-def safe_next(default: str) -> str:
-    """Only same-site relative paths, so a crafted link cannot redirect elsewhere."""
-    target = request.args.get("next") or request.referrer or ""
-    parts = urlsplit(target)
-    if parts.scheme or parts.netloc:
-        if parts.netloc != request.host:
-            return default
-        return parts.path + (f"?{parts.query}" if parts.query else "")
-    return target if target.startswith("/") and not target.startswith("//") else default
+def safe_next(default: str, *, referrer: bool = False) -> str:
+    """Where to go next: the `next` argument (or, when asked, the page the browser came
+    from) if it is a path of this site, else `default`. Every redirect that follows a
+    client's choice goes through here, so a crafted link cannot lead elsewhere."""
+    target = local_path(request.args.get("next", ""))
+    if target is None and referrer:
+        target = local_referrer()
+    return target or default
 
 
 def split_list(value: str | None) -> list[str]:

@@ -208,3 +208,30 @@ def test_every_user_changes_their_own_password(web, ctx, app, role):
     assert changed.status_code == 302
     assert _login_status(app, username, NEW_PASSWORD) == 302
     assert [e.actor_id for e in audit_events("user.change_password", user_id)] == [user_id]
+
+
+def test_the_new_account_form_preselects_no_role(web, admin):
+    page = html(web.get("/admin/users/new"))
+
+    role_select = page[
+        page.index('<select id="role"') : page.index("</select>", page.index('<select id="role"'))
+    ]
+    assert "selected" not in role_select
+    assert role_select.index('value=""') < role_select.index('value="admin"')
+
+
+def test_an_account_without_a_chosen_role_is_refused(web, admin):
+    response = web.post(
+        "/admin/users/new",
+        data={
+            "username": "new-colleague",
+            "display_name": "新同事",
+            "role": "",
+            "scope_unit_id": "0",
+            "password": "first-long-password",
+        },
+    )
+
+    assert response.status_code == 200
+    assert "Choose a role." in html(response)
+    assert _by_username("new-colleague") is None

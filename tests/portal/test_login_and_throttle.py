@@ -162,3 +162,46 @@ def test_changing_own_password_ends_the_other_sessions(web, ctx, app):
     assert not _logged_in(elsewhere)
     assert _attempt(new_client(app), username, PASSWORD).status_code == 200
     login(new_client(app), username, "a-new-long-password")
+
+
+def _change_password(client, current: str, address: str = "127.0.0.1"):
+    return client.post(
+        "/account/password",
+        data={"current_password": current, "new_password": "a-new-long-password"},
+        environ_base={"REMOTE_ADDR": address},
+    )
+
+
+def test_guessing_the_current_password_locks_the_account_like_a_login(web, ctx, app):
+    user = make_user(Role.OFFICER, make_unit())
+    user_id, username = user.id, user.username
+    login(web, username)
+    english(web)
+    for _ in range(4):
+        assert _change_password(web, WRONG).status_code == 200
+    assert _attempt(new_client(app), username, WRONG).status_code == 200  # the 5th failure
+
+    blocked = _change_password(web, PASSWORD)
+
+    assert blocked.status_code == 429
+    assert LOCKED in html(blocked)
+    assert _attempt(new_client(app), username, PASSWORD).status_code == 429
+    failures = audit_events("user.change_password.failed", user_id)
+    assert [(e.actor_id, e.ip) for e in failures] == [(user_id, "127.0.0.1")] * 4
+    assert audit_events("user.change_password") == []
+
+
+def test_changing_the_password_clears_the_count_of_failures(web, ctx, app):
+    user = make_user(Role.OFFICER, make_unit())
+    user_id, username = user.id, user.username
+    login(web, username)
+    for _ in range(4):
+        assert _change_password(web, WRONG).status_code == 200
+
+    assert _change_password(web, PASSWORD).status_code == 302
+
+    # Four more failures would have locked it, had the earlier four still counted.
+    for _ in range(4):
+        assert _attempt(new_client(app), username, WRONG).status_code == 200
+    login(new_client(app), username, "a-new-long-password")
+    assert [e.actor_id for e in audit_events("user.change_password", user_id)] == [user_id]
