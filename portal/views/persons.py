@@ -10,6 +10,7 @@ from flask_babel import gettext as _
 
 from core.needs.services import needs_of
 from core.orgs import all_offices
+from core.params import parse_int
 from core.people import retention, transfers
 from core.people import services as people
 from core.people.models import Person, PersonStatus
@@ -53,8 +54,7 @@ def _input(form: PersonForm) -> people.PersonInput:
 
 
 def _number(source: Mapping[str, str], name: str, default: int | None = None) -> int | None:
-    value = source.get(name, "")
-    return int(value) if value.isdigit() and len(value) < 10 else default
+    return parse_int(source.get(name, ""), default)
 
 
 @bp.route("/persons", methods=["GET", "POST"])
