@@ -15,6 +15,10 @@ _lifecycle = Namespace()
 
 # sender: the Need, already cancelled (status set, not yet committed).
 need_cancelled = _lifecycle.signal("need-cancelled")
+# sender: the Need just published (not yet committed); keyword `destination`, where the
+# publishing officer chose to show it (a wing's id, e.g. a fundraising project), and
+# `actor`. The wing that owns the destination shows it there in the same transaction.
+need_published = _lifecycle.signal("need-published")
 # sender: the Need about to take a new amount; keyword `amount_fen`. A handler that
 # holds money for the need raises a DomainError to refuse an amount below it.
 need_amount_changing = _lifecycle.signal("need-amount-changing")

@@ -67,6 +67,13 @@ class WingRegistry:
     # Demo history made once every server answers (payments through the sandbox).
     live_demo: list[Callable[[Flask], None]] = field(default_factory=list)
     error_renderers: dict[str, ErrorRenderer] = field(default_factory=dict)
+    # Where a published need can be shown: (id, name) choices for the publish form.
+    publication_destinations: list[Callable[[], list[tuple[str, str]]]] = field(
+        default_factory=list
+    )
+
+    def destinations(self) -> list[tuple[str, str]]:
+        return [choice for provider in self.publication_destinations for choice in provider()]
 
     def renderer_for(self, path: str) -> ErrorRenderer | None:
         for prefix, renderer in self.error_renderers.items():

@@ -187,5 +187,7 @@ def init_app(app: Flask) -> None:
     ]
     signals.need_cancelled.connect(closing.on_need_cancelled)
     signals.need_amount_changing.connect(project_services.on_need_amount_changing)
+    signals.need_published.connect(project_services.on_need_published)
+    wings.publication_destinations.append(project_services.publication_choices)
     wings.demo_seeders.append(demo.seed_demo_project)
     wings.live_demo.append(demo.seed_live_demo)

@@ -259,6 +259,15 @@ def publication_problems(need: Need) -> list[str]:
     return problems
 
 
+def may_review(actor: User, need: Need) -> bool:
+    """Reviewing is for a second person: never its submitter or anyone who wrote it."""
+    return (
+        need.status == NeedStatus.SUBMITTED
+        and actor.may_write_casework
+        and actor.id not in {need.submitted_by_id, *need.editor_ids}
+    )
+
+
 def review_problems(need: Need) -> list[str]:
     """What the writer and the reviewer are shown before approval and publication."""
     if need.status not in (NeedStatus.SUBMITTED, NeedStatus.APPROVED):
@@ -270,8 +279,14 @@ def review_problems(need: Need) -> list[str]:
     ]
 
 
-def publish_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
-    """Make an approved need visible to donors, if nothing identifying or forbidden stands in."""
+def publish_need(
+    actor: User, need_id: int, *, destination: str | None = None, ip: str | None = None
+) -> Need:
+    """Make an approved need visible to donors, if nothing identifying or forbidden stands in.
+
+    `destination` is where it is shown (a fundraising project): the wing that owns it
+    puts the need there in this same transaction, so publishing is one step.
+    """
     _require_writer(actor)
     need = get_need(actor, need_id)
     problems = publication_problems(need)
@@ -292,6 +307,7 @@ def publish_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
     audit.record(
         _actor(actor, ip), "need.publish", "need", need.id, office_id=need.person.office_id
     )
+    signals.need_published.send(need, destination=destination, actor=actor)
     db.session.commit()
     return need
 

@@ -96,12 +96,9 @@ def set_project_status(actor: User, project_id: str, status: ProjectStatus) -> P
     return project
 
 
-def list_need_on_project(actor: User, need_id: int, project_id: str) -> NeedListing:
-    """Put a published need on a project's map (the need's funding state lives here)."""
-    _require_editor(actor)
-    need = db.session.get(Need, need_id)
+def _list(actor: User, need: Need, project_id: str) -> NeedListing:
     project = db.session.get(Project, project_id)
-    if need is None or project is None:
+    if project is None or project.status != ProjectStatus.ACTIVE:
         raise NotFound("No such need or project.")
     if need.status != NeedStatus.PUBLISHED:
         raise Conflict("Only a published need can be listed.")
@@ -111,8 +108,37 @@ def list_need_on_project(actor: User, need_id: int, project_id: str) -> NeedList
     db.session.add(listing)
     db.session.flush()
     audit.record(Actor(actor.id, actor.username), "need.list", "need", need.id, project=project.id)
+    return listing
+
+
+def list_need_on_project(actor: User, need_id: int, project_id: str) -> NeedListing:
+    """Put a published need on a project's map (the need's funding state lives here)."""
+    _require_editor(actor)
+    need = db.session.get(Need, need_id)
+    if need is None:
+        raise NotFound("No such need or project.")
+    listing = _list(actor, need, project_id)
     db.session.commit()
     return listing
+
+
+def on_need_published(need: Need, *, destination: str | None, actor: User, **_: object) -> None:
+    """Signal handler: the officer chose the project when publishing; list it there in the
+    publishing transaction, so a published need is on the map at once."""
+    if destination is not None:
+        _list(actor, need, destination)
+
+
+def publication_choices() -> list[tuple[str, str]]:
+    """The active projects a need can be published on."""
+    return [
+        (project.id, project.title)
+        for project in db.session.scalars(
+            select(Project)
+            .where(Project.status == ProjectStatus.ACTIVE)
+            .order_by(Project.created_at.desc())
+        )
+    ]
 
 
 def distance_km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:

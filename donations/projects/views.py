@@ -17,6 +17,7 @@ from flask_babel import gettext as _
 from core.db import db
 from core.forms import ActionForm
 from core.money import fen_to_yuan_str
+from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import local_today
 from core.users import Role
 from core.web import errors_shown_on, redirects_on_domain_error, roles_required, staff
@@ -87,7 +88,10 @@ def edit_project(project_id: str | None = None) -> ResponseReturnValue:
 
 def _listing_form(page: ProjectPage) -> ListingForm:
     form = ListingForm()
-    form.need_id.choices = [(n.id, f"#{n.id} {n.alias} · {n.category}") for n in page.listable]
+    form.need_id.choices = [
+        (n.id, f"#{n.id} {n.alias} · {CATEGORY_LABELS.get(n.category, n.category)}")
+        for n in page.listable
+    ]
     return form
 
 

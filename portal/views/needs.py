@@ -4,7 +4,7 @@ from __future__ import annotations
 
 from collections.abc import Callable
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -15,6 +15,7 @@ from core.needs.models import NeedStatus
 from core.people.services import get_person
 from core.privacy import mask_name
 from core.web import errors_shown_on, redirects_on_domain_error
+from core.wings import registry
 from portal.forms import NeedForm, ReviewForm
 from portal.security import casework_required, client_ip, staff
 from portal.views.common import int_arg
@@ -91,6 +92,8 @@ def detail(need_id: int) -> ResponseReturnValue:
         problems=problems,
         mask_name=mask_name,
         can_write=staff().may_write_casework,
+        can_review=needs.may_review(staff(), need),
+        destinations=registry(current_app).destinations(),
     )
 
 
@@ -153,11 +156,15 @@ def review(need_id: int) -> ResponseReturnValue:
 @casework_required
 @redirects_on_domain_error("needs.detail")
 def publish(need_id: int) -> ResponseReturnValue:
+    destination = request.form.get("destination", "")[:64] or None
+    if destination is None and registry(current_app).destinations():
+        flash(_("Choose the project whose map will show the need."), "error")
+        return redirect(url_for("needs.detail", need_id=need_id))
     return _act(
         need_id,
         ActionForm().validate_on_submit(),
-        lambda: needs.publish_need(staff(), need_id, ip=client_ip()),
-        _("Published to donors."),
+        lambda: needs.publish_need(staff(), need_id, destination=destination, ip=client_ip()),
+        _("Published: donors now see the need card on the project's map."),
     )
 
 

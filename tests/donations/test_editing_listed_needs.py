@@ -3,11 +3,13 @@
 from __future__ import annotations
 
 import pytest
+from sqlalchemy import select
 
 from core.db import db
-from core.errors import ValidationFailed
-from core.needs.models import NeedStatus
+from core.errors import NotFound, ValidationFailed
+from core.needs.models import Need, NeedStatus
 from core.needs.services import publish_need, review_need, update_need
+from core.orgs import OrgUnit
 from core.users import Role
 from donations.giving.models import Donation
 from donations.projects.cards import public_listing
@@ -22,7 +24,7 @@ from tests.donations.money_builders import (
     need_status,
     user,
 )
-from tests.factories import need_input
+from tests.factories import approved_need, make_person, need_input
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -73,3 +75,39 @@ def test_the_amount_never_goes_below_what_was_raised(listed):
     listing = fresh(NeedListing, listing_id)
     assert (listing.amount_fen, listing.raised_fen) == (80_000, 60_000)
     assert need_status(listing_id) == NeedStatus.SUBMITTED
+
+
+def test_publishing_with_a_project_puts_the_card_on_its_map_in_one_step():
+    admin = make_staff(Role.ADMIN)
+    project_id = make_money_project(admin)
+    office = make_office()
+    author, reviewer = user(office.author_id), user(office.reviewer_id)
+    person = make_person(author, db.session.get_one(OrgUnit, office.unit_id))
+    need = approved_need(author, reviewer, person)
+
+    publish_need(author, need.id, destination=project_id)
+
+    listing = db.session.scalars(select(NeedListing).where(NeedListing.need_id == need.id)).one()
+    assert listing.project_id == project_id
+    assert public_listing(listing.id) is not None
+
+
+def test_publishing_on_a_closed_or_unknown_project_publishes_nothing():
+    admin = make_staff(Role.ADMIN)
+    office = make_office()
+    author, reviewer = user(office.author_id), user(office.reviewer_id)
+    person = make_person(author, db.session.get_one(OrgUnit, office.unit_id))
+    need = approved_need(author, reviewer, person)
+
+    with pytest.raises(NotFound):
+        publish_need(author, need.id, destination="no-such-project")
+    db.session.rollback()
+    assert need_status_of(need.id) == NeedStatus.APPROVED
+    assert make_money_project(admin)  # an active project exists, the need stays off it
+    assert db.session.scalars(select(NeedListing).where(NeedListing.need_id == need.id)).all() == []
+
+
+def need_status_of(need_id: int) -> str:
+    return db.session.scalars(
+        select(Need.status).where(Need.id == need_id).execution_options(populate_existing=True)
+    ).one()

@@ -6,6 +6,7 @@ from datetime import date, timedelta
 
 import pytest
 from markupsafe import escape
+from sqlalchemy import select
 
 from core.db import db
 from core.needs.models import Need, NeedStatus
@@ -226,7 +227,7 @@ def test_clean_consented_reviewed_need_is_published(web, office):
 
     response = web.post(f"/needs/{need_id}/publish", follow_redirects=True)
 
-    assert "Published to donors." in html(response)
+    assert "Published: donors now see the need card on the project&#39;s map." in html(response)
     need = _need(need_id)
     assert need.status == NeedStatus.PUBLISHED
     assert need.published_by_id == office["author"]
@@ -242,3 +243,25 @@ def test_a_need_cannot_be_published_before_review(web, office):
 
     assert "The need has not been approved by a second staff member." in html(response)
     assert _need(need_id).status == NeedStatus.DRAFT
+
+
+def test_publishing_from_the_page_chooses_the_project_and_lists_the_need(web, office):
+    from donations.projects.models import NeedListing
+    from tests.donations.money_builders import make_money_project
+
+    project_id = make_money_project(make_user(Role.ADMIN))
+    author, reviewer = _user(office["author"]), _user(office["reviewer"])
+    need_id = approved_need(author, reviewer, _person(office["person"]), story=CLEAN_STORY).id
+    _as(web, office["author"])
+    page = html(web.get(f"/needs/{need_id}"))
+    assert f'<option value="{project_id}">' in page
+
+    refused = web.post(f"/needs/{need_id}/publish", follow_redirects=True)
+    assert "Choose the project whose map will show the need." in html(refused)
+    assert _need(need_id).status == NeedStatus.APPROVED
+
+    web.post(f"/needs/{need_id}/publish", data={"destination": project_id})
+
+    assert _need(need_id).status == NeedStatus.PUBLISHED
+    listing = db.session.scalars(select(NeedListing).where(NeedListing.need_id == need_id)).one()
+    assert listing.project_id == project_id
