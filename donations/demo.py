@@ -10,7 +10,6 @@ from __future__ import annotations
 
 import random
 import time
-from contextlib import suppress
 from datetime import timedelta
 from pathlib import Path
 
@@ -19,6 +18,7 @@ from flask import Flask
 from sqlalchemy import func, select
 
 from core.db import db, utcnow
+from core.http import wait_for
 from core.needs.models import Need, NeedStatus
 from core.timeutil import local_today
 from core.users import User
@@ -205,21 +205,11 @@ def _demo_receipt_png() -> bytes:
     return out.getvalue()
 
 
-def _wait_for(url: str, deadline_s: float = 30) -> bool:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        with suppress(httpx.HTTPError):  # not up yet
-            if httpx.get(url, timeout=2).status_code == 200:
-                return True
-        time.sleep(0.5)
-    return False
-
-
 def seed_live_demo(app: Flask) -> None:
     """Once every server answers, give the demo its donation history (first run only)."""
     with app.app_context():
         gateway = current_gateway()
-        if not _wait_for(f"{gateway.api_base}/healthz"):
+        if not wait_for(f"{gateway.api_base}/healthz"):
             print(" * demo donations skipped: servers did not answer", flush=True)
             return
         try:

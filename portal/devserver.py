@@ -17,10 +17,10 @@ from importlib.util import find_spec
 from pathlib import Path
 from types import FrameType
 
-import httpx
 from flask import Flask
 from werkzeug.serving import run_simple
 
+from core.http import wait_for
 from core.wings import registry
 
 ROOT = Path(__file__).resolve().parent.parent
@@ -60,19 +60,9 @@ def port_of_portal() -> int:
     return int(os.environ.get("PORTAL_PORT", "5000"))
 
 
-def _wait_for(url: str, deadline_s: float = 30) -> bool:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        with suppress(httpx.HTTPError):  # not up yet
-            if httpx.get(url, timeout=2).status_code == 200:
-                return True
-        time.sleep(0.5)
-    return False
-
-
 def _live_demo(app: Flask) -> None:
     """Once every server answers, each wing makes its demo history (first run only)."""
-    if not _wait_for(f"http://127.0.0.1:{port_of_portal()}/healthz"):
+    if not wait_for(f"http://127.0.0.1:{port_of_portal()}/healthz"):
         print(" * demo history skipped: the portal did not answer", flush=True)
         return
     for make_history in registry(app).live_demo:
