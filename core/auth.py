@@ -4,6 +4,7 @@ from __future__ import annotations
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import DomainError
 from core.throttle import Throttle
@@ -40,12 +41,12 @@ def authenticate(throttle: Throttle, username: str, password: str, address: str)
         verify_dummy(password)
     if user is None or not user.active or not verify_password(user, password):
         throttle.failed(username, address)
-        audit.record(Actor(None, username[:120], address), "login.failed")
+        audit.record(Actor(None, username[:120], address), AuditAction.LOGIN_FAILED)
         db.session.commit()
         raise LoginFailed("Wrong username or password.")
     throttle.succeeded(username)
     if needs_rehash(user):
         user.password_hash = hash_password(password)
-    audit.record(Actor(user.id, user.username, address), "login")
+    audit.record(Actor(user.id, user.username, address), AuditAction.LOGIN)
     db.session.commit()
     return user

@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.needs.models import NeedStatus
@@ -109,7 +110,7 @@ def _save_payout(
     db.session.flush()
     audit.record(
         Actor(actor.id, actor.username),
-        "disbursement.propose",
+        AuditAction.DISBURSEMENT_PROPOSE,
         "disbursement",
         payout.id,
         amount_fen=data.amount_fen,
@@ -163,7 +164,7 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
             queue_message(gift, "paid_out")
     audit.record(
         Actor(actor.id, actor.username),
-        "disbursement.approve",
+        AuditAction.DISBURSEMENT_APPROVE,
         "disbursement",
         payout.id,
         amount_fen=payout.amount_fen,
@@ -180,7 +181,9 @@ def reject_disbursement(actor: User, disbursement_id: int, reason: str) -> Disbu
     payout.rejection_reason = reason.strip()
     payout.approved_by_id = actor.id
     payout.decided_at = utcnow()
-    audit.record(Actor(actor.id, actor.username), "disbursement.reject", "disbursement", payout.id)
+    audit.record(
+        Actor(actor.id, actor.username), AuditAction.DISBURSEMENT_REJECT, "disbursement", payout.id
+    )
     db.session.commit()
     return payout
 

@@ -24,6 +24,7 @@ from wtforms import (
 )
 
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import DomainError
 from core.forms import ActionForm, RejectForm
@@ -138,6 +139,6 @@ def evidence(disbursement_id: int) -> ResponseReturnValue:
     path = Path(current_app.config["EVIDENCE_DIR"]) / (payout.evidence_path if payout else "")
     if payout is None or not path.is_file():
         abort(404)
-    audit.record(actor(), "disbursement.evidence_view", "disbursement", payout.id)
+    audit.record(actor(), AuditAction.DISBURSEMENT_EVIDENCE_VIEW, "disbursement", payout.id)
     db.session.commit()
     return send_file(path, mimetype=payout.evidence_mime, download_name=payout.evidence_name)

@@ -9,6 +9,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from donations.donors.models import Donor, OutboxMessage, Subscription
 from donations.errors import InvalidField, InvalidLoginCode, WeChatRateLimited, WeChatUnavailable
@@ -107,5 +108,5 @@ def delete_donor(donor: Donor) -> None:
         .values(status="cancelled")
     )
     db.session.query(Subscription).filter(Subscription.donor_id == donor.id).delete()
-    audit.record(Actor.system("donor"), "donor.delete", "donor", donor.id)
+    audit.record(Actor.system("donor"), AuditAction.DONOR_DELETE, "donor", donor.id)
     db.session.commit()

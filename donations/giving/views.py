@@ -10,6 +10,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import DomainError
 from core.money import MoneyError, parse_yuan
@@ -108,7 +109,7 @@ def reconciliation() -> ResponseReturnValue:
         else:
             audit.record(
                 actor(),
-                "finance.reconcile",
+                AuditAction.FINANCE_RECONCILE,
                 "reconcile_run",
                 run.id,
                 applied=run.applied,
@@ -175,7 +176,7 @@ def donations_csv() -> ResponseReturnValue:
         )
     audit.record(
         actor(),
-        "donation.export",
+        AuditAction.DONATION_EXPORT,
         "donation",
         None,
         count=total,

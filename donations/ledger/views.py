@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core import audit
+from core.audit_actions import AuditAction
 from core.db import db
 from core.timeutil import local_today
 from core.users import Role
@@ -42,7 +43,7 @@ def trial_balance_page() -> ResponseReturnValue:
 @roles_required(Role.AUDITOR, Role.ADMIN, Role.FINANCE)
 def journal_export() -> ResponseReturnValue:
     body = journal_csv()
-    audit.record(actor(), "finance.journal_export", "journal", None)
+    audit.record(actor(), AuditAction.FINANCE_JOURNAL_EXPORT, "journal", None)
     db.session.commit()
     return Response(
         "\ufeff" + body,

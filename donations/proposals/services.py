@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.needs.models import Need, NeedStatus
@@ -137,7 +138,7 @@ def run_proposal(actor: User) -> AllocationProposal:
     proposal.total_fen = total
     audit.record(
         _actor(actor),
-        "allocation.propose",
+        AuditAction.ALLOCATION_PROPOSE,
         "allocation_proposal",
         proposal.id,
         total_fen=total,
@@ -167,7 +168,10 @@ def approve_proposal(actor: User, proposal_id: int, threshold_fen: int) -> Alloc
         if proposal.total_fen > threshold_fen:
             proposal.status = ProposalStatus.AWAITING_SECOND
             audit.record(
-                _actor(actor), "allocation.first_approval", "allocation_proposal", proposal.id
+                _actor(actor),
+                AuditAction.ALLOCATION_FIRST_APPROVAL,
+                "allocation_proposal",
+                proposal.id,
             )
             db.session.commit()
             return proposal
@@ -184,7 +188,7 @@ def approve_proposal(actor: User, proposal_id: int, threshold_fen: int) -> Alloc
     proposal.decided_at = utcnow()
     audit.record(
         _actor(actor),
-        "allocation.approve",
+        AuditAction.ALLOCATION_APPROVE,
         "allocation_proposal",
         proposal.id,
         total_fen=proposal.total_fen,
@@ -253,7 +257,7 @@ def reject_proposal(actor: User, proposal_id: int, reason: str) -> AllocationPro
     proposal.decided_at = utcnow()
     audit.record(
         _actor(actor),
-        "allocation.reject",
+        AuditAction.ALLOCATION_REJECT,
         "allocation_proposal",
         proposal.id,
         reason=reason.strip(),

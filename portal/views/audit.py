@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 
 from core import audit
 from core.audit import AuditFilter, list_events
+from core.audit_actions import AuditAction, action_label
 from core.db import db
 from core.timeutil import SHANGHAI
 from core.users import Role
@@ -41,9 +42,17 @@ def index() -> ResponseReturnValue:
     )
     items, total = list_events(filters)
     # Reading the audit log is itself on the record.
-    audit.record(actor(), "audit.view", None, None, filters={k: v for k, v in request.args.items()})
+    audit.record(
+        actor(), AuditAction.AUDIT_VIEW, None, None, filters={k: v for k, v in request.args.items()}
+    )
     db.session.commit()
     pages = max(1, -(-total // filters.per_page))
     return render_template(
-        "audit/list.html", items=items, total=total, filters=filters, pages=pages
+        "audit/list.html",
+        items=items,
+        total=total,
+        filters=filters,
+        pages=pages,
+        actions=list(AuditAction),
+        label_of=action_label,
     )

@@ -9,6 +9,7 @@ from flask_login import login_required, login_user, logout_user
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.auth import LoginBlocked, LoginFailed, authenticate
 from core.db import db
 from core.errors import DomainError
@@ -54,7 +55,7 @@ def logout() -> ResponseReturnValue:
     if not form.validate_on_submit():
         abort(400)
     user = staff()
-    audit.record(Actor(user.id, user.username, client_ip()), "logout")
+    audit.record(Actor(user.id, user.username, client_ip()), AuditAction.LOGOUT)
     db.session.commit()
     logout_user()
     session.clear()
