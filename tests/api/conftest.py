@@ -32,6 +32,7 @@ from donations.payments.gateway import PaymentGateway
 from donations.wechat.config import make_wechat
 from donations.wechat.gateway import WeChatGateway, WeChatPyGateway
 from sandboxes.wechat.testing import sandbox_process
+from tests.api import answer_checks  # noqa: F401 - registers the checks made at the end of a run
 from tests.api.support import (
     SECRET_KEY,
     WEBHOOK_PATH,

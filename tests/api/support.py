@@ -2,10 +2,10 @@
 
 `MpApi` talks to `/api/mp/v1` either in process (Flask's test client, inside the
 harness's rolled-back transaction) or over real HTTP (httpx against the live
-server), and records every donor-facing answer in `RECORDED`, so that the last
-module of this directory can scan them all for personal data and check them
-against the OpenAPI document. `PEOPLE` collects the names, phones and ID numbers
-of every person the builders create.
+server), and records every donor-facing answer in `RECORDED`, so that the end
+of a whole run can scan them all for personal data and check them against the
+OpenAPI document (tests/api/answer_checks.py). `PEOPLE` collects the names,
+phones and ID numbers of every person the builders create.
 """
 
 from __future__ import annotations

@@ -63,7 +63,7 @@ def test_new_entries_extend_the_chain(sealed):
 
 
 def test_an_action_outside_the_list_is_refused(ctx):
-    with pytest.raises(ValueError, match="person.peek"):
+    with pytest.raises(ValueError, match=r"person\.peek"):
         audit.record(Actor(None, "tester"), "person.peek", "person", 1)  # type: ignore[arg-type]
     db.session.flush()
     assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.peek")) is None
