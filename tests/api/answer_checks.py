@@ -1,8 +1,8 @@
 """What every donor-facing answer must be, checked over all the answers a whole run recorded.
 
 `MpApi` (tests/api/support.py) records every answer of `/api/mp/v1`, in process
-and over real HTTP, and the builders remember the name, phone and ID number of
-every person they register. At the end of a whole run (tests/session_checks.py)
+and over real HTTP, and the factories remember the name, phone and ID number of
+every person they register (tests/factories.py). At the end of a whole run (tests/session_checks.py)
 each recorded answer is scanned for what donors must never see (DESIGN.md 3):
 an ID-card number, a mobile number, or the name of any registered person; and
 each is checked against the OpenAPI document: a status the document lists for
@@ -19,7 +19,8 @@ from typing import Any
 import jsonschema_rs
 
 from donations.api.openapi import document
-from tests.api.support import PEOPLE, RECORDED, People, Recorded
+from tests.api.support import RECORDED, Recorded
+from tests.factories import PEOPLE, People
 from tests.session_checks import Verdict, session_check
 
 # -- identity in an answer ----------------------------------------------------------------------

@@ -6,7 +6,8 @@ from __future__ import annotations
 import json
 
 from tests.api.answer_checks import findings, readable_text
-from tests.api.support import People, Recorded
+from tests.api.support import Recorded
+from tests.factories import People
 
 
 def test_the_scanner_finds_a_name_phone_and_id_number_in_an_answer() -> None:

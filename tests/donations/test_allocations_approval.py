@@ -16,21 +16,23 @@ from donations.ledger.models import EntryKind
 from donations.projects.models import ListingStatus, NeedListing
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, reject_proposal, run_proposal
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     default_pool_id,
     entries_of_kind,
-    fresh,
     give,
     ledger_size,
     list_need,
     make_donor,
-    make_money_project,
-    make_office,
-    make_staff,
+    make_project,
     need_balance,
     need_status,
     outbox,
     pool_balance,
+)
+from tests.factories import (
+    fresh,
+    make_office,
+    make_staff,
 )
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -43,13 +45,13 @@ LOW = 50_000  # threshold the ¥1,200 proposal is above
 def money():
     """A pool of ¥2,000 and two needs it can fully fund (¥1,200 in all), one half-raised."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     give(project_id, 200_000)
     donor = make_donor()
-    half = list_need(office, project_id, admin, 80_000, urgency=5)
+    half = list_need(office, project_id, 80_000, urgency=5, lister=admin)
     gift = give(project_id, 40_000, listing_id=half, donor_id=donor)
-    whole = list_need(office, project_id, admin, 80_000)
+    whole = list_need(office, project_id, 80_000, lister=admin)
     proposer = make_staff(Role.OFFICER)
     return {
         "project_id": project_id,
@@ -102,10 +104,10 @@ def test_finance_approval_moves_pool_money_to_the_needs(money):
 
 def test_a_gift_since_the_proposal_makes_it_stale():
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     give(project_id, 50_000)
-    small = list_need(office, project_id, admin, 50_000)
+    small = list_need(office, project_id, 50_000, lister=admin)
     proposal = run_proposal(make_staff(Role.OFFICER))
     # A gift lands after the proposal: the need has less room than the proposal gives.
     give(project_id, 10_000, listing_id=small)
@@ -237,13 +239,13 @@ def test_a_second_proposal_on_the_same_balances_is_stale(money):
 def test_a_pool_spent_by_another_proposal_refuses_approval():
     """Two proposals over the same money for different needs: only one is paid."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     give(project_id, 60_000)
-    a = list_need(office, project_id, admin, 60_000, urgency=3)
+    a = list_need(office, project_id, 60_000, urgency=3, lister=admin)
     first = run_proposal(make_staff(Role.OFFICER)).id
     # A more urgent need arrives; a new proposal on the same balances picks it instead.
-    b = list_need(office, project_id, admin, 60_000, urgency=5)
+    b = list_need(office, project_id, 60_000, urgency=5, lister=admin)
     second = run_proposal(make_staff(Role.OFFICER)).id
     assert [f["need_id"] for f in fresh(AllocationProposal, first).result["funded"]] == [a]
     assert [f["need_id"] for f in fresh(AllocationProposal, second).result["funded"]] == [b]

@@ -33,14 +33,16 @@ from donations.proposals import services as allocation_service
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, run_proposal
 from tests.conftest import make_app
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     default_pool_id,
     give,
     list_need,
-    make_money_project,
+    make_project,
+    pool_balance,
+)
+from tests.factories import (
     make_office,
     make_staff,
-    pool_balance,
 )
 from tests.live import scratch_database
 
@@ -69,15 +71,15 @@ def scratch_app() -> Iterator[Flask]:
 def test_concurrent_approvals_never_spend_the_same_money_twice(scratch_app, monkeypatch, needs):
     with scratch_app.app_context():
         admin = make_staff(Role.ADMIN)
-        project_id = make_money_project(admin)
+        project_id = make_project(admin)
         office = make_office()
         give(project_id, 100_000)
         pool_id = default_pool_id(project_id)
-        listings = [list_need(office, project_id, admin, 100_000, urgency=3)]
+        listings = [list_need(office, project_id, 100_000, urgency=3, lister=admin)]
         proposals = [run_proposal(make_staff(Role.OFFICER)).id]
         if needs == "different_needs":
             # A more urgent need: the second proposal spends the same money on it.
-            listings.append(list_need(office, project_id, admin, 100_000, urgency=5))
+            listings.append(list_need(office, project_id, 100_000, urgency=5, lister=admin))
         proposals.append(run_proposal(make_staff(Role.OFFICER)).id)
         funded = [
             [f["need_id"] for f in db.session.get_one(AllocationProposal, p).result["funded"]]

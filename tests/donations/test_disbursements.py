@@ -31,7 +31,7 @@ from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind
 from donations.ledger.services import disbursed_account, fund_balance_fen
 from donations.projects.models import ListingStatus, NeedListing
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     GIF,
     JPEG,
     PDF,
@@ -40,18 +40,20 @@ from tests.donations.money_builders import (
     disbursement_count,
     entries_of_kind,
     files_in,
-    fresh,
     give,
     ledger_size,
     list_need,
     make_donor,
-    make_money_project,
-    make_office,
-    make_staff,
+    make_project,
     need_balance,
     need_status,
     outbox,
     payout,
+)
+from tests.factories import (
+    fresh,
+    make_office,
+    make_staff,
 )
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -66,9 +68,9 @@ def evidence_dir(tmp_path: Path) -> Path:
 def funded():
     """A ¥1,000 need funded by two donors' gifts, and two finance users."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
-    listing_id = list_need(office, project_id, admin, 100_000, category="education")
+    listing_id = list_need(office, project_id, 100_000, category="education", lister=admin)
     donors = [make_donor(), make_donor()]
     gifts = [
         give(project_id, 60_000, listing_id=listing_id, donor_id=donors[0]),
@@ -180,7 +182,7 @@ def test_proposed_payouts_reserve_what_they_will_take(funded, evidence_dir):
 
 
 def test_a_need_that_is_not_funded_is_not_paid_out(funded, evidence_dir):
-    half = list_need(funded["office"], funded["project_id"], funded["admin"], 80_000)
+    half = list_need(funded["office"], funded["project_id"], 80_000, lister=funded["admin"])
     give(funded["project_id"], 40_000, listing_id=half)
 
     _refused(
@@ -304,7 +306,7 @@ def test_evidence_of_exactly_5_mb_is_accepted(funded, evidence_dir):
 
 def test_the_impact_feed_lists_payouts_anonymously_and_never_a_minors(funded, evidence_dir):
     adult = funded["listing"]
-    later_minor = list_need(funded["office"], funded["project_id"], funded["admin"], 20_000)
+    later_minor = list_need(funded["office"], funded["project_id"], 20_000, lister=funded["admin"])
     give(funded["project_id"], 20_000, listing_id=later_minor)
     for listing_id, amount in ((adult, 100_000), (later_minor, 20_000)):
         proposed = propose_disbursement(funded["finance"], payout(listing_id, amount), evidence_dir)

@@ -14,8 +14,16 @@ from core.db import db
 from core.users import Role
 from donations.giving.events import apply_event
 from donations.projects.models import Project
-from tests.donations.conftest import make_donation, make_project, succeeded_event
-from tests.factories import PASSWORD, make_unit, make_user
+from tests.donations.factories import (
+    make_donation,
+    make_project,
+    succeeded_event,
+)
+from tests.factories import (
+    PASSWORD,
+    make_unit,
+    make_user,
+)
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
