@@ -7,10 +7,7 @@ import json
 
 from donations.api.openapi import document
 from tests.api.answer_checks import Operations, problems_with
-from tests.api.support import (
-    MpApi,
-    Recorded,
-)
+from tests.api.support import MpApi, Recorded
 
 
 def test_served_document_is_the_one_checked_against(api: MpApi) -> None:

@@ -17,20 +17,9 @@ from core.timeutil import local_today
 from donations.projects.models import ProjectStatus
 from donations.projects.services import set_project_status
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    new_key,
-    new_name,
-    pay,
-)
-from tests.donations.factories import (
-    list_need,
-    make_project,
-)
-from tests.factories import (
-    Office,
-    make_admin,
-)
+from tests.api.support import MpApi, new_key, new_name, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office, make_admin
 
 TOKEN_SALT = "mp-donor-token"
 

@@ -11,13 +11,8 @@ from flask.testing import FlaskClient
 from core.db import db
 from donations.projects.models import Project
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    pay,
-)
-from tests.donations.factories import (
-    make_project,
-)
+from tests.api.support import MpApi, pay
+from tests.donations.factories import make_project
 
 
 def paid_certificate(

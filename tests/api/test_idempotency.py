@@ -9,20 +9,9 @@ from sqlalchemy import func, select
 from core.db import db
 from donations.giving.models import Donation
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    SECRET_KEY,
-    MpApi,
-    decline,
-    new_key,
-    pay,
-)
-from tests.donations.factories import (
-    list_need,
-    make_project,
-)
-from tests.factories import (
-    Office,
-)
+from tests.api.support import SECRET_KEY, MpApi, decline, new_key, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office
 
 
 def created_intents(api_base: str, donation_id: str) -> list[str]:

@@ -21,18 +21,8 @@ from donations.giving.models import Donation, ProviderEvent
 from donations.ledger.models import EntryKind, JournalEntry
 from donations.wechat.config import current_wechat, subscribe_templates
 from tests.api.conftest import LiveStack
-from tests.api.support import (
-    MpApi,
-    confirm_payment,
-    new_key,
-    new_name,
-    provider_events,
-)
-from tests.donations.factories import (
-    KAIPING,
-    list_need,
-    make_project,
-)
+from tests.api.support import MpApi, confirm_payment, new_key, new_name, provider_events
+from tests.donations.factories import KAIPING, list_need, make_project
 from tests.factories import make_office
 from tests.sandboxes.conftest import payments_wait_until
 

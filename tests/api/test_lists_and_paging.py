@@ -10,18 +10,9 @@ from flask.testing import FlaskClient
 from donations.projects.models import ProjectStatus
 from donations.projects.services import set_project_status
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    decline,
-    pay,
-)
-from tests.donations.factories import (
-    KAIPING,
-    make_project,
-)
-from tests.factories import (
-    make_admin,
-)
+from tests.api.support import MpApi, decline, pay
+from tests.donations.factories import KAIPING, make_project
+from tests.factories import make_admin
 
 
 def all_pages(api: MpApi, path: str, token: str | None = None) -> list[list[dict[str, Any]]]:

@@ -13,22 +13,9 @@ from core.needs.models import Need, NeedStatus
 from core.people.models import Person
 from donations.projects.models import NeedListing
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    pay,
-)
-from tests.donations.factories import (
-    list_need,
-    make_project,
-)
-from tests.factories import (
-    Office,
-    fresh,
-    make_admin,
-    make_need,
-    make_person,
-    rewrite_person,
-)
+from tests.api.support import MpApi, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office, fresh, make_admin, make_need, make_person, rewrite_person
 
 CARD_KEYS = {
     "id",

@@ -26,18 +26,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    API,
-    MpApi,
-    pay,
-)
-from tests.donations.factories import (
-    list_need,
-    make_project,
-)
-from tests.factories import (
-    Office,
-)
+from tests.api.support import API, MpApi, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office
 
 DOCUMENT = API + "/openapi.json"
 EXAMPLES = 25

@@ -9,17 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    pay,
-)
-from tests.donations.factories import (
-    list_need,
-    make_project,
-)
-from tests.factories import (
-    Office,
-)
+from tests.api.support import MpApi, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office
 
 
 def my_donation(api: MpApi, token: str, donation_id: str) -> dict[str, Any]:

@@ -5,13 +5,8 @@ from __future__ import annotations
 from flask.testing import FlaskClient
 
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    pay,
-)
-from tests.donations.factories import (
-    make_project,
-)
+from tests.api.support import MpApi, pay
+from tests.donations.factories import make_project
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 

@@ -42,13 +42,7 @@ from donations.ledger.check import check_ledger
 from donations.payments.gateway import PaymentGateway
 from donations.payments.signature import sign
 from tests.conftest import make_app
-from tests.donations.factories import (
-    DonationRef,
-    entries_of,
-    make_donor,
-    make_project,
-    unique,
-)
+from tests.donations.factories import DonationRef, entries_of, make_donor, make_project, unique
 from tests.factories import fresh
 from tests.live import QuietHandler, scratch_database
 from tests.sandboxes.conftest import (

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.needs.models import NeedStatus
@@ -29,11 +30,7 @@ from tests.donations.factories import (
     outbox,
     pool_balance,
 )
-from tests.factories import (
-    fresh,
-    make_office,
-    make_staff,
-)
+from tests.factories import audit_events, audit_trail, fresh, make_office, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -259,3 +256,35 @@ def test_a_pool_spent_by_another_proposal_refuses_approval():
     assert fresh(NeedListing, a).raised_fen == 0
     assert _status(first) == ProposalStatus.PROPOSED
     assert check_ledger().ok
+
+
+def test_each_decision_on_a_proposal_is_on_the_record_with_who_took_it(money):
+    proposal_id, proposer_id = money["proposal"], money["proposer"].id
+    finance, admin = make_staff(Role.FINANCE), make_staff(Role.ADMIN)
+
+    approve_proposal(finance, proposal_id, LOW)
+    approve_proposal(admin, proposal_id, LOW)
+
+    assert audit_trail("allocation_proposal", proposal_id) == [
+        (AuditAction.ALLOCATION_PROPOSE, proposer_id),
+        (AuditAction.ALLOCATION_FIRST_APPROVAL, finance.id),
+        (AuditAction.ALLOCATION_APPROVE, admin.id),
+    ]
+    [proposed] = audit_events(AuditAction.ALLOCATION_PROPOSE, proposal_id)
+    assert proposed.detail == {"total_fen": 120_000, "funded": 2}
+    [approved] = audit_events(AuditAction.ALLOCATION_APPROVE, proposal_id)
+    assert approved.detail == {"total_fen": 120_000}
+    # The needs it completed are funded, and the record says so.
+    for listing_id in (money["half"], money["whole"]):
+        assert (
+            len(audit_events(AuditAction.NEED_FUNDED, fresh(NeedListing, listing_id).need_id)) == 1
+        )
+
+
+def test_a_rejection_is_on_the_record_with_its_reason(money):
+    finance = make_staff(Role.FINANCE)
+
+    reject_proposal(finance, money["proposal"], "  先等本月捐赠入账  ")
+
+    [rejected] = audit_events(AuditAction.ALLOCATION_REJECT, money["proposal"])
+    assert (rejected.actor_id, rejected.detail) == (finance.id, {"reason": "先等本月捐赠入账"})

@@ -33,17 +33,8 @@ from donations.proposals import services as allocation_service
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, run_proposal
 from tests.conftest import make_app
-from tests.donations.factories import (
-    default_pool_id,
-    give,
-    list_need,
-    make_project,
-    pool_balance,
-)
-from tests.factories import (
-    make_office,
-    make_staff,
-)
+from tests.donations.factories import default_pool_id, give, list_need, make_project, pool_balance
+from tests.factories import make_office, make_staff
 from tests.live import scratch_database
 
 pytestmark = pytest.mark.postgres_only

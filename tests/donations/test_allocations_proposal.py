@@ -23,14 +23,7 @@ from tests.donations.factories import (
     list_need,
     make_project,
 )
-from tests.factories import (
-    TOWN_A,
-    TOWN_B,
-    fresh,
-    make_office,
-    make_staff,
-    make_user,
-)
+from tests.factories import TOWN_A, TOWN_B, fresh, make_office, make_staff, make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

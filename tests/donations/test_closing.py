@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.needs.models import Need, NeedStatus
 from core.needs.services import cancel_need
@@ -34,13 +35,7 @@ from tests.donations.factories import (
     outbox,
     pool_balance,
 )
-from tests.factories import (
-    fresh,
-    make_office,
-    make_person_in,
-    make_staff,
-    user,
-)
+from tests.factories import audit_events, fresh, make_office, make_person_in, make_staff, user
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -302,3 +297,8 @@ def test_only_unfunded_needs_past_their_deadline_expire(base):
     )
     assert _redirects() == set()
     assert check_ledger().ok
+    [expired] = audit_events(AuditAction.NEED_EXPIRED)
+    assert (expired.object_id, expired.actor_label) == (
+        str(fresh(NeedListing, empty).need_id),
+        "need-closing",
+    )

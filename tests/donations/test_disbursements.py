@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, PermissionDenied
 from core.needs.models import NeedStatus
@@ -50,11 +51,7 @@ from tests.donations.factories import (
     outbox,
     payout,
 )
-from tests.factories import (
-    fresh,
-    make_office,
-    make_staff,
-)
+from tests.factories import audit_events, audit_trail, fresh, make_office, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -134,6 +131,28 @@ def test_two_partial_payouts_disburse_the_need_and_tell_its_donors(funded, evide
     assert report.ok, report.problems
 
 
+def test_payouts_are_on_the_record_with_who_proposed_and_who_decided(funded, evidence_dir):
+    listing_id, finance, other = funded["listing"], funded["finance"], funded["other_finance"]
+    turned_down = propose_disbursement(finance, payout(listing_id, 30_000), evidence_dir)
+    reject_disbursement(other, turned_down.id, "发票抬头不符")
+    paid = propose_disbursement(other, payout(listing_id, 100_000), evidence_dir)
+    approve_disbursement(finance, paid.id)
+
+    assert audit_trail("disbursement", turned_down.id) == [
+        (AuditAction.DISBURSEMENT_PROPOSE, finance.id),
+        (AuditAction.DISBURSEMENT_REJECT, other.id),
+    ]
+    assert audit_trail("disbursement", paid.id) == [
+        (AuditAction.DISBURSEMENT_PROPOSE, other.id),
+        (AuditAction.DISBURSEMENT_APPROVE, finance.id),
+    ]
+    [proposed] = audit_events(AuditAction.DISBURSEMENT_PROPOSE, paid.id)
+    assert proposed.detail == {"amount_fen": 100_000, "listing": listing_id}
+    need_id = fresh(NeedListing, listing_id).need_id
+    [disbursed] = audit_events(AuditAction.NEED_DISBURSED, need_id)
+    assert disbursed.actor_id == finance.id
+
+
 def test_nobody_approves_their_own_payout(funded, evidence_dir):
     proposed = propose_disbursement(
         funded["finance"], payout(funded["listing"], 30_000), evidence_dir
@@ -211,6 +230,8 @@ def test_a_need_reopened_by_a_refund_is_not_paid_out(funded, evidence_dir):
     assert apply_refund(fresh(Donation, second_gift), "re_test_1", 40_000)
     db.session.commit()
     assert fresh(NeedListing, listing_id).status == ListingStatus.PUBLISHED
+    [reopened] = audit_events(AuditAction.NEED_PUBLISHED, fresh(NeedListing, listing_id).need_id)
+    assert (reopened.actor_label, reopened.object_type) == ("payments", "need")
 
     _refused(lambda: approve_disbursement(funded["other_finance"], proposed.id), Conflict)
     assert fresh(Disbursement, proposed.id).status == DisbursementStatus.PROPOSED

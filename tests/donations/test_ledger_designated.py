@@ -4,6 +4,7 @@ from __future__ import annotations
 
 import pytest
 
+from core.audit_actions import AuditAction
 from core.needs.models import NeedStatus
 from donations.giving.booking import default_pool
 from donations.giving.events import apply_event
@@ -18,11 +19,7 @@ from tests.donations.factories import (
     need_status,
     succeeded_event,
 )
-from tests.factories import (
-    Office,
-    fresh,
-    make_office,
-)
+from tests.factories import Office, audit_events, fresh, make_office
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -55,6 +52,8 @@ def test_gifts_that_fit_go_to_the_need_until_it_is_funded(office):
     funded = fresh(NeedListing, listing)
     assert (funded.raised_fen, funded.status) == (100_000, ListingStatus.FUNDED)
     assert need_status(listing) == NeedStatus.FUNDED
+    [moved] = audit_events(AuditAction.NEED_FUNDED, fresh(NeedListing, listing).need_id)
+    assert (moved.actor_id, moved.actor_label) == (None, "payments")
     for gift in (first, second):
         paid = fresh(Donation, gift.id)
         assert (paid.to_need_fen, paid.to_pool_fen) == (gift.amount_fen, 0)

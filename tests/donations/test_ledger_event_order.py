@@ -35,13 +35,7 @@ from tests.donations.factories import (
     need_status,
     refund_event,
 )
-from tests.factories import (
-    Office,
-    fresh,
-    make_admin,
-    make_office,
-    make_person_in,
-)
+from tests.factories import Office, fresh, make_admin, make_office, make_person_in
 
 PAID = ("paid", "failed_then_paid")
 HISTORIES = (*PAID, "paid", "failed", "canceled", "failed_then_canceled", "pending")

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import select
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.timeutil import local_today
 from core.users import Role
@@ -31,12 +32,7 @@ from tests.donations.factories import (
     need_balance,
     pool_balance,
 )
-from tests.factories import (
-    TOWN_A,
-    fresh,
-    make_office,
-    make_staff,
-)
+from tests.factories import TOWN_A, audit_events, fresh, make_office, make_staff
 from tests.pages import english, login
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -181,6 +177,8 @@ def test_finance_records_a_payout_with_an_uploaded_receipt(app, funded_need):
     assert (download.status_code, download.mimetype) == (200, "application/pdf")
     assert download.data == PDF
     download.close()  # send_file streams the stored file; closing releases it
+    [viewed] = audit_events(AuditAction.DISBURSEMENT_EVIDENCE_VIEW, payout.id)
+    assert (viewed.actor_id, viewed.object_type) == (approver_id, "disbursement")
     response = approver.post(f"/disbursements/{payout.id}", data={"decision": "approve"})
 
     assert response.status_code == 302

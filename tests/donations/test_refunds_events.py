@@ -17,9 +17,7 @@ from tests.donations.factories import (
     succeeded_event,
     unique,
 )
-from tests.factories import (
-    fresh,
-)
+from tests.factories import fresh
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
@@ -39,15 +40,8 @@ from tests.donations.conftest import (
     paid,
     wait_for_status,
 )
-from tests.donations.factories import (
-    list_need,
-    unique,
-)
-from tests.factories import (
-    fresh,
-    make_office,
-    make_user,
-)
+from tests.donations.factories import list_need, unique
+from tests.factories import audit_events, fresh, make_office, make_user
 
 
 class CountingGateway:
@@ -143,6 +137,16 @@ def test_partial_then_full_refund_move_the_ledger_only_on_the_providers_word(
     assert refunds_of(donation.id) == [(4_000, "succeeded", True), (6_000, "succeeded", True)]
     assert gateway.refunds_asked == [(donation.intent_id, 4_000), (donation.intent_id, 6_000)]
     assert ledger_ok() == (True, [])
+    asked = ended(
+        lambda: [
+            (event.actor_id, event.detail)
+            for event in audit_events(AuditAction.DONATION_REFUND_REQUEST, donation.id)
+        ]
+    )
+    assert asked == [
+        (finance_id, {"amount_fen": 4_000, "reason": "捐赠人申请退款"}),
+        (finance_id, {"amount_fen": 6_000, "reason": "捐赠人申请退款"}),
+    ]
 
 
 def test_over_refund_is_refused_without_asking_the_provider(live, finance_id, gateway):

@@ -25,16 +25,8 @@ from tests.donations.conftest import (
     ended,
     ledger_ok,
 )
-from tests.donations.factories import (
-    list_need,
-    make_donation,
-    make_project,
-    succeeded_event,
-)
-from tests.factories import (
-    fresh,
-    make_office,
-)
+from tests.donations.factories import list_need, make_donation, make_project, succeeded_event
+from tests.factories import fresh, make_office
 
 pytestmark = pytest.mark.postgres_only
 

@@ -10,9 +10,7 @@ from core.db import db
 from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.ledger.check import check_ledger
 from donations.ledger.models import JournalEntry
-from tests.donations.conftest import (
-    post_webhook,
-)
+from tests.donations.conftest import post_webhook
 from tests.donations.factories import (
     DonationRef,
     donation_event,
@@ -23,9 +21,7 @@ from tests.donations.factories import (
     provider_events_about,
     succeeded_event,
 )
-from tests.factories import (
-    fresh,
-)
+from tests.factories import fresh
 
 pytestmark = pytest.mark.usefixtures("ctx", "webhook_secret")
 

@@ -11,9 +11,7 @@ from sqlalchemy import func, select
 from core.db import db
 from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.payments.signature import sign
-from tests.donations.conftest import (
-    post_webhook,
-)
+from tests.donations.conftest import post_webhook
 from tests.donations.factories import (
     DonationRef,
     entries_of,
@@ -21,9 +19,7 @@ from tests.donations.factories import (
     make_project,
     succeeded_event,
 )
-from tests.factories import (
-    fresh,
-)
+from tests.factories import fresh
 
 pytestmark = pytest.mark.usefixtures("ctx", "webhook_secret")
 
