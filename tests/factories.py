@@ -146,10 +146,14 @@ def make_person(
     n = next(_serial)
     today = local_today()
     start = today - timedelta(days=100)
-    birth = start - timedelta(days=16 * 365) if minor else date(1985, 3, 14)
+    # An odd sequence number (a man's), 500 of them per birth date; after that the birth
+    # date moves a day earlier, within the same year and age band, so no two people of a
+    # run share a number (the live stacks' databases keep everyone the session registers).
+    earlier = timedelta(days=(n // 500) % 70)
+    birth = start - timedelta(days=16 * 365) - earlier if minor else date(1985, 3, 14) - earlier
     data = people.PersonInput(
         name=name,
-        id_number=make_id_number("440783", birth, (n * 2 + 1) % 1000),
+        id_number=make_id_number("440783", birth, (n % 500) * 2 + 1),
         office_id=office.id,
         kind="correction",
         sex="male",
