@@ -75,10 +75,9 @@ def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitC
 
 
 def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
-    verdicts = config.stash.get(_VERDICTS, None)
-    if verdicts is None:
-        return
-    terminalreporter.section("checks over the whole run")
+    verdicts = config.stash.get(_VERDICTS, {})
+    if verdicts:
+        terminalreporter.section("checks over the whole run")
     for name, verdict in verdicts.items():
         failed = bool(verdict.problems)
         terminalreporter.write_line(
@@ -86,6 +85,13 @@ def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pyte
         )
         for problem in verdict.problems:
             terminalreporter.write_line(f"  {problem}", red=True)
+    # `-q` hides pytest-randomly's header, and with it the seed a failure needs to be replayed.
+    seed = getattr(config.option, "randomly_seed", None)
+    failed = exitstatus != pytest.ExitCode.OK or any(v.problems for v in verdicts.values())
+    if failed and isinstance(seed, int) and config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(
+            f"Random order: replay it with -p randomly --randomly-seed={seed}"
+        )
 
 
 class PortalClient(FlaskClient):
