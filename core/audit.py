@@ -22,9 +22,11 @@ from typing import Any
 from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, select
 from sqlalchemy.orm import Mapped, mapped_column
 
+from core.audit_actions import AuditAction
 from core.db import Base, db, utcnow
 
 GENESIS = "0" * 64
+_CODES = frozenset(action.value for action in AuditAction)
 
 
 class AuditEvent(Base):
@@ -72,19 +74,24 @@ class Actor:
 
 def record(
     actor: Actor,
-    action: str,
+    action: AuditAction,
     object_type: str | None = None,
     object_id: object | None = None,
     *,
     office_id: int | None = None,
     **detail: Any,
 ) -> AuditEvent:
-    """Add an audit event to the current transaction (it commits or rolls back with it)."""
+    """Add an audit event to the current transaction (it commits or rolls back with it).
+
+    An action outside `AuditAction` raises ValueError, so a misspelt code fails
+    where it is written instead of leaving entries the audit page cannot name.
+    """
+    action = AuditAction(action)
     event = AuditEvent(
         occurred_at=utcnow(),
         actor_id=actor.user_id,
         actor_label=actor.label,
-        action=action,
+        action=action.value,
         object_type=object_type,
         object_id=None if object_id is None else str(object_id),
         office_id=office_id,
@@ -213,7 +220,11 @@ def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
     from sqlalchemy import func
 
     query = select(AuditEvent)
-    if filters.action:
+    if filters.action in _CODES:
+        # Exactly: "need.publish" must not also list "need.published" and "need.publish_refused".
+        query = query.where(AuditEvent.action == filters.action)
+    elif filters.action:
+        # Anything else as a prefix, so that "person." lists every person action.
         query = query.where(AuditEvent.action.startswith(filters.action))
     if filters.actor:
         query = query.where(AuditEvent.actor_label == filters.actor)
@@ -242,7 +253,7 @@ def read_events(
     """A page of the log for an admin or auditor; reading the log is itself on the record,
     with the filters as they were asked (`asked`)."""
     found = list_events(filters)
-    record(actor, "audit.view", None, None, filters=dict(asked))
+    record(actor, AuditAction.AUDIT_VIEW, None, None, filters=dict(asked))
     db.session.commit()
     return found
 

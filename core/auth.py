@@ -7,6 +7,7 @@ from datetime import timedelta
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import DomainError
 from core.sessions import start_session
@@ -53,13 +54,13 @@ def authenticate(
         verify_dummy(password)
     if user is None or not user.active or not verify_password(user, password):
         throttle.failed(username, address)
-        audit.record(Actor(None, username[:120], address), "login.failed")
+        audit.record(Actor(None, username[:120], address), AuditAction.LOGIN_FAILED)
         db.session.commit()
         raise LoginFailed("Wrong username or password.")
     throttle.succeeded(username)
     if needs_rehash(user):
         user.password_hash = hash_password(password)
     token = start_session(user, session_lifetime)
-    audit.record(Actor(user.id, user.username, address), "login")
+    audit.record(Actor(user.id, user.username, address), AuditAction.LOGIN)
     db.session.commit()
     return Login(user, token)

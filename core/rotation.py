@@ -11,6 +11,7 @@ from sqlalchemy.orm.attributes import flag_modified
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.crypto import keyring
 from core.db import db
 from core.idcard import normalise_id_number
@@ -56,7 +57,7 @@ def rotate_batch(batch_size: int = 200) -> int:
     if ids:
         audit.record(
             Actor.system("rotate-key"),
-            "crypto.rotate_batch",
+            AuditAction.CRYPTO_ROTATE_BATCH,
             "person",
             None,
             count=len(ids),

@@ -19,6 +19,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import Base, db, utcnow
 from core.users import User
 
@@ -76,5 +77,5 @@ def log_out(user: User, token: str, ip: str | None) -> None:
             StaffSession.token_hash == _hash(token), StaffSession.user_id == user.id
         )
     )
-    audit.record(Actor(user.id, user.username, ip), "logout")
+    audit.record(Actor(user.id, user.username, ip), AuditAction.LOGOUT)
     db.session.commit()

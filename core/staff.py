@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.auth import LoginBlocked
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
@@ -86,7 +87,7 @@ def create_user(
     db.session.flush()
     audit.record(
         _actor(actor, ip),
-        "user.create",
+        AuditAction.USER_CREATE,
         "staff_user",
         user.id,
         role=role,
@@ -144,7 +145,7 @@ def update_user(
     user.active = active
     audit.record(
         _actor(actor, ip),
-        "user.update",
+        AuditAction.USER_UPDATE,
         "staff_user",
         user.id,
         changes={k: str(v) for k, v in changes.items()},
@@ -161,7 +162,7 @@ def reset_password(
     _check_password(new_password)
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    audit.record(_actor(actor, ip), "user.reset_password", "staff_user", user.id)
+    audit.record(_actor(actor, ip), AuditAction.USER_RESET_PASSWORD, "staff_user", user.id)
     db.session.commit()
     return user
 
@@ -178,7 +179,10 @@ def change_own_password(
     if not verify_password(user, current):
         throttle.failed(user.username, address)
         audit.record(
-            Actor(user.id, user.username, ip), "user.change_password.failed", "staff_user", user.id
+            Actor(user.id, user.username, ip),
+            AuditAction.USER_CHANGE_PASSWORD_FAILED,
+            "staff_user",
+            user.id,
         )
         db.session.commit()
         raise ValidationFailed("The current password is wrong.", field="current_password")
@@ -190,7 +194,9 @@ def change_own_password(
         )
     user.password_hash = hash_password(new_password)
     user.password_changed_at = utcnow()
-    audit.record(Actor(user.id, user.username, ip), "user.change_password", "staff_user", user.id)
+    audit.record(
+        Actor(user.id, user.username, ip), AuditAction.USER_CHANGE_PASSWORD, "staff_user", user.id
+    )
     db.session.commit()
     return user
 

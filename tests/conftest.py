@@ -23,6 +23,7 @@ from werkzeug.test import TestResponse
 
 from core.crypto import Keyring
 from core.db import db
+from tests.session_checks import Verdict, run_checks, watch_audit_record, whole_suite
 
 _TMP = Path(tempfile.mkdtemp(prefix="kp-tests-"))
 os.environ["INSTANCE_PATH"] = str(_TMP / "instance")
@@ -51,6 +52,46 @@ def pytest_collection_modifyitems(config: pytest.Config, items: list[pytest.Item
     if deselected:
         config.hook.pytest_deselected(items=deselected)
         items[:] = [item for item in items if not item.get_closest_marker("postgres_only")]
+
+
+# -- checks over the whole run (tests/session_checks.py) -------------------------------------
+
+_VERDICTS = pytest.StashKey[dict[str, Verdict]]()
+
+
+def pytest_sessionstart(session: pytest.Session) -> None:
+    watch_audit_record()
+
+
+def pytest_sessionfinish(session: pytest.Session, exitstatus: int | pytest.ExitCode) -> None:
+    """After a whole run that passed, judge what the tests did together; a problem fails
+    the run. (A subset, or a run already failing, is not judged: it records too little.)"""
+    if exitstatus != pytest.ExitCode.OK or not whole_suite(session.config):
+        return
+    verdicts = run_checks()
+    session.config.stash[_VERDICTS] = verdicts
+    if any(verdict.problems for verdict in verdicts.values()):
+        session.exitstatus = pytest.ExitCode.TESTS_FAILED
+
+
+def pytest_terminal_summary(terminalreporter: Any, exitstatus: int, config: pytest.Config) -> None:
+    verdicts = config.stash.get(_VERDICTS, {})
+    if verdicts:
+        terminalreporter.section("checks over the whole run")
+    for name, verdict in verdicts.items():
+        failed = bool(verdict.problems)
+        terminalreporter.write_line(
+            f"{'FAILED' if failed else 'ok'}: {name} ({verdict.checked})", red=failed
+        )
+        for problem in verdict.problems:
+            terminalreporter.write_line(f"  {problem}", red=True)
+    # `-q` hides pytest-randomly's header, and with it the seed a failure needs to be replayed.
+    seed = getattr(config.option, "randomly_seed", None)
+    failed = exitstatus != pytest.ExitCode.OK or any(v.problems for v in verdicts.values())
+    if failed and isinstance(seed, int) and config.pluginmanager.has_plugin("randomly"):
+        terminalreporter.write_line(
+            f"Random order: replay it with -p randomly --randomly-seed={seed}"
+        )
 
 
 class PortalClient(FlaskClient):

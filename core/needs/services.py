@@ -14,6 +14,7 @@ from sqlalchemy.orm import joinedload
 
 from core import audit, signals
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
 from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedEditor, NeedStatus
@@ -78,7 +79,9 @@ def get_need(actor: User, need_id: int) -> Need:
 
 def view_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
     need = get_need(actor, need_id)
-    audit.record(_actor(actor, ip), "need.view", "need", need.id, office_id=need.person.office_id)
+    audit.record(
+        _actor(actor, ip), AuditAction.NEED_VIEW, "need", need.id, office_id=need.person.office_id
+    )
     db.session.commit()
     return need
 
@@ -116,7 +119,9 @@ def create_need(actor: User, person_id: int, data: NeedInput, *, ip: str | None 
     )
     db.session.add(need)
     db.session.flush()
-    audit.record(_actor(actor, ip), "need.create", "need", need.id, office_id=person.office_id)
+    audit.record(
+        _actor(actor, ip), AuditAction.NEED_CREATE, "need", need.id, office_id=person.office_id
+    )
     db.session.commit()
     return need
 
@@ -166,7 +171,9 @@ def update_need(actor: User, need_id: int, data: NeedInput, *, ip: str | None = 
         need.submitted_at = utcnow()
         need.reviewed_by_id = None
         need.reviewed_at = None
-    audit.record(_actor(actor, ip), "need.update", "need", need.id, office_id=need.person.office_id)
+    audit.record(
+        _actor(actor, ip), AuditAction.NEED_UPDATE, "need", need.id, office_id=need.person.office_id
+    )
     db.session.commit()
     return need
 
@@ -180,7 +187,9 @@ def submit_need(actor: User, need_id: int, *, ip: str | None = None) -> Need:
     need.status = NeedStatus.SUBMITTED
     need.submitted_by_id = actor.id
     need.submitted_at = utcnow()
-    audit.record(_actor(actor, ip), "need.submit", "need", need.id, office_id=need.person.office_id)
+    audit.record(
+        _actor(actor, ip), AuditAction.NEED_SUBMIT, "need", need.id, office_id=need.person.office_id
+    )
     db.session.commit()
     return need
 
@@ -205,7 +214,7 @@ def review_need(
     need.reviewed_at = utcnow()
     audit.record(
         _actor(actor, ip),
-        "need.approve" if approve else "need.return",
+        AuditAction.NEED_APPROVE if approve else AuditAction.NEED_RETURN,
         "need",
         need.id,
         office_id=need.person.office_id,
@@ -293,7 +302,7 @@ def publish_need(
     if problems:
         audit.record(
             _actor(actor, ip),
-            "need.publish_refused",
+            AuditAction.NEED_PUBLISH_REFUSED,
             "need",
             need.id,
             office_id=need.person.office_id,
@@ -305,7 +314,11 @@ def publish_need(
     need.published_by_id = actor.id
     need.published_at = utcnow()
     audit.record(
-        _actor(actor, ip), "need.publish", "need", need.id, office_id=need.person.office_id
+        _actor(actor, ip),
+        AuditAction.NEED_PUBLISH,
+        "need",
+        need.id,
+        office_id=need.person.office_id,
     )
     signals.need_published.send(need, destination=destination, actor=actor)
     db.session.commit()
@@ -322,7 +335,9 @@ def cancel_need(actor: User, need_id: int, reason: str, *, ip: str | None = None
     need.status = NeedStatus.CANCELLED
     need.status_note = reason.strip()
     need.closed_at = utcnow()
-    audit.record(_actor(actor, ip), "need.cancel", "need", need.id, office_id=need.person.office_id)
+    audit.record(
+        _actor(actor, ip), AuditAction.NEED_CANCEL, "need", need.id, office_id=need.person.office_id
+    )
     # Money given for it follows each donor's choice in this same transaction.
     signals.need_cancelled.send(need)
     db.session.commit()
@@ -336,6 +351,14 @@ _FORWARD = {
     # A refund of designated money can reopen a funded need that was not paid out.
     NeedStatus.FUNDED: {NeedStatus.DISBURSED, NeedStatus.PUBLISHED},
     NeedStatus.DISBURSED: {NeedStatus.CLOSED},
+}
+_MOVE_ACTIONS = {
+    NeedStatus.FUNDED: AuditAction.NEED_FUNDED,
+    NeedStatus.PUBLISHED: AuditAction.NEED_PUBLISHED,
+    NeedStatus.EXPIRED: AuditAction.NEED_EXPIRED,
+    NeedStatus.CANCELLED: AuditAction.NEED_CANCELLED,
+    NeedStatus.DISBURSED: AuditAction.NEED_DISBURSED,
+    NeedStatus.CLOSED: AuditAction.NEED_CLOSED,
 }
 
 
@@ -351,7 +374,7 @@ def move_need_status(need_id: int, to: NeedStatus, actor: Actor, note: str = "")
         need.status_note = note
     if to in (NeedStatus.CLOSED, NeedStatus.EXPIRED, NeedStatus.CANCELLED):
         need.closed_at = utcnow()
-    audit.record(actor, f"need.{to.value}", "need", need.id)
+    audit.record(actor, _MOVE_ACTIONS[to], "need", need.id)
     return need
 
 

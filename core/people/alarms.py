@@ -17,6 +17,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor, AuditEvent
+from core.audit_actions import AuditAction
 from core.db import db
 from core.tasks.models import Task
 from core.tasks.services import Assignee, create_task
@@ -60,7 +61,7 @@ def check_mass_reveal(actor: User, ip: str | None) -> None:
     )
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.mass_reveal",
+        AuditAction.PERSON_MASS_REVEAL,
         "staff_user",
         actor.id,
         count=mine,

@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor, AuditEvent
+from core.audit_actions import AuditAction
 from core.crypto import keyring
 from core.db import db, utcnow
 from core.errors import Conflict, PermissionDenied
@@ -60,12 +61,12 @@ def refuse_duplicate_id(actor: User, data: PersonInput, own_id: int | None, ip: 
     limit = int(current_app.config.get("DUPLICATE_ID_LIMIT_PER_HOUR", 5))
     who = Actor(actor.id, actor.username, ip)
     if refused >= limit:
-        audit.record(who, "person.duplicate_throttled", "person", None)
+        audit.record(who, AuditAction.PERSON_DUPLICATE_THROTTLED, "person", None)
         db.session.commit()
         raise PermissionDenied(TOO_MANY_DUPLICATES)
     existing = find_by_id_number(data.id_number)
     if existing is None or existing.id == own_id:
         return
-    audit.record(who, "person.duplicate_refused", "person", existing.id)
+    audit.record(who, AuditAction.PERSON_DUPLICATE_REFUSED, "person", existing.id)
     db.session.commit()
     raise Conflict(DUPLICATE_ID)

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core import audit, signals
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, ValidationFailed
 from core.people.models import Person, PersonStatus
@@ -27,7 +28,7 @@ def end_case(actor: User, person_id: int, ended_on: date, *, ip: str | None = No
     person.ended_on = ended_on
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.end",
+        AuditAction.PERSON_END,
         "person",
         person.id,
         office_id=person.office_id,
@@ -75,7 +76,7 @@ def anonymise_ended(older_than_years: int, *, now: datetime | None = None) -> in
         signals.person_anonymised.send(person)
     audit.record(
         Actor.system("anonymise-ended"),
-        "person.anonymise",
+        AuditAction.PERSON_ANONYMISE,
         "person",
         None,
         count=len(people),

@@ -16,6 +16,7 @@ from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.crypto import keyring
 from core.db import db, utcnow
 from core.errors import NotFound, PermissionDenied, ValidationFailed
@@ -180,7 +181,7 @@ def register_person(actor: User, data: PersonInput, *, ip: str | None = None) ->
     db.session.flush()
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.create",
+        AuditAction.PERSON_CREATE,
         "person",
         person.id,
         office_id=office.id,
@@ -226,7 +227,7 @@ def update_person(
     changed = sorted(k for k, v in _snapshot(person).items() if before.get(k) != v)
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.update",
+        AuditAction.PERSON_UPDATE,
         "person",
         person.id,
         office_id=office.id,
@@ -285,7 +286,7 @@ def view_person(actor: User, person_id: int, *, ip: str | None = None) -> Person
     person = get_person(actor, person_id)
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.view",
+        AuditAction.PERSON_VIEW,
         "person",
         person.id,
         office_id=person.office_id,
@@ -304,7 +305,7 @@ def reveal_field(actor: User, person_id: int, field_name: str, *, ip: str | None
     value = getattr(person, field_name) or ""
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.reveal",
+        AuditAction.PERSON_REVEAL,
         "person",
         person.id,
         office_id=person.office_id,
@@ -383,7 +384,7 @@ def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) 
     if search is not None:
         audit.record(
             Actor(actor.id, actor.username, ip),
-            "person.search",
+            AuditAction.PERSON_SEARCH,
             "person",
             None,
             by=search[0],

@@ -10,6 +10,7 @@ from sqlalchemy.orm import joinedload
 
 from core import audit, signals
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, ValidationFailed
 from core.orgs import OrgUnit, UnitKind
@@ -49,7 +50,7 @@ def request_transfer(
     db.session.flush()
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.transfer_request",
+        AuditAction.PERSON_TRANSFER_REQUEST,
         "person",
         person.id,
         office_id=person.office_id,
@@ -102,7 +103,7 @@ def decide_transfer(
         signals.person_transferred.send(transfer.person, from_office_id=transfer.from_office_id)
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "person.transfer_accept" if accept else "person.transfer_reject",
+        AuditAction.PERSON_TRANSFER_ACCEPT if accept else AuditAction.PERSON_TRANSFER_REJECT,
         "person",
         transfer.person_id,
         office_id=transfer.to_office_id,

@@ -18,6 +18,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import NotFound
 from core.orgs import units_under
@@ -154,7 +155,7 @@ def close_task(actor: User, task_id: int, *, ip: str | None = None) -> Task:
         task.status = TaskStatus.DONE
         task.closed_at = utcnow()
         task.closed_by_id = actor.id
-        audit.record(Actor(actor.id, actor.username, ip), "task.close", "task", task.id)
+        audit.record(Actor(actor.id, actor.username, ip), AuditAction.TASK_CLOSE, "task", task.id)
     db.session.commit()
     return task
 

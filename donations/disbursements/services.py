@@ -15,6 +15,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.needs.models import NeedStatus
@@ -109,7 +110,7 @@ def _save_payout(
     db.session.flush()
     audit.record(
         Actor(actor.id, actor.username),
-        "disbursement.propose",
+        AuditAction.DISBURSEMENT_PROPOSE,
         "disbursement",
         payout.id,
         amount_fen=data.amount_fen,
@@ -166,7 +167,7 @@ def approve_disbursement(actor: User, disbursement_id: int) -> Disbursement:
             queue_message(gift, "paid_out")
     audit.record(
         Actor(actor.id, actor.username),
-        "disbursement.approve",
+        AuditAction.DISBURSEMENT_APPROVE,
         "disbursement",
         payout.id,
         amount_fen=payout.amount_fen,
@@ -183,7 +184,9 @@ def reject_disbursement(actor: User, disbursement_id: int, reason: str) -> Disbu
     payout.rejection_reason = reason.strip()
     payout.approved_by_id = actor.id
     payout.decided_at = utcnow()
-    audit.record(Actor(actor.id, actor.username), "disbursement.reject", "disbursement", payout.id)
+    audit.record(
+        Actor(actor.id, actor.username), AuditAction.DISBURSEMENT_REJECT, "disbursement", payout.id
+    )
     db.session.commit()
     return payout
 
@@ -227,7 +230,10 @@ def open_evidence(
     if payout is None or not path.is_file():
         raise NotFound("No such payout.")
     audit.record(
-        Actor(actor.id, actor.username, ip), "disbursement.evidence_view", "disbursement", payout.id
+        Actor(actor.id, actor.username, ip),
+        AuditAction.DISBURSEMENT_EVIDENCE_VIEW,
+        "disbursement",
+        payout.id,
     )
     db.session.commit()
     return EvidenceFile(path, payout.evidence_mime, payout.evidence_filename)

@@ -7,6 +7,7 @@ from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.users import Role, User
@@ -37,7 +38,7 @@ def moderate_message(actor: User, donation_id: str, approve: bool) -> Donation:
     donation.message_status = MessageStatus.VISIBLE if approve else MessageStatus.HIDDEN
     audit.record(
         Actor(actor.id, actor.username),
-        "donation.message_" + ("show" if approve else "hide"),
+        AuditAction.DONATION_MESSAGE_SHOW if approve else AuditAction.DONATION_MESSAGE_HIDE,
         "donation",
         donation.id,
     )

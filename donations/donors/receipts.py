@@ -8,6 +8,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.users import Role, User
@@ -74,7 +75,7 @@ def mark_issued(actor: User, receipt_id: str, receipt_no: str) -> ReceiptRequest
     receipt.issued_by_id = actor.id
     audit.record(
         Actor(actor.id, actor.username),
-        "receipt.issue",
+        AuditAction.RECEIPT_ISSUE,
         "donation",
         receipt.donation_id,
         receipt_no=receipt.receipt_no,

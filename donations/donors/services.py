@@ -10,6 +10,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from donations.donors.messages import cancel_messages
 from donations.donors.models import Donor, ReceiptRequest, ReceiptStatus, Subscription
@@ -135,5 +136,5 @@ def delete_donor(donor: Donor) -> None:
         )
         .values(name=None, credit_code=None, status=ReceiptStatus.WITHDRAWN)
     )
-    audit.record(Actor.system("donor"), "donor.delete", "donor", donor.id)
+    audit.record(Actor.system("donor"), AuditAction.DONOR_DELETE, "donor", donor.id)
     db.session.commit()

@@ -14,6 +14,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied
 from core.users import Role, User
@@ -95,7 +96,7 @@ def settle_discrepancy(
     found.settlement_note = note
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "finance.settle_discrepancy",
+        AuditAction.FINANCE_SETTLE_DISCREPANCY,
         "discrepancy",
         found.id,
         kind=found.kind,

@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from donations.giving.booking import apply_refund, receive_payment
 from donations.giving.models import Donation, DonationStatus, ProviderEvent, Refund, RefundStatus
@@ -66,7 +67,7 @@ def _intent_effect(event_type: str, intent: dict[str, Any]) -> tuple[Outcome, st
         if amount != donation.amount_fen or currency != donation.currency:
             audit.record(
                 Actor.system("payments"),
-                "payment.mismatch",
+                AuditAction.PAYMENT_MISMATCH,
                 "donation",
                 donation.id,
                 expected=[donation.amount_fen, donation.currency],

@@ -6,6 +6,7 @@ from collections.abc import Iterator
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import NotFound
 from core.export import Cell, Export, ExportFormat, write_table
@@ -65,7 +66,7 @@ def export_donations(
     export = write_table("donations", HEADERS, _rows(donations), fmt)
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "donation.export",
+        AuditAction.DONATION_EXPORT,
         "donation",
         None,
         count=total,

@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import PermissionDenied
 from core.timeutil import SHANGHAI
@@ -123,7 +124,7 @@ def run_reconciliation(actor: User, gateway: PaymentGateway, ip: str | None = No
         raise UpstreamUnavailable("The payment provider is not answering; try again.") from error
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "finance.reconcile",
+        AuditAction.FINANCE_RECONCILE,
         "reconcile_run",
         run.id,
         applied=run.applied,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import PermissionDenied
 from core.users import Role, User
@@ -88,7 +89,7 @@ def request_refund(
     db.session.add(refund)
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "donation.refund_request",
+        AuditAction.DONATION_REFUND_REQUEST,
         "donation",
         donation.id,
         amount_fen=amount_fen,

@@ -8,6 +8,7 @@ from sqlalchemy import select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import NotFound
 from core.export import Cell, Export, ExportFormat, write_table
@@ -62,7 +63,7 @@ def export_journal(actor: User, fmt: ExportFormat, *, ip: str | None = None) -> 
     export = write_table("journal", HEADERS, journal_rows(), fmt)
     audit.record(
         Actor(actor.id, actor.username, ip),
-        "finance.journal_export",
+        AuditAction.FINANCE_JOURNAL_EXPORT,
         "journal",
         None,
         format=str(fmt),

@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.money import format_fen
@@ -80,7 +81,7 @@ def save_project(actor: User, data: ProjectInput, project_id: str | None = None)
         db.session.add(project)
         db.session.flush()
         default_pool(project.id)
-    audit.record(Actor(actor.id, actor.username), "project.save", "project", project.id)
+    audit.record(Actor(actor.id, actor.username), AuditAction.PROJECT_SAVE, "project", project.id)
     db.session.commit()
     return project
 
@@ -91,7 +92,12 @@ def set_project_status(actor: User, project_id: str, status: ProjectStatus) -> P
     if project is None:
         raise NotFound("No such project.")
     project.status = status
-    audit.record(Actor(actor.id, actor.username), f"project.{status.value}", "project", project.id)
+    audit.record(
+        Actor(actor.id, actor.username),
+        AuditAction(f"project.{status.value}"),
+        "project",
+        project.id,
+    )
     db.session.commit()
     return project
 
@@ -107,7 +113,9 @@ def _list(actor: User, need: Need, project_id: str) -> NeedListing:
     listing = NeedListing(need_id=need.id, project_id=project.id, amount_fen=need.amount_fen)
     db.session.add(listing)
     db.session.flush()
-    audit.record(Actor(actor.id, actor.username), "need.list", "need", need.id, project=project.id)
+    audit.record(
+        Actor(actor.id, actor.username), AuditAction.NEED_LIST, "need", need.id, project=project.id
+    )
     return listing
 
 

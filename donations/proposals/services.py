@@ -20,6 +20,7 @@ from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.needs.models import Need, NeedStatus
@@ -179,7 +180,7 @@ def run_proposal(actor: User, project_id: str) -> AllocationProposal:
     proposal.total_fen = total
     audit.record(
         _actor(actor),
-        "allocation.propose",
+        AuditAction.ALLOCATION_PROPOSE,
         "allocation_proposal",
         proposal.id,
         total_fen=total,
@@ -209,7 +210,10 @@ def approve_proposal(actor: User, proposal_id: int, threshold_fen: int) -> Alloc
         if proposal.total_fen > threshold_fen:
             proposal.status = ProposalStatus.AWAITING_SECOND
             audit.record(
-                _actor(actor), "allocation.first_approval", "allocation_proposal", proposal.id
+                _actor(actor),
+                AuditAction.ALLOCATION_FIRST_APPROVAL,
+                "allocation_proposal",
+                proposal.id,
             )
             db.session.commit()
             return proposal
@@ -226,7 +230,7 @@ def approve_proposal(actor: User, proposal_id: int, threshold_fen: int) -> Alloc
     proposal.decided_at = utcnow()
     audit.record(
         _actor(actor),
-        "allocation.approve",
+        AuditAction.ALLOCATION_APPROVE,
         "allocation_proposal",
         proposal.id,
         total_fen=proposal.total_fen,
@@ -295,7 +299,7 @@ def reject_proposal(actor: User, proposal_id: int, reason: str) -> AllocationPro
     proposal.decided_at = utcnow()
     audit.record(
         _actor(actor),
-        "allocation.reject",
+        AuditAction.ALLOCATION_REJECT,
         "allocation_proposal",
         proposal.id,
         reason=reason.strip(),

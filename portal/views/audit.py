@@ -8,6 +8,7 @@ from flask import Blueprint, render_template, request
 from flask.typing import ResponseReturnValue
 
 from core.audit import AuditFilter, read_events
+from core.audit_actions import AuditAction, action_label
 from core.params import parse_date
 from core.timeutil import SHANGHAI
 from core.users import Role
@@ -39,5 +40,11 @@ def index() -> ResponseReturnValue:
     items, total = read_events(actor(), filters, request.args)
     pages = max(1, -(-total // filters.per_page))
     return render_template(
-        "audit/list.html", items=items, total=total, filters=filters, pages=pages
+        "audit/list.html",
+        items=items,
+        total=total,
+        filters=filters,
+        pages=pages,
+        actions=list(AuditAction),
+        label_of=action_label,
     )

@@ -19,13 +19,11 @@ from typing import Any
 
 import httpx
 import pytest
-from argon2 import PasswordHasher
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
 from werkzeug.serving import make_server
 
-import core.users
 from core.db import db
 from donations.payments.config import make_gateway
 from donations.payments.gateway import PaymentGateway
@@ -33,19 +31,12 @@ from donations.payments.sandbox import HttpPaymentGateway
 from donations.wechat.config import make_wechat
 from donations.wechat.gateway import WeChatGateway, WeChatPyGateway
 from sandboxes.wechat.testing import sandbox_process
-from tests.api.support import (
-    SECRET_KEY,
-    WEBHOOK_PATH,
-    MpApi,
-    Staff,
-    flask_sender,
-    httpx_sender,
-    make_staff,
-    wait_until,
-)
+from tests.api import answer_checks  # noqa: F401 - registers the checks made at the end of a run
+from tests.api.support import SECRET_KEY, WEBHOOK_PATH, MpApi, flask_sender, httpx_sender
 from tests.conftest import make_app
+from tests.factories import Office, make_office
 from tests.live import QuietHandler, scratch_database
-from tests.sandboxes.conftest import PaymentsSandboxProcess
+from tests.sandboxes.conftest import PaymentsSandboxProcess, payments_wait_until
 
 UNIT_WEBHOOK_SECRET = "whsec_test_api_unit"
 LIVE_WEBHOOK_SECRET = "whsec_test_api_live"
@@ -92,14 +83,6 @@ def gateways(app: Flask, wechat_base: str, payments_base: str) -> Iterator[Gatew
     wechat.close()
 
 
-@pytest.fixture()
-def cheap_passwords(monkeypatch: pytest.MonkeyPatch) -> None:
-    """Builders create staff users; production argon2 parameters cost ~0.1 s a hash."""
-    monkeypatch.setattr(
-        core.users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
-    )
-
-
 # -- the in-process stack -------------------------------------------------------------------
 
 
@@ -109,7 +92,6 @@ def api(
     client: FlaskClient,
     gateways: Gateways,
     monkeypatch: pytest.MonkeyPatch,
-    cheap_passwords: None,
 ) -> MpApi:
     """The mini-program against the harness app, inside the rolled-back transaction."""
     monkeypatch.setitem(app.extensions, "wechat", gateways.wechat)
@@ -119,9 +101,9 @@ def api(
 
 
 @pytest.fixture()
-def staff(api: MpApi) -> Staff:
-    """An office with an admin, an author and a second reviewing officer."""
-    return make_staff()
+def office(api: MpApi) -> Office:
+    """An office with an author and a second reviewing officer."""
+    return make_office()
 
 
 # -- the live stack -------------------------------------------------------------------------
@@ -175,7 +157,9 @@ class LiveStack:
         """Faults off and nothing left to deliver: no late webhook may reach the server
         once later tests swap db.session for the harness's rolled-back one."""
         self.set_faults()
-        wait_until(lambda: self.flush()["pending"] == 0, "the sandbox to deliver everything")
+        payments_wait_until(
+            lambda: self.flush()["pending"] == 0, what="the sandbox to deliver everything"
+        )
 
 
 @pytest.fixture(scope="session")
@@ -221,7 +205,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory, wechat_base: str) -> It
 
 
 @pytest.fixture()
-def live(live_stack: LiveStack, cheap_passwords: None) -> Iterator[LiveStack]:
+def live(live_stack: LiveStack) -> Iterator[LiveStack]:
     """An app context on the live stack with the real db.session; quiet again afterwards."""
     with live_stack.app.app_context():
         try:

@@ -17,7 +17,9 @@ from core.timeutil import local_today
 from donations.projects.models import ProjectStatus
 from donations.projects.services import set_project_status
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import MpApi, Staff, list_need, make_project, new_key, new_name, pay
+from tests.api.support import MpApi, new_key, new_name, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office, make_admin
 
 TOKEN_SALT = "mp-donor-token"
 
@@ -34,18 +36,16 @@ def gift(project_id: str, amount_fen: int = 1000, **extra: Any) -> dict[str, Any
     [0, -100, 1.5, "100", 10**15, True, None, [100], {"fen": 100}],
     ids=["zero", "negative", "fraction", "string", "huge", "boolean", "null", "list", "object"],
 )
-def test_donation_amount_that_is_not_a_positive_integer_is_refused(
-    api: MpApi, staff: Staff, amount: Any
-) -> None:
-    project = make_project(staff)
+def test_donation_amount_that_is_not_a_positive_integer_is_refused(api: MpApi, amount: Any) -> None:
+    project = make_project()
     token = api.login()
     reply = api.donate(token, {"project_id": project, "amount_fen": amount})
     assert reply.status == 400
     assert reply.error_code == "invalid_field"
 
 
-def test_amounts_outside_the_projects_rules_break_the_limit_rule(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff, min_fen=500, max_fen=2000, daily_max_fen=10_000)
+def test_amounts_outside_the_projects_rules_break_the_limit_rule(api: MpApi) -> None:
+    project = make_project(min_fen=500, max_fen=2000, daily_max_fen=10_000)
     token = api.login()
     for amount in (499, 2001):
         reply = api.donate(token, gift(project, amount))
@@ -53,10 +53,10 @@ def test_amounts_outside_the_projects_rules_break_the_limit_rule(api: MpApi, sta
     assert api.donate(token, gift(project, 500)).status == 201
 
 
-def test_unknown_project_and_needs_are_refused_as_bad_fields(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
-    other = make_project(staff)
-    foreign_need = list_need(staff, other, 10_000)
+def test_unknown_project_and_needs_are_refused_as_bad_fields(api: MpApi, office: Office) -> None:
+    project = make_project()
+    other = make_project()
+    foreign_need = list_need(office, other, 10_000)
     token = api.login()
     cases = [
         gift("00000000-0000-0000-0000-000000000000"),
@@ -69,17 +69,17 @@ def test_unknown_project_and_needs_are_refused_as_bad_fields(api: MpApi, staff: 
     assert api.donate(token, gift(other, need_id=foreign_need)).status == 201
 
 
-def test_a_draft_project_takes_no_donations(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
-    set_project_status(staff.admin, project, ProjectStatus.DRAFT)
+def test_a_draft_project_takes_no_donations(api: MpApi) -> None:
+    project = make_project()
+    set_project_status(make_admin(), project, ProjectStatus.DRAFT)
     token = api.login()
     reply = api.donate(token, gift(project))
     assert (reply.status, reply.error_code) == (400, "invalid_field")
     assert api.get(f"/projects/{project}").status == 404
 
 
-def test_message_longer_than_100_characters_is_refused(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_message_longer_than_100_characters_is_refused(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     reply = api.donate(token, gift(project, message="加油" * 50 + "!"))
     assert (reply.status, reply.error_code) == (400, "invalid_field")
@@ -87,8 +87,8 @@ def test_message_longer_than_100_characters_is_refused(api: MpApi, staff: Staff)
     assert created["donation"]["message"] == "加油" * 50
 
 
-def test_empty_message_counts_as_none(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_empty_message_counts_as_none(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     created = api.donate(token, gift(project, message="   ")).expect(201)
     assert created["donation"]["message"] is None
@@ -107,16 +107,14 @@ def test_empty_message_counts_as_none(api: MpApi, staff: Staff) -> None:
     ],
     ids=["malformed", "list", "string", "null", "empty", "not-utf8"],
 )
-def test_a_body_that_is_not_a_json_object_is_refused(
-    api: MpApi, staff: Staff, raw: bytes, code: str
-) -> None:
+def test_a_body_that_is_not_a_json_object_is_refused(api: MpApi, raw: bytes, code: str) -> None:
     token = api.login()
     reply = api.call("POST", "/donations", raw=raw, token=token, headers={"Idempotency-Key": "k-1"})
     assert (reply.status, reply.error_code) == (400, code)
 
 
-def test_unknown_fields_and_wrong_types_are_refused(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_unknown_fields_and_wrong_types_are_refused(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     for extra in (
         {"amount_yuan": 10},
@@ -129,8 +127,8 @@ def test_unknown_fields_and_wrong_types_are_refused(api: MpApi, staff: Staff) ->
         assert (reply.status, reply.error_code) == (400, "invalid_field"), extra
 
 
-def test_idempotency_key_with_odd_characters_is_refused(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_idempotency_key_with_odd_characters_is_refused(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     for key in ("has space", "x" * 129, "键"):
         reply = api.post("/donations", gift(project), token=token, headers={"Idempotency-Key": key})
@@ -221,8 +219,8 @@ def test_accepting_an_outdated_privacy_notice_is_refused(api: MpApi) -> None:
     assert (reply.status, reply.error_code) == (400, "invalid_field")
 
 
-def test_donating_needs_the_current_privacy_notice_accepted(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_donating_needs_the_current_privacy_notice_accepted(api: MpApi) -> None:
+    project = make_project()
     name = new_name()
     token = api.login(name, accept=False)
     reply = api.donate(token, gift(project))
@@ -232,9 +230,9 @@ def test_donating_needs_the_current_privacy_notice_accepted(api: MpApi, staff: S
 
 
 def test_a_new_privacy_notice_must_be_accepted_again(
-    api: MpApi, staff: Staff, app: Flask, monkeypatch: pytest.MonkeyPatch
+    api: MpApi, app: Flask, monkeypatch: pytest.MonkeyPatch
 ) -> None:
-    project = make_project(staff)
+    project = make_project()
     token = api.login()
     assert api.donate(token, gift(project)).status == 201
     monkeypatch.setitem(app.config, "PRIVACY_VERSION", "2099-01")
@@ -248,10 +246,10 @@ def test_a_new_privacy_notice_must_be_accepted_again(
 
 
 def test_a_gift_beyond_the_needs_remaining_amount_is_refused(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, office: Office, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
-    need = list_need(staff, project, 10_000)
+    project = make_project()
+    need = list_need(office, project, 10_000)
     token = api.login()
     reply = api.donate(token, gift(project, 10_001, need_id=need))
     assert (reply.status, reply.error_code) == (422, "need_full")
@@ -263,10 +261,10 @@ def test_a_gift_beyond_the_needs_remaining_amount_is_refused(
 
 
 def test_a_fully_funded_need_takes_no_designated_gift(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, office: Office, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
-    need = list_need(staff, project, 10_000)
+    project = make_project()
+    need = list_need(office, project, 10_000)
     token = api.login()
     paid = api.donate(token, gift(project, 10_000, need_id=need)).expect(201)
     pay(client, paid, UNIT_WEBHOOK_SECRET)
@@ -276,18 +274,18 @@ def test_a_fully_funded_need_takes_no_designated_gift(
     assert api.donate(token, gift(project, 100)).status == 201
 
 
-def test_a_closed_or_not_yet_open_project_takes_no_gift(api: MpApi, staff: Staff) -> None:
-    closed = make_project(staff)
-    set_project_status(staff.admin, closed, ProjectStatus.CLOSED)
-    later = make_project(staff, starts_on=local_today() + timedelta(days=3))
+def test_a_closed_or_not_yet_open_project_takes_no_gift(api: MpApi) -> None:
+    closed = make_project()
+    set_project_status(make_admin(), closed, ProjectStatus.CLOSED)
+    later = make_project(starts_on=local_today() + timedelta(days=3))
     token = api.login()
     for project in (closed, later):
         reply = api.donate(token, gift(project))
         assert (reply.status, reply.error_code) == (422, "project_closed")
 
 
-def test_the_daily_amount_limit_counts_pending_gifts(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff, max_fen=1_000, daily_max_fen=1_500)
+def test_the_daily_amount_limit_counts_pending_gifts(api: MpApi) -> None:
+    project = make_project(max_fen=1_000, daily_max_fen=1_500)
     token = api.login()
     assert api.donate(token, gift(project, 1_000)).status == 201
     reply = api.donate(token, gift(project, 1_000))
@@ -297,8 +295,8 @@ def test_the_daily_amount_limit_counts_pending_gifts(api: MpApi, staff: Staff) -
     assert api.donate(other_donor, gift(project, 1_000)).status == 201
 
 
-def test_the_daily_count_limit(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff, daily_max_count=2)
+def test_the_daily_count_limit(api: MpApi) -> None:
+    project = make_project(daily_max_count=2)
     token = api.login()
     for _ in range(2):
         assert api.donate(token, gift(project)).status == 201
@@ -306,16 +304,16 @@ def test_the_daily_count_limit(api: MpApi, staff: Staff) -> None:
     assert (reply.status, reply.error_code) == (422, "limit_exceeded")
 
 
-def test_a_risky_message_is_rejected(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_a_risky_message_is_rejected(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     reply = api.donate(token, gift(project, message="这里有违禁内容"))
     assert (reply.status, reply.error_code) == (422, "message_rejected")
     assert api.get("/me/donations", token=token).expect(200)["data"] == []
 
 
-def test_a_message_needing_review_is_taken_but_held(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_a_message_needing_review_is_taken_but_held(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     held = api.donate(token, gift(project, message="请待审后展示")).expect(201)
     assert held["donation"]["message_status"] == "review"
@@ -424,7 +422,7 @@ def test_odd_paging_parameters_answer_400(api: MpApi, path: str) -> None:
     assert (reply.status, reply.error_code) == (400, "invalid_field")
 
 
-def test_ids_with_nul_are_simply_not_found(api: MpApi, staff: Staff) -> None:
+def test_ids_with_nul_are_simply_not_found(api: MpApi) -> None:
     token = api.login()
     for path in (
         "/projects/a%00b",

@@ -11,7 +11,8 @@ from flask.testing import FlaskClient
 from core.db import db
 from donations.projects.models import Project
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import MpApi, Staff, make_project, pay
+from tests.api.support import MpApi, pay
+from tests.donations.factories import make_project
 
 
 def paid_certificate(
@@ -29,11 +30,11 @@ def paid_certificate(
 
 
 def test_each_project_numbers_its_own_certificates_without_collisions(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, client: FlaskClient
 ) -> None:
     """Numbers are PREFIX-YEAR-SEQUENCE with a prefix unique to the project: two projects
     each count from 1 and never issue the same number (a collision would lose the payment)."""
-    first, second = make_project(staff), make_project(staff)
+    first, second = make_project(), make_project()
     prefixes = {p: db.session.get_one(Project, p).certificate_prefix for p in (first, second)}
     assert prefixes[first] != prefixes[second]
     token = api.login()
@@ -48,9 +49,9 @@ def test_each_project_numbers_its_own_certificates_without_collisions(
 
 
 def test_the_certificate_names_the_donor_only_when_not_anonymous(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
+    project = make_project()
     token = api.login()
     api.patch("/me", {"display_name": "开平街坊"}, token=token).expect(200)
     named = paid_certificate(api, client, token, project, 12_345)

@@ -7,15 +7,16 @@ import pytest
 from flask import Flask
 
 from core.paging import cursor_codec
-from tests.api.support import MpApi, Staff, make_project
+from tests.api.support import MpApi
+from tests.donations.factories import make_project
 
 LISTS = ("/projects", "/me/donations", "/impact")
 
 
-def _cursors(api: MpApi, staff: Staff, app: Flask, token: str) -> dict[str, str]:
+def _cursors(api: MpApi, office: object, app: Flask, token: str) -> dict[str, str]:
     """A cursor each list gave (or, for the payout feed, would give) for its second page."""
     for _ in range(2):
-        project = make_project(staff)
+        project = make_project()
         api.donate(token, {"project_id": project, "amount_fen": 1_000}).expect(201)
     projects = api.get("/projects?limit=1").expect(200)["next_cursor"]
     mine = api.get("/me/donations?limit=1", token=token).expect(200)["next_cursor"]
@@ -35,9 +36,9 @@ def _reply(api: MpApi, path: str, cursor: str, token: str) -> tuple[int, str | N
     return reply.status, (reply.error_code if reply.status >= 400 else None)
 
 
-def test_each_list_pages_on_with_its_own_cursor(api: MpApi, staff: Staff, app: Flask) -> None:
+def test_each_list_pages_on_with_its_own_cursor(api: MpApi, office: object, app: Flask) -> None:
     token = api.login()
-    cursors = _cursors(api, staff, app, token)
+    cursors = _cursors(api, office, app, token)
 
     for path in LISTS:
         assert _reply(api, path, cursors[path], token) == (200, None), path
@@ -45,10 +46,10 @@ def test_each_list_pages_on_with_its_own_cursor(api: MpApi, staff: Staff, app: F
 
 @pytest.mark.parametrize("damage", ["garbage", "truncated", "tampered", "padded"])
 def test_a_damaged_cursor_answers_400_on_every_list(
-    api: MpApi, staff: Staff, app: Flask, damage: str
+    api: MpApi, office: object, app: Flask, damage: str
 ) -> None:
     token = api.login()
-    cursors = _cursors(api, staff, app, token)
+    cursors = _cursors(api, office, app, token)
 
     for path in LISTS:
         cursor = cursors[path]
@@ -61,9 +62,9 @@ def test_a_damaged_cursor_answers_400_on_every_list(
         assert _reply(api, path, damaged, token) == (400, "invalid_field"), (path, damaged)
 
 
-def test_a_cursor_of_one_list_is_refused_by_another(api: MpApi, staff: Staff, app: Flask) -> None:
+def test_a_cursor_of_one_list_is_refused_by_another(api: MpApi, office: object, app: Flask) -> None:
     token = api.login()
-    cursors = _cursors(api, staff, app, token)
+    cursors = _cursors(api, office, app, token)
 
     for path in LISTS:
         for other in LISTS:

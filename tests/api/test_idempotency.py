@@ -9,16 +9,9 @@ from sqlalchemy import func, select
 from core.db import db
 from donations.giving.models import Donation
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    SECRET_KEY,
-    MpApi,
-    Staff,
-    decline,
-    list_need,
-    make_project,
-    new_key,
-    pay,
-)
+from tests.api.support import SECRET_KEY, MpApi, decline, new_key, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office
 
 
 def created_intents(api_base: str, donation_id: str) -> list[str]:
@@ -39,10 +32,10 @@ def created_intents(api_base: str, donation_id: str) -> list[str]:
 
 
 def test_same_key_and_body_answer_the_same_donation_and_one_payment(
-    api: MpApi, staff: Staff
+    api: MpApi, office: Office
 ) -> None:
-    project = make_project(staff)
-    need = list_need(staff, project, 50_000)
+    project = make_project()
+    need = list_need(office, project, 50_000)
     token = api.login()
     key = new_key()
     body = {"project_id": project, "need_id": need, "amount_fen": 10_000, "message": "加油"}
@@ -62,8 +55,8 @@ def test_same_key_and_body_answer_the_same_donation_and_one_payment(
     assert [d["id"] for d in listed] == [donation_id]
 
 
-def test_same_key_with_another_body_is_a_conflict(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_same_key_with_another_body_is_a_conflict(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     key = new_key()
     first = api.donate(token, {"project_id": project, "amount_fen": 1_000}, key).expect(201)
@@ -78,8 +71,8 @@ def test_same_key_with_another_body_is_a_conflict(api: MpApi, staff: Staff) -> N
     assert replay.expect(200)["donation"]["id"] == first["donation"]["id"]
 
 
-def test_a_missing_key_is_refused_before_anything_is_made(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_a_missing_key_is_refused_before_anything_is_made(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     for headers in ({}, {"Idempotency-Key": ""}, {"Idempotency-Key": "   "}):
         reply = api.post(
@@ -89,8 +82,8 @@ def test_a_missing_key_is_refused_before_anything_is_made(api: MpApi, staff: Sta
     assert api.get("/me/donations", token=token).expect(200)["data"] == []
 
 
-def test_keys_belong_to_one_donor(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_keys_belong_to_one_donor(api: MpApi) -> None:
+    project = make_project()
     key = new_key()
     body = {"project_id": project, "amount_fen": 1_000}
     mine = api.donate(api.login(), body, key).expect(201)
@@ -100,12 +93,12 @@ def test_keys_belong_to_one_donor(api: MpApi, staff: Staff) -> None:
 
 
 def test_a_replay_answers_the_donation_as_it_is_now(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, office: Office, client: FlaskClient
 ) -> None:
     """The replay is the same donation: a rule that changed since (the need filled up
     with another donor's gift) does not turn the retry into an error."""
-    project = make_project(staff)
-    need = list_need(staff, project, 1_000)
+    project = make_project()
+    need = list_need(office, project, 1_000)
     token = api.login()
     key = new_key()
     body = {"project_id": project, "need_id": need, "amount_fen": 1_000}
@@ -118,11 +111,11 @@ def test_a_replay_answers_the_donation_as_it_is_now(
 
 
 def test_a_declined_payment_is_retried_with_the_same_donation(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, client: FlaskClient
 ) -> None:
     """Only `succeeded` is final: after a decline the donor pays again with the same
     payment object, and no second donation or payment is made."""
-    project = make_project(staff)
+    project = make_project()
     token = api.login()
     key = new_key()
     body = {"project_id": project, "amount_fen": 3_000}

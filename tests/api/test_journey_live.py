@@ -22,18 +22,10 @@ from donations.giving.models import Donation, ProviderEvent
 from donations.ledger.models import EntryKind, JournalEntry
 from donations.wechat.config import current_wechat, subscribe_templates
 from tests.api.conftest import LiveStack
-from tests.api.support import (
-    KAIPING,
-    MpApi,
-    confirm_payment,
-    list_need,
-    make_project,
-    make_staff,
-    new_key,
-    new_name,
-    provider_events,
-    wait_until,
-)
+from tests.api.support import MpApi, confirm_payment, new_key, new_name, provider_events
+from tests.donations.factories import KAIPING, list_need, make_project
+from tests.factories import make_office
+from tests.sandboxes.conftest import payments_wait_until
 
 T = TypeVar("T")
 PNG_SIGNATURE = b"\x89PNG\r\n\x1a\n"
@@ -53,10 +45,10 @@ def ended(read: Callable[[], T]) -> T:
 
 def set_up_projects() -> tuple[str, str, str]:
     """A project near the donor with one need on it, and one further away."""
-    staff = make_staff()
-    near = make_project(staff, lat=KAIPING[0], lng=KAIPING[1] + 0.02, title="开平帮扶项目 近")
-    far = make_project(staff, lat=KAIPING[0] + 0.5, lng=KAIPING[1], title="开平帮扶项目 远")
-    need = list_need(staff, near, 10_000)
+    office = make_office()
+    near = make_project(lat=KAIPING[0], lng=KAIPING[1] + 0.02, title="开平帮扶项目 近")
+    far = make_project(lat=KAIPING[0] + 0.5, lng=KAIPING[1], title="开平帮扶项目 远")
+    need = list_need(office, near, 10_000)
     db.session.rollback()
     return near, far, need
 
@@ -66,12 +58,14 @@ def wait_for_status(api: MpApi, token: str, donation_id: str, status: str) -> di
         donation: dict[str, Any] = api.get(f"/donations/{donation_id}", token=token).expect(200)
         return donation if donation["status"] == status else None
 
-    found: dict[str, Any] = wait_until(current, f"donation {donation_id} to be {status}")
+    found: dict[str, Any] = payments_wait_until(
+        current, what=f"donation {donation_id} to be {status}"
+    )
     return found
 
 
 def wait_until_delivered(live: LiveStack) -> None:
-    wait_until(lambda: live.flush()["pending"] == 0, "every webhook to be delivered")
+    payments_wait_until(lambda: live.flush()["pending"] == 0, what="every webhook to be delivered")
 
 
 def png_of(api: MpApi, token: str, donation_id: str) -> Image.Image:
@@ -290,9 +284,8 @@ def test_gifts_paid_at_the_same_moment_never_overfill_a_need(live: LiveStack) ->
     """Both webhooks race for the need's row: one gift fills what is left, the other's
     overshoot goes to the pool, whichever lands first."""
     api = live.api()
-    staff = make_staff()
-    project = make_project(staff)
-    need = list_need(staff, project, 10_000)
+    project = make_project()
+    need = list_need(make_office(), project, 10_000)
     db.session.rollback()
     live.set_faults(webhook_delay_ms=[0, 50], seed=3)
     donors = [api.login(), api.login()]

@@ -10,7 +10,9 @@ from flask.testing import FlaskClient
 from donations.projects.models import ProjectStatus
 from donations.projects.services import set_project_status
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import KAIPING, MpApi, Staff, decline, make_project, pay
+from tests.api.support import MpApi, decline, pay
+from tests.donations.factories import KAIPING, make_project
+from tests.factories import make_admin
 
 
 def all_pages(api: MpApi, path: str, token: str | None = None) -> list[list[dict[str, Any]]]:
@@ -39,10 +41,8 @@ def haversine_km(a: tuple[float, float], b: tuple[float, float]) -> float:
     return 2 * 6371.0088 * math.asin(math.sqrt(h))
 
 
-def test_my_donations_come_newest_first_in_pages_of_two(
-    api: MpApi, staff: Staff, client: FlaskClient
-) -> None:
-    project = make_project(staff)
+def test_my_donations_come_newest_first_in_pages_of_two(api: MpApi, client: FlaskClient) -> None:
+    project = make_project()
     token = api.login()
     made = [
         api.donate(token, {"project_id": project, "amount_fen": 1_000 * (i + 1)}).expect(201)
@@ -65,8 +65,8 @@ def test_my_donations_come_newest_first_in_pages_of_two(
     assert sum(d["amount_fen"] for d in listed) == 15_000
 
 
-def test_a_new_gift_does_not_shift_the_pages_being_read(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_a_new_gift_does_not_shift_the_pages_being_read(api: MpApi) -> None:
+    project = make_project()
     token = api.login()
     made = [
         api.donate(token, {"project_id": project, "amount_fen": 1_000}).expect(201)["donation"][
@@ -82,14 +82,12 @@ def test_a_new_gift_does_not_shift_the_pages_being_read(api: MpApi, staff: Staff
     assert second.json["next_cursor"] is None
 
 
-def test_projects_come_nearest_first_closed_last_with_rounded_distances(
-    api: MpApi, staff: Staff
-) -> None:
+def test_projects_come_nearest_first_closed_last_with_rounded_distances(api: MpApi) -> None:
     here = KAIPING
     offsets = [0.30, 0.02, 0.11, 0.45, 0.07]  # degrees of longitude east of `here`
-    projects = {make_project(staff, lat=here[0], lng=here[1] + d): d for d in offsets}
+    projects = {make_project(lat=here[0], lng=here[1] + d): d for d in offsets}
     nearest = min(projects, key=projects.__getitem__)
-    set_project_status(staff.admin, nearest, ProjectStatus.CLOSED)
+    set_project_status(make_admin(), nearest, ProjectStatus.CLOSED)
 
     pages = all_pages(api, f"/projects?lat={here[0]}&lng={here[1]}&limit=2")
     assert all(len(page) <= 2 for page in pages)
@@ -105,24 +103,24 @@ def test_projects_come_nearest_first_closed_last_with_rounded_distances(
         assert math.isclose(project["distance_km"] * 10, round(project["distance_km"] * 10))
 
 
-def test_radius_keeps_only_nearby_projects(api: MpApi, staff: Staff) -> None:
-    near = make_project(staff, lat=KAIPING[0], lng=KAIPING[1] + 0.01)
-    far = make_project(staff, lat=KAIPING[0] + 1.0, lng=KAIPING[1])
+def test_radius_keeps_only_nearby_projects(api: MpApi) -> None:
+    near = make_project(lat=KAIPING[0], lng=KAIPING[1] + 0.01)
+    far = make_project(lat=KAIPING[0] + 1.0, lng=KAIPING[1])
     body = api.get(f"/projects?lat={KAIPING[0]}&lng={KAIPING[1]}&radius_km=20").expect(200)
     ids = {p["id"] for p in body["data"]}
     assert near in ids and far not in ids
 
 
-def test_projects_without_a_position_have_no_distance(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
+def test_projects_without_a_position_have_no_distance(api: MpApi) -> None:
+    project = make_project()
     listed = [p for page in all_pages(api, "/projects?limit=1") for p in page]
     mine = [p for p in listed if p["id"] == project]
     assert len(mine) == 1 and mine[0]["distance_km"] is None
 
 
-def test_draft_projects_are_not_listed(api: MpApi, staff: Staff) -> None:
-    draft = make_project(staff)
-    set_project_status(staff.admin, draft, ProjectStatus.DRAFT)
+def test_draft_projects_are_not_listed(api: MpApi) -> None:
+    draft = make_project()
+    set_project_status(make_admin(), draft, ProjectStatus.DRAFT)
     listed = [p["id"] for page in all_pages(api, "/projects") for p in page]
     assert draft not in listed
 
@@ -134,11 +132,11 @@ def test_the_impact_feed_is_a_list(api: MpApi) -> None:
 
 
 def test_my_donations_page_costs_the_same_queries_for_3_or_12_gifts(
-    api: MpApi, staff: Staff, client: FlaskClient, connection
+    api: MpApi, client: FlaskClient, connection
 ) -> None:
     from sqlalchemy import event
 
-    project = make_project(staff)
+    project = make_project()
 
     def statements_for(count: int) -> int:
         token = api.login()

@@ -3,26 +3,19 @@ never a minor's need or a need whose person has not consented (DESIGN.md 3)."""
 
 from __future__ import annotations
 
+from datetime import date, timedelta
+
 from flask.testing import FlaskClient
 
 from core.db import db
+from core.idcard import make_id_number
 from core.needs.models import Need, NeedStatus
 from core.people.models import Person
 from donations.projects.models import NeedListing
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import (
-    MpApi,
-    Staff,
-    corrected_id_number,
-    list_need,
-    listing_row,
-    make_project,
-    make_someone,
-    minor_birth_date,
-    pay,
-    rewrite_person,
-)
-from tests.factories import make_need
+from tests.api.support import MpApi, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office, fresh, make_admin, make_need, make_person, rewrite_person
 
 CARD_KEYS = {
     "id",
@@ -43,15 +36,23 @@ def card_ids(api: MpApi, project_id: str) -> list[str]:
     return [card["id"] for card in api.get(f"/projects/{project_id}").expect(200)["needs"]]
 
 
+def minor_birth_date(term_start: date) -> date:
+    return term_start - timedelta(days=16 * 365)
+
+
+def corrected_id_number(birth: date) -> str:
+    return make_id_number("440783", birth, 911)
+
+
 def person_of(listing_id: str) -> Person:
-    person = listing_row(listing_id).need.person
+    person: Person = fresh(NeedListing, listing_id).need.person
     assert person is not None
     return person
 
 
-def test_a_card_shows_only_anonymous_fields(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
-    listing = list_need(staff, project, 20_000)
+def test_a_card_shows_only_anonymous_fields(api: MpApi, office: Office) -> None:
+    project = make_project()
+    listing = list_need(office, project, 20_000)
     person = person_of(listing)
     name, town = person.name, person.town
     card = api.get(f"/needs/{listing}").expect(200)
@@ -63,21 +64,21 @@ def test_a_card_shows_only_anonymous_fields(api: MpApi, staff: Staff) -> None:
     assert card_ids(api, project) == [listing]
 
 
-def test_withdrawn_consent_takes_the_card_down(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
-    listing = list_need(staff, project, 20_000)
+def test_withdrawn_consent_takes_the_card_down(api: MpApi, office: Office) -> None:
+    project = make_project()
+    listing = list_need(office, project, 20_000)
     assert api.get(f"/needs/{listing}").status == 200
-    rewrite_person(staff, person_of(listing), consent_publication=False)
+    rewrite_person(office.author, person_of(listing), consent_publication=False)
     assert card_ids(api, project) == []
     reply = api.get(f"/needs/{listing}")
     assert (reply.status, reply.error_code) == (404, "not_found")
 
 
 def test_a_person_found_to_be_a_minor_disappears_from_cards_and_donors_views(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, office: Office, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
-    listing = list_need(staff, project, 20_000)
+    project = make_project()
+    listing = list_need(office, project, 20_000)
     token = api.login()
     gift = api.donate(token, {"project_id": project, "need_id": listing, "amount_fen": 5_000})
     pay(client, gift.expect(201), UNIT_WEBHOOK_SECRET)
@@ -87,7 +88,7 @@ def test_a_person_found_to_be_a_minor_disappears_from_cards_and_donors_views(
     person = person_of(listing)
     assert person.term_start is not None
     birth = minor_birth_date(person.term_start)
-    rewrite_person(staff, person, birth_date=birth, id_number=corrected_id_number(birth))
+    rewrite_person(office.author, person, birth_date=birth, id_number=corrected_id_number(birth))
     assert db.session.get(Person, person.id).is_minor is True  # type: ignore[union-attr]
 
     assert card_ids(api, project) == []
@@ -104,10 +105,10 @@ def test_a_person_found_to_be_a_minor_disappears_from_cards_and_donors_views(
     ]
 
 
-def _force_listing(staff: Staff, project_id: str, person: Person) -> str:
+def _force_listing(project_id: str, person: Person) -> str:
     """A listing that skipped the publication checks (old data, a bug elsewhere): the
     API's own filter must still hold."""
-    need = make_need(staff.admin, person, amount_fen=8_000)
+    need = make_need(make_admin(), person, amount_fen=8_000)
     need.status = NeedStatus.PUBLISHED
     listing = NeedListing(need_id=need.id, project_id=project_id, amount_fen=8_000)
     db.session.add(listing)
@@ -115,14 +116,14 @@ def _force_listing(staff: Staff, project_id: str, person: Person) -> str:
     return listing.id
 
 
-def test_needs_of_minors_or_without_consent_never_make_a_card(api: MpApi, staff: Staff) -> None:
-    project = make_project(staff)
-    shown = list_need(staff, project, 20_000)
-    minor = make_someone(staff, minor=True)
-    unwilling = make_someone(staff, consent_publication=False)
+def test_needs_of_minors_or_without_consent_never_make_a_card(api: MpApi, office: Office) -> None:
+    project = make_project()
+    shown = list_need(office, project, 20_000)
+    minor = make_person(office.author, office.unit, minor=True)
+    unwilling = make_person(office.author, office.unit, consent_publication=False)
     assert minor.is_minor and not unwilling.consent_publication
-    hidden = [_force_listing(staff, project, minor), _force_listing(staff, project, unwilling)]
-    assert db.session.get(Need, listing_row(hidden[0]).need_id) is not None
+    hidden = [_force_listing(project, minor), _force_listing(project, unwilling)]
+    assert db.session.get(Need, fresh(NeedListing, hidden[0]).need_id) is not None
     assert card_ids(api, project) == [shown]
     for listing in hidden:
         assert api.get(f"/needs/{listing}").status == 404

@@ -27,7 +27,9 @@ from schemathesis.specs.openapi.checks import (
 )
 
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import API, MpApi, Staff, list_need, make_project, pay
+from tests.api.support import API, MpApi, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office
 
 DOCUMENT = API + "/openapi.json"
 EXAMPLES = 25
@@ -62,10 +64,10 @@ def test_every_route_of_the_api_is_documented(api: MpApi, app: Flask) -> None:
 _VERBS = {"GET", "POST", "PATCH", "PUT", "DELETE"}
 
 
-def _fuzz_world(api: MpApi, staff: Staff, client: FlaskClient) -> tuple[str, dict[str, str]]:
+def _fuzz_world(api: MpApi, office: Office, client: FlaskClient) -> tuple[str, dict[str, str]]:
     """A donor with a token, and real ids that generated requests sometimes use."""
-    project = make_project(staff)
-    need = list_need(staff, project, 500_000)
+    project = make_project()
+    need = list_need(office, project, 500_000)
     token = api.login()
     created = api.donate(token, {"project_id": project, "amount_fen": 10_000}).expect(201)
     pay(client, created, UNIT_WEBHOOK_SECRET)
@@ -101,13 +103,13 @@ CHECKS = [
 )
 def test_generated_requests_never_get_a_server_error_and_match_the_document(
     api: MpApi,
-    staff: Staff,
+    office: Office,
     client: FlaskClient,
     app: Flask,
     mode: GenerationMode,
     examples: int,
 ) -> None:
-    token, real = _fuzz_world(api, staff, client)
+    token, real = _fuzz_world(api, office, client)
     schema = schemathesis.openapi.from_wsgi(DOCUMENT, app)
     operations = sorted(
         # Every operation loads (test_the_document_is_openapi_3_and_loads_in_schemathesis).

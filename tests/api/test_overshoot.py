@@ -9,7 +9,9 @@ import pytest
 from flask.testing import FlaskClient
 
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import MpApi, Staff, list_need, make_project, pay
+from tests.api.support import MpApi, pay
+from tests.donations.factories import list_need, make_project
+from tests.factories import Office
 
 
 def my_donation(api: MpApi, token: str, donation_id: str) -> dict[str, Any]:
@@ -34,10 +36,10 @@ def need_card(api: MpApi, project_id: str, need_id: str) -> dict[str, Any]:
 
 @pytest.mark.parametrize("paid_first", ["first", "second"])
 def test_the_later_paid_gifts_overshoot_goes_to_the_pool(
-    api: MpApi, staff: Staff, client: FlaskClient, paid_first: str
+    api: MpApi, office: Office, client: FlaskClient, paid_first: str
 ) -> None:
-    project = make_project(staff)
-    need = list_need(staff, project, 10_000)
+    project = make_project()
+    need = list_need(office, project, 10_000)
     donors = {"first": api.login(), "second": api.login()}
     created = {
         name: api.donate(token, {"project_id": project, "need_id": need, "amount_fen": 6_000})
@@ -78,10 +80,10 @@ def test_the_later_paid_gifts_overshoot_goes_to_the_pool(
 
 
 def test_a_gift_paid_after_its_need_filled_goes_wholly_to_the_pool(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, office: Office, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
-    need = list_need(staff, project, 10_000)
+    project = make_project()
+    need = list_need(office, project, 10_000)
     filler, late = api.login(), api.login()
     full = api.donate(filler, {"project_id": project, "need_id": need, "amount_fen": 10_000})
     small = api.donate(late, {"project_id": project, "need_id": need, "amount_fen": 3_000})

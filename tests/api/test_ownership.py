@@ -9,16 +9,15 @@ from core.users import Role
 from donations.donors.models import ReceiptRequest
 from donations.donors.receipts import mark_issued
 from tests.api.conftest import UNIT_WEBHOOK_SECRET
-from tests.api.support import MpApi, Staff, make_project, pay
+from tests.api.support import MpApi, pay
+from tests.donations.factories import make_project
 from tests.factories import make_user
 
 MISSING = "00000000-0000-0000-0000-000000000000"
 
 
-def test_another_donors_donation_answers_404_everywhere(
-    api: MpApi, staff: Staff, client: FlaskClient
-) -> None:
-    project = make_project(staff)
+def test_another_donors_donation_answers_404_everywhere(api: MpApi, client: FlaskClient) -> None:
+    project = make_project()
     owner = api.login()
     created = api.donate(owner, {"project_id": project, "amount_fen": 10_000}).expect(201)
     pay(client, created, UNIT_WEBHOOK_SECRET)
@@ -45,9 +44,9 @@ def test_another_donors_donation_answers_404_everywhere(
 
 
 def test_no_certificate_or_receipt_before_the_payment_succeeded(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
+    project = make_project()
     token = api.login()
     created = api.donate(token, {"project_id": project, "amount_fen": 10_000}).expect(201)
     donation_id = created["donation"]["id"]
@@ -63,10 +62,8 @@ def test_no_certificate_or_receipt_before_the_payment_succeeded(
     assert api.get(f"/me/donations/{donation_id}/certificate", token=token).status == 200
 
 
-def test_receipt_request_checks_the_credit_code(
-    api: MpApi, staff: Staff, client: FlaskClient
-) -> None:
-    project = make_project(staff)
+def test_receipt_request_checks_the_credit_code(api: MpApi, client: FlaskClient) -> None:
+    project = make_project()
     token = api.login()
     created = api.donate(token, {"project_id": project, "amount_fen": 10_000}).expect(201)
     pay(client, created, UNIT_WEBHOOK_SECRET)
@@ -86,10 +83,8 @@ def test_receipt_request_checks_the_credit_code(
     assert receipt["status"] == "requested"
 
 
-def test_certificate_format_must_be_json_or_png(
-    api: MpApi, staff: Staff, client: FlaskClient
-) -> None:
-    project = make_project(staff)
+def test_certificate_format_must_be_json_or_png(api: MpApi, client: FlaskClient) -> None:
+    project = make_project()
     token = api.login()
     created = api.donate(token, {"project_id": project, "amount_fen": 10_000}).expect(201)
     pay(client, created, UNIT_WEBHOOK_SECRET)
@@ -100,9 +95,9 @@ def test_certificate_format_must_be_json_or_png(
 
 
 def test_deleting_the_donor_withdraws_pending_receipts_and_keeps_issued_ones(
-    api: MpApi, staff: Staff, client: FlaskClient
+    api: MpApi, client: FlaskClient
 ) -> None:
-    project = make_project(staff)
+    project = make_project()
     token = api.login()
     pending_id: list[str] = []
     issued_id: list[str] = []

@@ -3,6 +3,7 @@ from sqlalchemy import select, text
 
 from core import audit
 from core.audit import Actor, AuditEvent
+from core.audit_actions import ACTION_LABELS, AuditAction, action_label
 from core.db import db
 
 KEY = b"test-audit-key"
@@ -11,7 +12,7 @@ KEY = b"test-audit-key"
 @pytest.fixture()
 def sealed(ctx):
     for n in range(5):
-        audit.record(Actor(None, "tester"), "test.event", "thing", n, note=f"n{n}")
+        audit.record(Actor(None, "tester"), AuditAction.PERSON_VIEW, "person", n, note=f"n{n}")
     db.session.commit()
     audit.seal_all(KEY)
     return list(db.session.scalars(select(AuditEvent).order_by(AuditEvent.seq)))
@@ -55,7 +56,52 @@ def test_wrong_key_fails_verification(sealed):
 
 
 def test_new_entries_extend_the_chain(sealed):
-    audit.record(Actor(None, "tester"), "test.later")
+    audit.record(Actor(None, "tester"), AuditAction.AUDIT_VIEW)
     db.session.commit()
     assert audit.seal_pending(KEY) == 1
     assert audit.verify_chain(KEY).ok
+
+
+def test_an_action_outside_the_list_is_refused(ctx):
+    with pytest.raises(ValueError, match=r"person\.peek"):
+        audit.record(Actor(None, "tester"), "person.peek", "person", 1)  # type: ignore[arg-type]
+    db.session.flush()
+    assert db.session.scalar(select(AuditEvent).where(AuditEvent.action == "person.peek")) is None
+
+
+def test_a_listed_code_given_as_text_is_stored_as_its_action(ctx):
+    event = audit.record(Actor(None, "tester"), "person.view", "person", 1)  # type: ignore[arg-type]
+    assert event.action == AuditAction.PERSON_VIEW.value
+
+
+def test_every_action_has_a_label_of_its_own():
+    labels = [str(ACTION_LABELS[action]) for action in AuditAction]
+    assert len(set(labels)) == len(AuditAction)
+    assert action_label("need.publish") == "Need published"
+    # An entry written by an older release under a code since retired still shows.
+    assert action_label("need.retired_code") == "need.retired_code"
+
+
+def test_filter_matches_a_listed_action_exactly_and_other_text_as_a_prefix(ctx):
+    actor = Actor(None, "filter-tester")
+    for action in (
+        AuditAction.NEED_PUBLISH,
+        AuditAction.NEED_PUBLISHED,
+        AuditAction.NEED_PUBLISH_REFUSED,
+        AuditAction.PERSON_VIEW,
+    ):
+        audit.record(actor, action, "thing", 1)
+    db.session.flush()
+
+    def actions(code: str) -> list[str]:
+        items, _ = audit.list_events(audit.AuditFilter(action=code, actor="filter-tester"))
+        return sorted(event.action for event in items)
+
+    assert actions("need.publish") == ["need.publish"]
+    assert actions("need.") == ["need.publish", "need.publish_refused", "need.published"]
+    assert actions("") == [
+        "need.publish",
+        "need.publish_refused",
+        "need.published",
+        "person.view",
+    ]

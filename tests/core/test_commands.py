@@ -2,6 +2,7 @@ from datetime import timedelta
 
 from sqlalchemy import func, select, text
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.needs.models import Need, NeedCategory, NeedStatus
 from core.orgs import OrgUnit, UnitKind
@@ -10,7 +11,7 @@ from core.people import services as people
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User, verify_password
-from tests.factories import make_need, make_person, make_unit, make_user
+from tests.factories import audit_events, make_need, make_person, make_unit, make_user
 
 
 def test_anonymise_ended_keeps_statistics_and_removes_identity(ctx):
@@ -26,6 +27,12 @@ def test_anonymise_ended_keeps_statistics_and_removes_identity(ctx):
     result = ctx.test_cli_runner().invoke(args=["anonymise-ended", "--older-than", "5"])
     assert result.exit_code == 0, result.output
     assert "anonymised 1 people" in result.output
+    [run] = audit_events(AuditAction.PERSON_ANONYMISE)
+    assert (run.actor_id, run.actor_label, run.detail) == (
+        None,
+        "anonymise-ended",
+        {"count": 1, "older_than_years": 5},
+    )
 
     db.session.expire_all()
     gone = db.session.get_one(Person, old.id)

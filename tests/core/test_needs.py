@@ -3,13 +3,23 @@ from datetime import date, timedelta
 import pytest
 from sqlalchemy import select, update
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
 from core.needs import services as needs
 from core.needs.models import Need, NeedStatus
 from core.needs.priority import compute_priority
 from core.users import Role
-from tests.factories import approved_need, make_need, make_person, make_unit, make_user, need_input
+from tests.factories import (
+    approved_need,
+    audit_events,
+    audit_trail,
+    make_need,
+    make_person,
+    make_unit,
+    make_user,
+    need_input,
+)
 
 
 @pytest.fixture()
@@ -233,3 +243,50 @@ def test_priority_formula():
     assert compute_priority(5, 1, None, today + timedelta(days=60), today) > compute_priority(
         1, 5, today - timedelta(days=1000), today + timedelta(days=60), today
     )
+
+
+def test_writing_viewing_and_reviewing_a_need_are_on_the_record_with_who_did_them(
+    author, reviewer, office
+):
+    need = make_need(author, make_person(author, office))
+    needs.update_need(author, need.id, need_input(amount_fen=120_000))
+    needs.submit_need(author, need.id)
+    needs.review_need(reviewer, need.id, False, "请补充诊断证明")
+    needs.view_need(reviewer, need.id)
+    needs.cancel_need(author, need.id, "已获其他救助")
+
+    assert audit_trail("need", need.id) == [
+        (AuditAction.NEED_CREATE, author.id),
+        (AuditAction.NEED_UPDATE, author.id),
+        (AuditAction.NEED_SUBMIT, author.id),
+        (AuditAction.NEED_RETURN, reviewer.id),
+        (AuditAction.NEED_VIEW, reviewer.id),
+        (AuditAction.NEED_CANCEL, author.id),
+    ]
+    [viewed] = audit_events(AuditAction.NEED_VIEW, need.id)
+    assert viewed.office_id == office.id
+
+
+def test_funding_moves_are_on_the_record_as_the_wing_that_moved_them(author, reviewer, office):
+    from core.audit import Actor
+
+    paid_out = approved_need(author, reviewer, make_person(author, office))
+    withdrawn = approved_need(author, reviewer, make_person(author, office))
+    for need in (paid_out, withdrawn):
+        needs.publish_need(author, need.id)
+    wing = Actor.system("donations")
+
+    needs.move_need_status(paid_out.id, NeedStatus.FUNDED, wing)
+    needs.move_need_status(paid_out.id, NeedStatus.DISBURSED, wing)
+    needs.move_need_status(paid_out.id, NeedStatus.CLOSED, wing, "paid and reported")
+    needs.move_need_status(withdrawn.id, NeedStatus.CANCELLED, wing)
+
+    # After create, submit, approve and publish by staff: the wing's three moves.
+    assert audit_trail("need", paid_out.id)[4:] == [
+        (AuditAction.NEED_FUNDED, None),
+        (AuditAction.NEED_DISBURSED, None),
+        (AuditAction.NEED_CLOSED, None),
+    ]
+    [cancelled] = audit_events(AuditAction.NEED_CANCELLED, withdrawn.id)
+    assert (cancelled.actor_label, cancelled.object_type) == ("donations", "need")
+    assert db.session.get_one(Need, paid_out.id).closed_at is not None

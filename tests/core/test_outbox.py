@@ -10,6 +10,7 @@ from sqlalchemy import func, select
 
 from core import audit
 from core.audit import Actor, AuditEvent
+from core.audit_actions import AuditAction
 from core.db import db
 from core.outbox import (
     MAX_ATTEMPTS,
@@ -123,7 +124,7 @@ def test_what_a_failing_sender_wrote_is_rolled_back():
 
     class Half:
         def send(self, message: OutboxMessage) -> None:
-            audit.record(Actor.system(), "outbox.half_sent", "outbox_message", message.id)
+            audit.record(Actor.system(), AuditAction.TASK_CLOSE, "outbox_message", message.id)
             raise SendFailed("dropped")
 
     send_pending({"sms": Half()})

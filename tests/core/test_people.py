@@ -4,17 +4,25 @@ import pytest
 from sqlalchemy import select, text
 
 from core.audit import AuditEvent
+from core.audit_actions import AuditAction
 from core.crypto import Keyring, install_keyring, keyring
 from core.db import db
 from core.errors import Conflict, NotFound, ValidationFailed
+from core.people import retention, transfers
 from core.people import services as people
-from core.people import transfers
 from core.people.models import Person
 from core.rotation import rotate_batch, stale_person_ids
 from core.timeutil import local_today
 from core.users import Role
 from tests.conftest import TEST_KEYS
-from tests.factories import make_person, make_unit, make_user
+from tests.factories import (
+    audit_events,
+    audit_trail,
+    make_person,
+    make_unit,
+    make_user,
+    rewrite_person,
+)
 
 
 @pytest.fixture()
@@ -169,6 +177,9 @@ def test_key_rotation_reencrypts_and_search_still_works(officer, office):
             rotated += batch
         assert rotated >= 1
         assert stale_person_ids(1000) == []
+        batches = audit_events(AuditAction.CRYPTO_ROTATE_BATCH)
+        assert sum(batch.detail["count"] for batch in batches) == rotated
+        assert {(b.actor_label, b.detail["key_id"]) for b in batches} == {("rotate-key", "rot2")}
         raw = db.session.execute(
             text("SELECT name FROM person WHERE id = :id"), {"id": person.id}
         ).scalar_one()
@@ -195,3 +206,17 @@ def test_transfer_moves_person_and_keeps_history(officer, office):
     with pytest.raises(NotFound):
         people.get_person(officer, person.id)
     assert [t.status for t in transfers.transfers_of(person)] == ["accepted"]
+
+
+def test_editing_and_ending_a_case_are_on_the_record_with_what_changed(officer, office):
+    person = make_person(officer, office)
+    rewrite_person(officer, person, phone="13900001111")
+    retention.end_case(officer, person.id, local_today())
+
+    assert audit_trail("person", person.id) == [
+        (AuditAction.PERSON_CREATE, officer.id),
+        (AuditAction.PERSON_UPDATE, officer.id),
+        (AuditAction.PERSON_END, officer.id),
+    ]
+    [update] = audit_events(AuditAction.PERSON_UPDATE, person.id)
+    assert (update.office_id, update.detail) == (office.id, {"fields": ["phone"]})

@@ -1,4 +1,5 @@
-"""Builders for the money side, signed provider events, and a LIVE stack for end-to-end tests.
+"""Posting signed provider events to the webhook, and a LIVE stack for end-to-end tests.
+(Builders are in tests/donations/factories.py.)
 
 Most tests run in the harness's rolled-back transaction (`ctx` / `client`). The
 end-to-end tests need real commits, because the payment sandbox POSTs its
@@ -17,14 +18,10 @@ the helpers here end their transaction before they return.
 
 from __future__ import annotations
 
-import itertools
 import json
-import time
-import uuid
 from collections.abc import Callable, Iterator
 from contextlib import ExitStack
 from dataclasses import dataclass
-from datetime import timedelta
 from threading import Thread
 from typing import Any
 
@@ -33,27 +30,20 @@ import pytest
 from flask import Flask
 from flask.testing import FlaskClient
 from flask_migrate import upgrade
-from sqlalchemy import func, select
+from sqlalchemy import select
 from werkzeug.serving import make_server
 from werkzeug.test import TestResponse
 
-from core.db import db, utcnow
-from core.needs import services as need_services
-from core.people.models import Person
-from core.timeutil import local_today
-from core.users import Role, User
+from core.db import db
 from donations.donors.models import Donor
-from donations.donors.services import current_notice
-from donations.giving.booking import default_pool
 from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.giving.services import DonationRequest, start_donation
 from donations.ledger.check import check_ledger
-from donations.ledger.models import JournalEntry
 from donations.payments.gateway import PaymentGateway
 from donations.payments.signature import sign
-from donations.projects.models import NeedListing, Project, ProjectStatus
 from tests.conftest import make_app
-from tests.factories import approved_need, make_person, make_unit, make_user
+from tests.donations.factories import DonationRef, entries_of, make_donor, make_project, unique
+from tests.factories import fresh
 from tests.live import QuietHandler, scratch_database
 from tests.sandboxes.conftest import (
     PAYMENTS_PUBLISHABLE_KEY,
@@ -65,227 +55,6 @@ UNIT_WEBHOOK_SECRET = "whsec_test_unit"
 LIVE_WEBHOOK_SECRET = "whsec_test_live_stack"
 WEBHOOK_PATH = "/api/payments/webhook"
 DEADLINE_S = 20.0
-
-_serial = itertools.count(1)
-
-
-def unique(prefix: str) -> str:
-    return f"{prefix}{uuid.uuid4().hex[:20]}"
-
-
-# -- builders (they work on whatever db.session is current, and commit as services do) ---
-
-
-def make_project(**overrides: Any) -> str:
-    """An active project open today, with its default pool; returns its id."""
-    n = next(_serial)
-    today = local_today()
-    data: dict[str, Any] = {
-        "title": f"社区矫正公益帮扶项目 {n}",
-        "summary": "测试项目",
-        "charity_name": "开平市慈善会",
-        "fundraising_reg_no": f"53440783MJ{n:08d}",
-        "lat": 22.37,
-        "lng": 112.68,
-        "goal_fen": 10_000_000,
-        "status": ProjectStatus.ACTIVE,
-        "starts_on": today - timedelta(days=30),
-        "ends_on": today + timedelta(days=300),
-    }
-    data.update(overrides)
-    project = Project(**data)
-    db.session.add(project)
-    db.session.flush()
-    project_id = project.id
-    default_pool(project_id)
-    db.session.commit()
-    return project_id
-
-
-def make_donor() -> str:
-    """A donor who accepted the privacy notice in force, as every donor who gives has."""
-    donor = Donor(
-        id=str(uuid.uuid4()),
-        openid=unique("openid-"),
-        display_name="热心市民",
-        privacy_version=current_notice().version,
-        privacy_accepted_at=utcnow(),
-    )
-    db.session.add(donor)
-    db.session.commit()
-    return donor.id
-
-
-@dataclass(frozen=True)
-class NeedAuthors:
-    """An office with an author, a second reviewer and a consenting adult person."""
-
-    author_id: int
-    reviewer_id: int
-    person_id: int
-
-
-def make_need_authors() -> NeedAuthors:
-    office = make_unit()
-    author = make_user(Role.OFFICER, office)
-    reviewer = make_user(Role.OFFICER, office)
-    person = make_person(author, office)
-    authors = NeedAuthors(author.id, reviewer.id, person.id)
-    db.session.commit()
-    return authors
-
-
-@dataclass(frozen=True)
-class ListingRef:
-    id: str
-    need_id: int
-    project_id: str
-    amount_fen: int
-
-
-def make_listing(authors: NeedAuthors, project_id: str, amount_fen: int) -> ListingRef:
-    """A need written, reviewed by a second person and published through core, then listed."""
-    author = db.session.get(User, authors.author_id)
-    reviewer = db.session.get(User, authors.reviewer_id)
-    person = db.session.get(Person, authors.person_id)
-    assert author is not None and reviewer is not None and person is not None
-    need = approved_need(author, reviewer, person, amount_fen=amount_fen)
-    need_id = need.id
-    need_services.publish_need(author, need_id)
-    listing = NeedListing(
-        id=str(uuid.uuid4()), need_id=need_id, project_id=project_id, amount_fen=amount_fen
-    )
-    db.session.add(listing)
-    db.session.commit()
-    return ListingRef(listing.id, need_id, project_id, amount_fen)
-
-
-@dataclass(frozen=True)
-class DonationRef:
-    id: str
-    intent_id: str
-    project_id: str
-    amount_fen: int
-    listing_id: str | None = None
-    currency: str = "cny"
-    client_secret: str = ""
-
-
-def make_donation(
-    project_id: str,
-    amount_fen: int,
-    *,
-    listing: ListingRef | None = None,
-    donor_id: str | None = None,
-    intent_id: str | None = None,
-    currency: str = "cny",
-) -> DonationRef:
-    """A pending donation as start_donation leaves it, with a made-up payment intent id."""
-    ref = DonationRef(
-        id=str(uuid.uuid4()),
-        intent_id=intent_id or unique("pi_test_"),
-        project_id=project_id,
-        amount_fen=amount_fen,
-        listing_id=listing.id if listing else None,
-        currency=currency,
-    )
-    db.session.add(
-        Donation(
-            id=ref.id,
-            donor_id=donor_id,
-            project_id=project_id,
-            listing_id=ref.listing_id,
-            amount_fen=amount_fen,
-            currency=currency,
-            payment_intent_id=ref.intent_id,
-            client_secret=unique("pi_secret_"),
-            local_day=local_today(),
-        )
-    )
-    db.session.commit()
-    return ref
-
-
-# -- provider events as the provider sends them -------------------------------------------
-
-
-def intent_event(
-    event_type: str,
-    intent_id: str,
-    amount_fen: int,
-    *,
-    donation_id: str | None = None,
-    currency: str = "cny",
-    event_id: str | None = None,
-    created: int | None = None,
-) -> dict[str, Any]:
-    status = {
-        "payment_intent.succeeded": "succeeded",
-        "payment_intent.payment_failed": "requires_payment_method",
-        "payment_intent.canceled": "canceled",
-        "payment_intent.created": "requires_payment_method",
-    }[event_type]
-    intent = {
-        "id": intent_id,
-        "object": "payment_intent",
-        "amount": amount_fen,
-        "amount_received": amount_fen if status == "succeeded" else 0,
-        "currency": currency,
-        "status": status,
-        "metadata": {"donation_id": donation_id} if donation_id else {},
-    }
-    return {
-        "id": event_id or unique("evt_"),
-        "object": "event",
-        "type": event_type,
-        "created": created if created is not None else int(time.time()),
-        "data": {"object": intent},
-    }
-
-
-def refund_event(
-    event_type: str,
-    refund_id: str,
-    intent_id: str,
-    amount_fen: int,
-    *,
-    status: str = "succeeded",
-    currency: str = "cny",
-    event_id: str | None = None,
-    created: int | None = None,
-) -> dict[str, Any]:
-    refund = {
-        "id": refund_id,
-        "object": "refund",
-        "amount": amount_fen,
-        "currency": currency,
-        "payment_intent": intent_id,
-        "status": status,
-        "metadata": {},
-    }
-    return {
-        "id": event_id or unique("evt_"),
-        "object": "event",
-        "type": event_type,
-        "created": created if created is not None else int(time.time()),
-        "data": {"object": refund},
-    }
-
-
-def donation_event(event_type: str, donation: DonationRef, **overrides: Any) -> dict[str, Any]:
-    """An event about the donation's payment intent, as the provider would send it."""
-    return intent_event(
-        event_type,
-        donation.intent_id,
-        overrides.pop("amount_fen", donation.amount_fen),
-        donation_id=donation.id,
-        currency=overrides.pop("currency", donation.currency),
-        **overrides,
-    )
-
-
-def succeeded_event(donation: DonationRef, **overrides: Any) -> dict[str, Any]:
-    return donation_event("payment_intent.succeeded", donation, **overrides)
 
 
 def post_webhook(
@@ -311,33 +80,6 @@ def webhook_secret(app: Flask, monkeypatch: pytest.MonkeyPatch) -> str:
     """The harness app verifies webhooks with UNIT_WEBHOOK_SECRET for this test."""
     monkeypatch.setitem(app.config, "PAYMENT_WEBHOOK_SECRETS", UNIT_WEBHOOK_SECRET)
     return UNIT_WEBHOOK_SECRET
-
-
-# -- small read helpers -----------------------------------------------------------------
-
-
-def entries_of(donation_id: str) -> int:
-    return (
-        db.session.scalar(
-            select(func.count())
-            .select_from(JournalEntry)
-            .where(JournalEntry.donation_id == donation_id)
-        )
-        or 0
-    )
-
-
-def provider_events_about(object_id: str) -> list[ProviderEvent]:
-    return list(
-        db.session.scalars(select(ProviderEvent).where(ProviderEvent.object_id == object_id))
-    )
-
-
-def reload(model: type[Any], key: object) -> Any:
-    """The row as the database has it now, not as this session remembers it."""
-    return db.session.scalar(
-        select(model).where(model.id == key).execution_options(populate_existing=True)
-    )
 
 
 # -- the LIVE stack -------------------------------------------------------------------------
@@ -479,8 +221,7 @@ def ended(read: Callable[[], Any]) -> Any:
 
 def donation_state(donation_id: str) -> dict[str, Any]:
     def read() -> dict[str, Any]:
-        donation = reload(Donation, donation_id)
-        assert donation is not None
+        donation = fresh(Donation, donation_id)
         return {
             "status": donation.status,
             "refunded_fen": donation.refunded_fen,

@@ -7,6 +7,7 @@ from collections.abc import Callable
 
 import pytest
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, PermissionDenied, ValidationFailed
 from core.needs.models import NeedStatus
@@ -16,22 +17,26 @@ from donations.ledger.models import EntryKind
 from donations.projects.models import ListingStatus, NeedListing
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, reject_proposal, run_proposal
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     default_pool_id,
     entries_of_kind,
-    fresh,
     give,
     ledger_size,
     list_need,
-    make_county_staff,
     make_donor,
-    make_money_project,
-    make_office,
-    make_staff,
+    make_project,
     need_balance,
     need_status,
     outbox,
     pool_balance,
+)
+from tests.factories import (
+    audit_events,
+    audit_trail,
+    fresh,
+    make_county_staff,
+    make_office,
+    make_staff,
 )
 
 pytestmark = pytest.mark.usefixtures("ctx")
@@ -44,13 +49,13 @@ LOW = 50_000  # threshold the ¥1,200 proposal is above
 def money():
     """A pool of ¥2,000 and two needs it can fully fund (¥1,200 in all), one half-raised."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     give(project_id, 200_000)
     donor = make_donor()
-    half = list_need(office, project_id, admin, 80_000, urgency=5)
+    half = list_need(office, project_id, 80_000, urgency=5, lister=admin)
     gift = give(project_id, 40_000, listing_id=half, donor_id=donor)
-    whole = list_need(office, project_id, admin, 80_000)
+    whole = list_need(office, project_id, 80_000, lister=admin)
     proposer = make_county_staff(Role.OFFICER)
     return {
         "project_id": project_id,
@@ -103,10 +108,10 @@ def test_finance_approval_moves_pool_money_to_the_needs(money):
 
 def test_a_gift_since_the_proposal_makes_it_stale():
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     give(project_id, 50_000)
-    small = list_need(office, project_id, admin, 50_000)
+    small = list_need(office, project_id, 50_000, lister=admin)
     proposal = run_proposal(make_county_staff(Role.OFFICER), project_id)
     # A gift lands after the proposal: the need has less room than the proposal gives.
     give(project_id, 10_000, listing_id=small)
@@ -238,13 +243,13 @@ def test_a_second_proposal_on_the_same_balances_is_stale(money):
 def test_a_pool_spent_by_another_proposal_refuses_approval():
     """Two proposals over the same money for different needs: only one is paid."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     give(project_id, 60_000)
-    a = list_need(office, project_id, admin, 60_000, urgency=3)
+    a = list_need(office, project_id, 60_000, urgency=3, lister=admin)
     first = run_proposal(make_county_staff(Role.OFFICER), project_id).id
     # A more urgent need arrives; a new proposal on the same balances picks it instead.
-    b = list_need(office, project_id, admin, 60_000, urgency=5)
+    b = list_need(office, project_id, 60_000, urgency=5, lister=admin)
     second = run_proposal(make_county_staff(Role.OFFICER), project_id).id
     assert [f["need_id"] for f in fresh(AllocationProposal, first).result["funded"]] == [a]
     assert [f["need_id"] for f in fresh(AllocationProposal, second).result["funded"]] == [b]
@@ -258,3 +263,35 @@ def test_a_pool_spent_by_another_proposal_refuses_approval():
     assert fresh(NeedListing, a).raised_fen == 0
     assert _status(first) == ProposalStatus.PROPOSED
     assert check_ledger().ok
+
+
+def test_each_decision_on_a_proposal_is_on_the_record_with_who_took_it(money):
+    proposal_id, proposer_id = money["proposal"], money["proposer"].id
+    finance, admin = make_staff(Role.FINANCE), make_staff(Role.ADMIN)
+
+    approve_proposal(finance, proposal_id, LOW)
+    approve_proposal(admin, proposal_id, LOW)
+
+    assert audit_trail("allocation_proposal", proposal_id) == [
+        (AuditAction.ALLOCATION_PROPOSE, proposer_id),
+        (AuditAction.ALLOCATION_FIRST_APPROVAL, finance.id),
+        (AuditAction.ALLOCATION_APPROVE, admin.id),
+    ]
+    [proposed] = audit_events(AuditAction.ALLOCATION_PROPOSE, proposal_id)
+    assert proposed.detail == {"total_fen": 120_000, "funded": 2}
+    [approved] = audit_events(AuditAction.ALLOCATION_APPROVE, proposal_id)
+    assert approved.detail == {"total_fen": 120_000}
+    # The needs it completed are funded, and the record says so.
+    for listing_id in (money["half"], money["whole"]):
+        assert (
+            len(audit_events(AuditAction.NEED_FUNDED, fresh(NeedListing, listing_id).need_id)) == 1
+        )
+
+
+def test_a_rejection_is_on_the_record_with_its_reason(money):
+    finance = make_staff(Role.FINANCE)
+
+    reject_proposal(finance, money["proposal"], "  先等本月捐赠入账  ")
+
+    [rejected] = audit_events(AuditAction.ALLOCATION_REJECT, money["proposal"])
+    assert (rejected.actor_id, rejected.detail) == (finance.id, {"reason": "先等本月捐赠入账"})

@@ -26,23 +26,15 @@ from core.db import db
 from core.errors import Conflict
 from core.users import Role, User
 from donations.ledger.check import check_ledger
-from donations.ledger.models import EntryKind, JournalEntry
-from donations.ledger.services import pool_balance_fen
-from donations.projects.models import NeedListing, Pool
+from donations.ledger.models import Account, EntryKind, JournalEntry
+from donations.ledger.services import fund_balance_fen
+from donations.projects.models import NeedListing
 from donations.proposals import services as allocation_service
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, run_proposal
 from tests.conftest import make_app
-from tests.donations.money_builders import (
-    default_pool_id,
-    give,
-    list_need,
-    make_county_staff,
-    make_money_project,
-    make_office,
-    make_staff,
-    pool_balance,
-)
+from tests.donations.factories import default_pool_id, give, list_need, make_project, pool_balance
+from tests.factories import make_county_staff, make_office, make_staff
 from tests.live import scratch_database
 
 pytestmark = pytest.mark.postgres_only
@@ -70,15 +62,15 @@ def scratch_app() -> Iterator[Flask]:
 def test_concurrent_approvals_never_spend_the_same_money_twice(scratch_app, monkeypatch, needs):
     with scratch_app.app_context():
         admin = make_staff(Role.ADMIN)
-        project_id = make_money_project(admin)
+        project_id = make_project(admin)
         office = make_office()
         give(project_id, 100_000)
         pool_id = default_pool_id(project_id)
-        listings = [list_need(office, project_id, admin, 100_000, urgency=3)]
+        listings = [list_need(office, project_id, 100_000, urgency=3, lister=admin)]
         proposals = [run_proposal(make_county_staff(Role.OFFICER), project_id).id]
         if needs == "different_needs":
             # A more urgent need: the second proposal spends the same money on it.
-            listings.append(list_need(office, project_id, admin, 100_000, urgency=5))
+            listings.append(list_need(office, project_id, 100_000, urgency=5, lister=admin))
         proposals.append(run_proposal(make_county_staff(Role.OFFICER), project_id).id)
         funded = [
             [f["need_id"] for f in db.session.get_one(AllocationProposal, p).result["funded"]]
@@ -93,15 +85,15 @@ def test_concurrent_approvals_never_spend_the_same_money_twice(scratch_app, monk
     balance_read = threading.Barrier(2, timeout=RENDEZVOUS_S)
     outcomes: dict[int, str] = {}
 
-    def balance_then_meet(pool: Pool) -> int:
-        balance = pool_balance_fen(pool)
+    def balance_then_meet(account: Account) -> int:
+        balance = fund_balance_fen(account)
         try:
             balance_read.wait()
         except threading.BrokenBarrierError:
             pass  # the other approval waits for our locks, as it should
         return balance
 
-    monkeypatch.setattr(allocation_service, "pool_balance_fen", balance_then_meet)
+    monkeypatch.setattr(allocation_service, "fund_balance_fen", balance_then_meet)
 
     def approve(proposal_id: int, approver_id: int) -> None:
         with scratch_app.app_context():

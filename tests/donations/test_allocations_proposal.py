@@ -14,22 +14,24 @@ from donations.allocation import INSUFFICIENT_FUNDS, NO_ELIGIBLE_POOL, OUTRANKED
 from donations.projects.models import NeedListing
 from donations.proposals.models import AllocationLine, AllocationProposal, ProposalStatus
 from donations.proposals.services import run_proposal
-from tests.donations.money_builders import (
-    TOWN_A,
-    TOWN_B,
+from tests.donations.factories import (
     add_pool,
     default_pool_id,
     fill_pool,
-    fresh,
     give,
     ledger_size,
     list_need,
+    make_project,
+)
+from tests.factories import (
+    TOWN_A,
+    TOWN_B,
+    fresh,
     make_county_staff,
-    make_money_project,
     make_office,
     make_staff,
+    make_user,
 )
-from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -39,7 +41,7 @@ def world():
     """Two towns; a general pool of ¥1,000 and an education-in-赤坎镇 pool of ¥1,200;
     four open needs whose best use of the money the engine must find."""
     admin = make_user(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     chikan, sanbu = make_office(TOWN_A), make_office(TOWN_B)
     general = default_pool_id(project_id)
     school = add_pool(project_id, "助学基金", categories=["education"], towns=[TOWN_A])
@@ -47,13 +49,15 @@ def world():
     fill_pool(school, 120_000)
     listings = {
         # Fits the restricted pool, and part of it is already raised by a gift.
-        "school_chikan": list_need(chikan, project_id, admin, 100_000, category="education"),
+        "school_chikan": list_need(chikan, project_id, 100_000, category="education", lister=admin),
         # Education too, but in a town the restricted pool does not admit.
         "school_sanbu": list_need(
-            sanbu, project_id, admin, 80_000, category="education", urgency=5, hardship=5
+            sanbu, project_id, 80_000, category="education", urgency=5, hardship=5, lister=admin
         ),
-        "medical_chikan": list_need(chikan, project_id, admin, 90_000, urgency=4, hardship=4),
-        "too_big": list_need(sanbu, project_id, admin, 500_000),
+        "medical_chikan": list_need(
+            chikan, project_id, 90_000, urgency=4, hardship=4, lister=admin
+        ),
+        "too_big": list_need(sanbu, project_id, 500_000, lister=admin),
     }
     give(project_id, 10_000, listing_id=listings["school_chikan"])
     return {
@@ -139,13 +143,13 @@ def test_restricted_pool_money_goes_only_to_needs_it_admits(world):
 
 def test_only_restricted_money_leaves_other_needs_unfunded_with_a_reason():
     admin = make_user(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     chikan, sanbu = make_office(TOWN_A), make_office(TOWN_B)
     school = add_pool(project_id, "助学基金", categories=["education"], towns=[TOWN_A])
     fill_pool(school, 300_000)
-    admitted = list_need(chikan, project_id, admin, 50_000, category="education")
-    wrong_town = list_need(sanbu, project_id, admin, 50_000, category="education")
-    wrong_category = list_need(chikan, project_id, admin, 50_000, category="medical")
+    admitted = list_need(chikan, project_id, 50_000, category="education", lister=admin)
+    wrong_town = list_need(sanbu, project_id, 50_000, category="education", lister=admin)
+    wrong_category = list_need(chikan, project_id, 50_000, category="medical", lister=admin)
 
     proposal = run_proposal(make_county_staff(), project_id)
 
@@ -159,11 +163,11 @@ def test_only_restricted_money_leaves_other_needs_unfunded_with_a_reason():
 def test_a_pool_pays_only_for_needs_listed_on_its_own_project():
     admin = make_user(Role.ADMIN)
     office = make_office()
-    rich = make_money_project(admin)
-    poor = make_money_project(admin)
+    rich = make_project(admin)
+    poor = make_project(admin)
     give(rich, 200_000)
-    own = list_need(office, rich, admin, 50_000)
-    other = list_need(office, poor, admin, 50_000, urgency=5, hardship=5)
+    own = list_need(office, rich, 50_000, lister=admin)
+    other = list_need(office, poor, 50_000, urgency=5, hardship=5, lister=admin)
 
     proposer = make_county_staff(Role.OFFICER)
     rich_proposal = run_proposal(proposer, rich)
@@ -177,7 +181,7 @@ def test_a_pool_pays_only_for_needs_listed_on_its_own_project():
 
 
 def test_nothing_to_fund_gives_an_empty_proposal():
-    proposal = run_proposal(make_county_staff(), make_money_project(make_staff(Role.ADMIN)))
+    proposal = run_proposal(make_county_staff(), make_project(make_staff(Role.ADMIN)))
 
     assert (proposal.result["funded"], proposal.result["unfunded"]) == ([], [])
     assert proposal.total_fen == 0
@@ -193,7 +197,7 @@ def test_only_officers_and_social_workers_run_proposals(world, role):
 def test_unpublished_and_funded_needs_are_not_in_the_snapshot(world):
     admin, project_id = world["admin"], world["project_id"]
     office = make_office()
-    full = list_need(office, project_id, admin, 30_000)
+    full = list_need(office, project_id, 30_000, lister=admin)
     give(project_id, 30_000, listing_id=full)
 
     proposal = run_proposal(world["officer"], world["project_id"])

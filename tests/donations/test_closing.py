@@ -8,6 +8,7 @@ from datetime import timedelta
 import pytest
 from sqlalchemy import select
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.needs.models import Need, NeedStatus
 from core.needs.services import cancel_need
@@ -20,24 +21,27 @@ from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind, JournalEntry
 from donations.projects.models import ListingStatus, NeedListing
 from donations.proposals.services import approve_proposal, run_proposal
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     add_pool,
     default_pool_id,
     fill_pool,
-    fresh,
     give,
     ledger_size,
     list_need,
-    make_county_staff,
     make_donor,
-    make_money_project,
-    make_office,
-    make_person_in,
-    make_staff,
+    make_project,
     need_balance,
     need_status,
     outbox,
     pool_balance,
+)
+from tests.factories import (
+    audit_events,
+    fresh,
+    make_county_staff,
+    make_office,
+    make_person_in,
+    make_staff,
     user,
 )
 
@@ -72,7 +76,7 @@ def _approve_next_proposal(project_id: str) -> None:
 @pytest.fixture()
 def base():
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
     return {
         "admin": admin,
@@ -86,7 +90,7 @@ def test_an_expired_need_sends_each_gift_where_its_donor_chose(base):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
     person = make_person_in(office)
     expiring = list_need(
-        office, project_id, admin, 150_000, person_id=person, urgency=5, hardship=5
+        office, project_id, 150_000, person_id=person, urgency=5, hardship=5, lister=admin
     )
     to_pool, to_person, refunded = make_donor(), make_donor(), make_donor()
     gift_pool = give(project_id, 30_000, listing_id=expiring, donor_id=to_pool)
@@ -106,9 +110,13 @@ def test_an_expired_need_sends_each_gift_where_its_donor_chose(base):
     )
     # The same person's other needs: a long-open one of low priority listed first, then
     # a more urgent one with ¥400 of room. Another person's urgent need gets nothing.
-    low = list_need(office, project_id, admin, 100_000, person_id=person, urgency=1, hardship=1)
-    urgent = list_need(office, project_id, admin, 40_000, person_id=person, urgency=4, hardship=4)
-    stranger = list_need(office, project_id, admin, 90_000, urgency=5, hardship=5)
+    low = list_need(
+        office, project_id, 100_000, person_id=person, urgency=1, hardship=1, lister=admin
+    )
+    urgent = list_need(
+        office, project_id, 40_000, person_id=person, urgency=4, hardship=4, lister=admin
+    )
+    stranger = list_need(office, project_id, 90_000, urgency=5, hardship=5, lister=admin)
     _past_deadline(expiring)
     assert pool_balance(base["pool"]) == 0
 
@@ -154,9 +162,9 @@ def test_an_expired_need_sends_each_gift_where_its_donor_chose(base):
 def test_same_person_money_fills_the_best_need_wholly_when_it_has_room(base):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
     person = make_person_in(office)
-    expiring = list_need(office, project_id, admin, 100_000, person_id=person)
+    expiring = list_need(office, project_id, 100_000, person_id=person, lister=admin)
     gift = give(project_id, 50_000, listing_id=expiring, if_need_closes="same_person")
-    other = list_need(office, project_id, admin, 200_000, person_id=person)
+    other = list_need(office, project_id, 200_000, person_id=person, lister=admin)
     _past_deadline(expiring)
 
     close_expired_and_cancelled()
@@ -172,7 +180,7 @@ def test_same_person_money_fills_the_best_need_wholly_when_it_has_room(base):
 
 def test_same_person_money_without_another_open_need_goes_to_the_pool(base):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
-    expiring = list_need(office, project_id, admin, 100_000)
+    expiring = list_need(office, project_id, 100_000, lister=admin)
     gift = give(project_id, 50_000, listing_id=expiring, if_need_closes="same_person")
     _past_deadline(expiring)
 
@@ -188,12 +196,12 @@ def test_same_person_money_without_another_open_need_goes_to_the_pool(base):
 def test_same_person_money_never_goes_to_a_need_that_is_closing_too(base, how):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
     person = make_person_in(office)
-    expiring = list_need(office, project_id, admin, 100_000, person_id=person)
+    expiring = list_need(office, project_id, 100_000, person_id=person, lister=admin)
     gift = give(project_id, 50_000, listing_id=expiring, if_need_closes="same_person")
     # More urgent than the open one, with less room than the gift: moving the gift
     # there would fund a need that is itself about to close.
-    closing = list_need(office, project_id, admin, 30_000, person_id=person, urgency=5)
-    still_open = list_need(office, project_id, admin, 100_000, person_id=person, urgency=1)
+    closing = list_need(office, project_id, 30_000, person_id=person, urgency=5, lister=admin)
+    still_open = list_need(office, project_id, 100_000, person_id=person, urgency=1, lister=admin)
     if how == "cancelled":
         cancel_need(user(office.author_id), fresh(NeedListing, closing).need_id, "已获其他救助")
     else:
@@ -217,9 +225,9 @@ def test_same_person_money_never_goes_to_a_need_that_is_closing_too(base, how):
 def test_same_person_money_stays_on_its_project(base):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
     person = make_person_in(office)
-    expiring = list_need(office, project_id, admin, 100_000, person_id=person)
+    expiring = list_need(office, project_id, 100_000, person_id=person, lister=admin)
     gift = give(project_id, 50_000, listing_id=expiring, if_need_closes="same_person")
-    elsewhere = list_need(office, make_money_project(admin), admin, 100_000, person_id=person)
+    elsewhere = list_need(office, make_project(admin), 100_000, person_id=person, lister=admin)
     _past_deadline(expiring)
 
     close_expired_and_cancelled()
@@ -236,7 +244,7 @@ def test_allocated_money_goes_back_to_each_pool_it_came_from(base):
     school = add_pool(project_id, "助学基金", categories=["education"])
     fill_pool(school, 60_000)
     give(project_id, 100_000)
-    expiring = list_need(office, project_id, admin, 120_000, category="education")
+    expiring = list_need(office, project_id, 120_000, category="education", lister=admin)
     gift = give(project_id, 20_000, listing_id=expiring)
     _approve_next_proposal(project_id)
     # Restricted money was spent first: ¥600 from the school pool, ¥400 general.
@@ -259,7 +267,7 @@ def test_allocated_money_goes_back_to_each_pool_it_came_from(base):
 
 def test_cancelling_a_need_closes_its_listing_in_the_same_transaction(base):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
-    listing_id = list_need(office, project_id, admin, 100_000)
+    listing_id = list_need(office, project_id, 100_000, lister=admin)
     donor = make_donor()
     gift = give(project_id, 25_000, listing_id=listing_id, donor_id=donor)
     cancel_need(user(office.author_id), fresh(NeedListing, listing_id).need_id, "本人已获其他救助")
@@ -278,9 +286,9 @@ def test_cancelling_a_need_closes_its_listing_in_the_same_transaction(base):
 
 def test_only_unfunded_needs_past_their_deadline_expire(base):
     admin, project_id, office = base["admin"], base["project_id"], base["office"]
-    empty = list_need(office, project_id, admin, 100_000)
-    due_today = list_need(office, project_id, admin, 100_000)
-    funded = list_need(office, project_id, admin, 10_000)
+    empty = list_need(office, project_id, 100_000, lister=admin)
+    due_today = list_need(office, project_id, 100_000, lister=admin)
+    funded = list_need(office, project_id, 10_000, lister=admin)
     give(project_id, 10_000, listing_id=funded)
     _past_deadline(empty)
     _past_deadline(due_today, days=0)
@@ -297,3 +305,8 @@ def test_only_unfunded_needs_past_their_deadline_expire(base):
     )
     assert _redirects() == set()
     assert check_ledger().ok
+    [expired] = audit_events(AuditAction.NEED_EXPIRED)
+    assert (expired.object_id, expired.actor_label) == (
+        str(fresh(NeedListing, empty).need_id),
+        "need-closing",
+    )

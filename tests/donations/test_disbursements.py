@@ -10,6 +10,7 @@ from typing import Any
 
 import pytest
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import Conflict, PermissionDenied
 from core.needs.models import NeedStatus
@@ -31,7 +32,7 @@ from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind
 from donations.ledger.services import disbursed_account, fund_balance_fen
 from donations.projects.models import ListingStatus, NeedListing
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     GIF,
     JPEG,
     PDF,
@@ -41,19 +42,17 @@ from tests.donations.money_builders import (
     disbursement_count,
     entries_of_kind,
     files_in,
-    fresh,
     give,
     ledger_size,
     list_need,
     make_donor,
-    make_money_project,
-    make_office,
-    make_staff,
+    make_project,
     need_balance,
     need_status,
     outbox,
     payout,
 )
+from tests.factories import audit_events, audit_trail, fresh, make_office, make_staff
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -67,9 +66,9 @@ def evidence_dir(tmp_path: Path) -> Path:
 def funded():
     """A ¥1,000 need funded by two donors' gifts, and two finance users."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     office = make_office()
-    listing_id = list_need(office, project_id, admin, 100_000, category="education")
+    listing_id = list_need(office, project_id, 100_000, category="education", lister=admin)
     donors = [make_donor(), make_donor()]
     gifts = [
         give(project_id, 60_000, listing_id=listing_id, donor_id=donors[0]),
@@ -133,6 +132,28 @@ def test_two_partial_payouts_disburse_the_need_and_tell_its_donors(funded, evide
     assert report.ok, report.problems
 
 
+def test_payouts_are_on_the_record_with_who_proposed_and_who_decided(funded, evidence_dir):
+    listing_id, finance, other = funded["listing"], funded["finance"], funded["other_finance"]
+    turned_down = propose_disbursement(finance, payout(listing_id, 30_000), evidence_dir)
+    reject_disbursement(other, turned_down.id, "发票抬头不符")
+    paid = propose_disbursement(other, payout(listing_id, 100_000), evidence_dir)
+    approve_disbursement(finance, paid.id)
+
+    assert audit_trail("disbursement", turned_down.id) == [
+        (AuditAction.DISBURSEMENT_PROPOSE, finance.id),
+        (AuditAction.DISBURSEMENT_REJECT, other.id),
+    ]
+    assert audit_trail("disbursement", paid.id) == [
+        (AuditAction.DISBURSEMENT_PROPOSE, other.id),
+        (AuditAction.DISBURSEMENT_APPROVE, finance.id),
+    ]
+    [proposed] = audit_events(AuditAction.DISBURSEMENT_PROPOSE, paid.id)
+    assert proposed.detail == {"amount_fen": 100_000, "listing": listing_id}
+    need_id = fresh(NeedListing, listing_id).need_id
+    [disbursed] = audit_events(AuditAction.NEED_DISBURSED, need_id)
+    assert disbursed.actor_id == finance.id
+
+
 def test_nobody_approves_their_own_payout(funded, evidence_dir):
     proposed = propose_disbursement(
         funded["finance"], payout(funded["listing"], 30_000), evidence_dir
@@ -181,7 +202,7 @@ def test_proposed_payouts_reserve_what_they_will_take(funded, evidence_dir):
 
 
 def test_a_need_that_is_not_funded_is_not_paid_out(funded, evidence_dir):
-    half = list_need(funded["office"], funded["project_id"], funded["admin"], 80_000)
+    half = list_need(funded["office"], funded["project_id"], 80_000, lister=funded["admin"])
     give(funded["project_id"], 40_000, listing_id=half)
 
     _refused(
@@ -210,6 +231,8 @@ def test_a_need_reopened_by_a_refund_is_not_paid_out(funded, evidence_dir):
     assert apply_refund(fresh(Donation, second_gift), "re_test_1", 40_000)
     db.session.commit()
     assert fresh(NeedListing, listing_id).status == ListingStatus.PUBLISHED
+    [reopened] = audit_events(AuditAction.NEED_PUBLISHED, fresh(NeedListing, listing_id).need_id)
+    assert (reopened.actor_label, reopened.object_type) == ("payments", "need")
 
     _refused(lambda: approve_disbursement(funded["other_finance"], proposed.id), Conflict)
     assert fresh(Disbursement, proposed.id).status == DisbursementStatus.PROPOSED
@@ -341,7 +364,7 @@ def test_evidence_of_exactly_5_mb_is_accepted(funded, evidence_dir):
 
 def test_the_impact_feed_lists_payouts_anonymously_and_never_a_minors(funded, evidence_dir):
     adult = funded["listing"]
-    later_minor = list_need(funded["office"], funded["project_id"], funded["admin"], 20_000)
+    later_minor = list_need(funded["office"], funded["project_id"], 20_000, lister=funded["admin"])
     give(funded["project_id"], 20_000, listing_id=later_minor)
     for listing_id, amount in ((adult, 100_000), (later_minor, 20_000)):
         proposed = propose_disbursement(funded["finance"], payout(listing_id, amount), evidence_dir)

@@ -14,17 +14,23 @@ from core.users import Role
 from donations.giving.models import Donation
 from donations.projects.cards import public_listing
 from donations.projects.models import NeedListing
-from tests.donations.money_builders import (
-    fresh,
+from tests.donations.factories import (
     give,
     list_need,
-    make_money_project,
-    make_office,
-    make_staff,
     need_status,
+)
+from tests.donations.factories import (
+    make_project as make_money_project,
+)
+from tests.factories import (
+    approved_need,
+    fresh,
+    make_office,
+    make_person,
+    make_staff,
+    need_input,
     user,
 )
-from tests.factories import approved_need, make_person, need_input
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -34,7 +40,7 @@ def listed():
     admin = make_staff(Role.ADMIN)
     project_id = make_money_project(admin)
     office = make_office()
-    listing_id = list_need(office, project_id, admin, 100_000)
+    listing_id = list_need(office, project_id, 100_000)
     return {"office": office, "project_id": project_id, "listing_id": listing_id}
 
 

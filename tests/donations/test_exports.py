@@ -14,7 +14,7 @@ from core.audit import AuditEvent
 from core.db import db
 from core.users import Role
 from donations.giving.events import apply_event
-from tests.donations.conftest import make_donation, make_project, succeeded_event
+from tests.donations.factories import make_donation, make_project, succeeded_event
 from tests.factories import PASSWORD, make_unit, make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -11,7 +11,7 @@ from core.db import db
 from core.timeutil import local_today
 from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
 from donations.ledger.services import Leg, clearing_account, disbursed_account, post
-from tests.donations.conftest import unique
+from tests.donations.factories import unique
 
 IMMUTABLE = "never updated or deleted"
 

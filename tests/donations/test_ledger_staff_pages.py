@@ -7,26 +7,26 @@ import io
 import re
 
 import pytest
-from sqlalchemy import select
 
-from core.audit import AuditEvent
+from core.audit_actions import AuditAction
 from core.db import db
 from core.users import Role
 from donations.giving.events import apply_event
 from donations.projects.models import Project
-from tests.donations.conftest import make_donation, make_project, succeeded_event
-from tests.factories import PASSWORD, make_unit, make_user
+from tests.donations.factories import make_donation, make_project, succeeded_event
+from tests.factories import audit_events, make_unit, make_user
+from tests.pages import login
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 MONEY_PAGES = ["/donations", "/finance/reconciliation", "/finance/trial-balance"]
 
 
-def login(client, role: Role, scope: bool = False) -> int:
+def sign_in_as(client, role: Role, scope: bool = False) -> int:
+    """A new user of this role, signed in on the client; their id."""
     user = make_user(role, make_unit() if scope else None)
     user_id, username = user.id, user.username
-    response = client.post("/login", data={"username": username, "password": PASSWORD})
-    assert response.status_code == 302, response.get_data(as_text=True)
+    login(client, username)
     return user_id
 
 
@@ -43,7 +43,7 @@ def paid_donations(*amounts_fen: int) -> tuple[str, list[str]]:
 def test_finance_sees_the_donations_and_reconciliation_pages(client):
     project_id, _ = paid_donations(12_300)
     title = db.session.get_one(Project, project_id).title
-    login(client, Role.FINANCE)
+    sign_in_as(client, Role.FINANCE)
 
     listing = client.get("/donations")
     reconciliation = client.get("/finance/reconciliation")
@@ -60,7 +60,7 @@ def test_finance_sees_the_donations_and_reconciliation_pages(client):
 @pytest.mark.parametrize("role", [Role.OFFICER, Role.COORDINATOR])
 def test_staff_outside_finance_get_404_on_money_pages(client, role):
     paid_donations(5_000)
-    login(client, role, scope=role == Role.OFFICER)
+    sign_in_as(client, role, scope=role == Role.OFFICER)
 
     for url in [*MONEY_PAGES, "/finance/journal.csv"]:
         assert client.get(url).status_code == 404, url
@@ -68,7 +68,7 @@ def test_staff_outside_finance_get_404_on_money_pages(client, role):
 
 def test_trial_balance_debits_equal_credits(client):
     paid_donations(15_000, 2_550)
-    login(client, Role.FINANCE)
+    sign_in_as(client, Role.FINANCE)
 
     response = client.get("/finance/trial-balance")
 
@@ -81,7 +81,7 @@ def test_trial_balance_debits_equal_credits(client):
 
 def test_journal_csv_downloads_every_line_and_is_audited(client):
     _, (first, second) = paid_donations(4_000, 6_000)
-    user_id = login(client, Role.FINANCE)
+    user_id = sign_in_as(client, Role.FINANCE)
 
     response = client.get("/finance/journal.csv")
 
@@ -93,7 +93,25 @@ def test_journal_csv_downloads_every_line_and_is_audited(client):
     assert {first, second} <= by_donation
     assert sum(int(row["debit_fen"]) for row in rows) == sum(int(r["credit_fen"]) for r in rows)
     assert sum(int(row["debit_fen"]) for row in rows) == 10_000
-    exports = db.session.scalars(
-        select(AuditEvent).where(AuditEvent.action == "finance.journal_export")
-    ).all()
+    exports = audit_events(AuditAction.FINANCE_JOURNAL_EXPORT)
     assert [event.actor_id for event in exports] == [user_id]
+
+
+def test_donations_csv_lists_the_gifts_asked_for_and_is_audited(client):
+    _, (first, second) = paid_donations(4_000, 6_000)
+    user_id = sign_in_as(client, Role.AUDITOR)
+
+    response = client.get("/donations.csv", query_string={"status": "succeeded"})
+
+    assert (response.status_code, response.mimetype) == (200, "text/csv")
+    rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
+    assert {row["donation_id"]: row["amount_fen"] for row in rows} == {
+        first: "4000",
+        second: "6000",
+    }
+    [export] = audit_events(AuditAction.DONATION_EXPORT)
+    assert (export.actor_id, export.object_type, export.detail) == (
+        user_id,
+        "donation",
+        {"count": 2, "format": "csv", "filters": {"status": "succeeded"}},
+    )

@@ -9,7 +9,8 @@ from core.errors import Conflict
 from core.users import Role
 from donations.donors import moderation, receipts
 from donations.giving.models import Donation, DonationStatus, MessageStatus
-from tests.donations.conftest import make_donation, make_donor, make_project, reload
+from tests.donations.factories import make_donation, make_donor, make_project
+from tests.factories import fresh as reload
 from tests.factories import make_user
 
 pytestmark = pytest.mark.usefixtures("ctx")

@@ -11,6 +11,7 @@ from flask import Flask
 from flask.testing import FlaskClient
 from sqlalchemy import func, select, update
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.timeutil import local_today
 from core.users import Role
@@ -18,26 +19,29 @@ from donations.disbursements.models import Disbursement, DisbursementStatus
 from donations.ledger.check import check_ledger
 from donations.projects.models import ListingStatus, NeedListing
 from donations.proposals.models import AllocationProposal, ProposalStatus
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     GIF,
     PDF,
     PNG,
-    TOWN_A,
     add_pool,
     default_pool_id,
     disbursement_count,
     files_in,
-    fresh,
     give,
     list_need,
-    login,
-    make_county_staff,
-    make_money_project,
-    make_office,
-    make_staff,
+    make_project,
     need_balance,
     pool_balance,
 )
+from tests.factories import (
+    TOWN_A,
+    audit_events,
+    fresh,
+    make_county_staff,
+    make_office,
+    make_staff,
+)
+from tests.pages import english, login
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -49,6 +53,7 @@ def _client(app: Flask, role: Role, county: bool = False) -> tuple[FlaskClient, 
     staff_id, username = staff.id, staff.username
     browser = app.test_client()
     login(browser, username)
+    english(browser)
     return browser, staff_id
 
 
@@ -62,9 +67,9 @@ def _table(page: str, table_id: str) -> str:
 def open_need():
     """¥1,000 in the pool and one ¥800 need in 赤坎镇 it can fund."""
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
+    project_id = make_project(admin)
     give(project_id, 100_000)
-    listing_id = list_need(make_office(TOWN_A), project_id, admin, 80_000)
+    listing_id = list_need(make_office(TOWN_A), project_id, 80_000, lister=admin)
     return {"project_id": project_id, "listing": listing_id, "pool": default_pool_id(project_id)}
 
 
@@ -74,8 +79,8 @@ def funded_need(tmp_path: Path, app: Flask, monkeypatch: pytest.MonkeyPatch):
     evidence_dir = tmp_path / "evidence"
     monkeypatch.setitem(app.config, "EVIDENCE_DIR", str(evidence_dir))
     admin = make_staff(Role.ADMIN)
-    project_id = make_money_project(admin)
-    listing_id = list_need(make_office(), project_id, admin, 50_000)
+    project_id = make_project(admin)
+    listing_id = list_need(make_office(), project_id, 50_000, lister=admin)
     give(project_id, 50_000, listing_id=listing_id)
     return {"listing": listing_id, "evidence_dir": evidence_dir}
 
@@ -185,6 +190,8 @@ def test_finance_records_a_payout_with_an_uploaded_receipt(app, funded_need):
     assert (download.status_code, download.mimetype) == (200, "application/pdf")
     assert download.data == PDF
     download.close()  # send_file streams the stored file; closing releases it
+    [viewed] = audit_events(AuditAction.DISBURSEMENT_EVIDENCE_VIEW, payout.id)
+    assert (viewed.actor_id, viewed.object_type) == (approver_id, "disbursement")
     response = approver.post(f"/disbursements/{payout.id}", data={"decision": "approve"})
 
     assert response.status_code == 302

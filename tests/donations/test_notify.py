@@ -17,7 +17,7 @@ from donations.giving.booking import receive_payment
 from donations.giving.models import Donation, DonationStatus
 from donations.wechat.gateway import WeChatConfig, WeChatPyGateway
 from sandboxes.wechat.testing import sandbox_process
-from tests.donations.conftest import make_donation, make_donor, make_project
+from tests.donations.factories import make_donation, make_donor, make_project
 
 TEMPLATES = {"donation_succeeded": "tmpl_ok", "need_funded": "tmpl_funded"}
 

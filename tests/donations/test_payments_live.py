@@ -5,9 +5,11 @@ from __future__ import annotations
 
 from typing import Any
 
-from sqlalchemy import select
+from sqlalchemy import func, select
 
+from core.audit_actions import AuditAction
 from core.db import db
+from core.users import Role
 from donations.giving.models import ReconcileRun
 from donations.giving.reconciliation import reconcile
 from tests.donations.conftest import (
@@ -21,6 +23,8 @@ from tests.donations.conftest import (
     start,
     wait_for_status,
 )
+from tests.factories import audit_events, make_user
+from tests.pages import login
 from tests.sandboxes.conftest import payments_wait_until
 
 
@@ -169,3 +173,36 @@ def test_payment_whose_webhook_our_server_refuses_is_repaired_by_reconciliation(
     live.quiesce()
     assert donation_state(donation.id)["entries"] == 1
     assert ledger_ok() == (True, [])
+
+
+def test_finance_runs_reconciliation_from_its_page_and_the_run_is_audited(live):
+    project_id, donor_id = a_project_and_donor()
+    donation = start(live, donor_id, project_id, 2_200)
+    live.set_faults(webhook_drop_rate=1.0)
+    assert pay(live, donation).status_code == 200
+    live.flush()
+    finance_id, username = ended(signed_up_finance)
+    desk = live.app.test_client()
+    login(desk, username)
+
+    assert desk.post("/finance/reconciliation").status_code == 302
+
+    assert donation_state(donation.id)["status"] == "succeeded"
+    runs = ended(
+        lambda: [
+            (event.object_type, event.object_id, event.detail["ok"])
+            for event in audit_events(AuditAction.FINANCE_RECONCILE)
+            if event.actor_id == finance_id
+        ]
+    )
+    assert runs == [("reconcile_run", str(latest_run_id()), True)]
+
+
+def signed_up_finance() -> tuple[int, str]:
+    user = make_user(Role.FINANCE)
+    return user.id, user.username
+
+
+def latest_run_id() -> int:
+    run_id: int = ended(lambda: db.session.scalar(select(func.max(ReconcileRun.id))))
+    return run_id

@@ -16,16 +16,20 @@ from donations.donors.impact import went_to
 from donations.giving.models import Donation
 from donations.ledger.fifo import MoveKind, PoolMove, attribute
 from donations.proposals.services import approve_proposal, run_proposal
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     default_pool_id,
-    fresh,
     give,
     list_need,
+    pool_balance,
+)
+from tests.donations.factories import (
+    make_project as make_money_project,
+)
+from tests.factories import (
+    fresh,
     make_county_staff,
-    make_money_project,
     make_office,
     make_staff,
-    pool_balance,
 )
 
 # One step of a pool's life: a gift of some fen, an allocation of a fraction of what the
@@ -192,7 +196,7 @@ def test_a_gift_after_the_pool_was_spent_is_shown_in_the_pool():
     admin = make_staff(Role.ADMIN)
     project_id = make_money_project(admin)
     early = give(project_id, 100_000)
-    list_need(make_office(), project_id, admin, 100_000)
+    list_need(make_office(), project_id, 100_000)
     _allocate_everything(project_id)
     assert pool_balance(default_pool_id(project_id)) == 0
 
@@ -208,7 +212,7 @@ def test_pool_money_given_back_by_a_closed_need_is_its_donors_again():
     project_id = make_money_project(admin)
     office = make_office()
     early = give(project_id, 60_000)
-    closing = list_need(office, project_id, admin, 60_000)
+    closing = list_need(office, project_id, 60_000)
     _allocate_everything(project_id)
     later = give(project_id, 40_000)
     assert _went_to(early) == [(60_000, "funded")]
@@ -217,7 +221,7 @@ def test_pool_money_given_back_by_a_closed_need_is_its_donors_again():
     db.session.commit()
 
     assert _went_to(early) == [(60_000, "in_pool")]
-    list_need(office, project_id, admin, 70_000)
+    list_need(office, project_id, 70_000)
     _allocate_everything(project_id)
     # The older money is spent first; the rest of the ¥700 comes from the later gift.
     assert _went_to(early) == [(60_000, "funded")]

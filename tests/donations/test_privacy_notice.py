@@ -14,7 +14,7 @@ from donations.giving.models import Donation
 from donations.giving.services import DonationRequest, donate, start_donation
 from donations.payments.config import current_gateway
 from donations.wechat.config import current_wechat
-from tests.donations.conftest import make_project, unique
+from tests.donations.factories import make_project, unique
 
 pytestmark = pytest.mark.usefixtures("ctx")
 

@@ -19,18 +19,21 @@ from donations.ledger.models import Account
 from donations.ledger.services import need_balances_fen, pool_balance_fen, pool_balances_fen
 from donations.projects.models import Pool
 from donations.projects.queries import pool_summaries
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     add_pool,
     default_pool_id,
     fill_pool,
     give,
     list_need,
-    login,
-    make_money_project,
+)
+from tests.donations.factories import (
+    make_project as make_money_project,
+)
+from tests.factories import (
     make_office,
     make_staff,
-    user,
 )
+from tests.pages import login_in_english
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -56,7 +59,7 @@ def _statements(connection: Connection, request: Callable[[], object]) -> int:
 
 def _browser(app: Flask, role: Role) -> FlaskClient:
     browser = app.test_client()
-    login(browser, make_staff(role).username)
+    login_in_english(browser, make_staff(role).username)
     return browser
 
 
@@ -144,12 +147,12 @@ def test_the_pools_page_costs_the_same_queries_for_2_or_8_pools(app, connection,
 
 
 def test_the_payout_form_reads_every_balance_at_once(app, connection, project_id):
-    admin_id, office = make_staff(Role.ADMIN).id, make_office()
+    office = make_office()
     browser = _browser(app, Role.FINANCE)
 
     def fund_needs(count: int) -> None:
         for _ in range(count):
-            listing = list_need(office, project_id, user(admin_id), 5_000)
+            listing = list_need(office, project_id, 5_000)
             give(project_id, 5_000, listing_id=listing)
 
     fund_needs(1)

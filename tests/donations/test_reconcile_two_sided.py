@@ -20,18 +20,21 @@ from donations.ledger.check import check_ledger
 from donations.payments.config import make_gateway
 from donations.payments.gateway import PaymentGateway
 from donations.payments.sandbox import HttpPaymentGateway
-from tests.donations.conftest import (
+from tests.donations.conftest import post_webhook
+from tests.donations.factories import (
     DonationRef,
     make_donation,
     make_donor,
     make_project,
-    post_webhook,
     refund_event,
-    reload,
     succeeded_event,
     unique,
 )
-from tests.donations.money_builders import login, make_staff
+from tests.factories import fresh as reload
+from tests.factories import (
+    make_staff,
+)
+from tests.pages import login_in_english
 from tests.sandboxes.conftest import PAYMENTS_PUBLISHABLE_KEY, PaymentsSandboxProcess
 
 # The development default every checkout publishes (donations/payments/config.py).
@@ -116,7 +119,7 @@ def test_a_forged_payment_is_a_discrepancy_and_reconcile_fails(app, client, gate
 
     finance = make_staff(Role.FINANCE)
     browser = app.test_client()
-    login(browser, finance.username)
+    login_in_english(browser, finance.username)
     page = browser.get("/finance/reconciliation").get_data(as_text=True)
     listed = _table(page, "open-discrepancies")
     assert forged.intent_id in listed and "¥5,000.00" in listed
@@ -173,7 +176,7 @@ def test_reconcile_passes_again_once_finance_settles_the_discrepancy(app, client
     assert _reconcile(app)[0] == 1
     [found_id] = db.session.scalars(select(Discrepancy.id)).all()
     finance = app.test_client()
-    login(finance, make_staff(Role.FINANCE).username)
+    login_in_english(finance, make_staff(Role.FINANCE).username)
 
     finance.post(
         f"/finance/discrepancies/{found_id}/settle",

@@ -22,22 +22,27 @@ from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind
 from donations.ledger.services import fund_balance_fen, general_funds_account, shortfall_account
 from donations.proposals.services import approve_proposal, run_proposal
-from tests.donations.conftest import refund_event, unique
-from tests.donations.money_builders import (
+from tests.donations.factories import (
     default_pool_id,
     entries_of_kind,
-    fresh,
     give,
     list_need,
-    login,
-    make_county_staff,
-    make_money_project,
-    make_office,
-    make_staff,
     need_balance,
     payout,
     pool_balance,
+    refund_event,
+    unique,
 )
+from tests.donations.factories import (
+    make_project as make_money_project,
+)
+from tests.factories import (
+    fresh,
+    make_county_staff,
+    make_office,
+    make_staff,
+)
+from tests.pages import login_in_english
 
 pytestmark = pytest.mark.usefixtures("ctx")
 T = TypeVar("T")
@@ -57,7 +62,7 @@ def paid_out(tmp_path: Path):
     """A ¥1,000 gift to a need, paid out in full to the payee."""
     admin = make_staff(Role.ADMIN)
     project_id = make_money_project(admin)
-    listing_id = list_need(make_office(), project_id, admin, 100_000)
+    listing_id = list_need(make_office(), project_id, 100_000)
     gift = give(project_id, 100_000, listing_id=listing_id)
     finance, approver = make_staff(Role.FINANCE), make_staff(Role.FINANCE)
     proposed = propose_disbursement(finance, payout(listing_id, 100_000), tmp_path)
@@ -86,7 +91,7 @@ def test_a_provider_refund_of_a_paid_out_gift_is_a_shortfall_not_a_negative_fund
 def test_only_what_the_need_no_longer_holds_is_short(tmp_path: Path):
     admin = make_staff(Role.ADMIN)
     project_id = make_money_project(admin)
-    listing_id = list_need(make_office(), project_id, admin, 100_000)
+    listing_id = list_need(make_office(), project_id, 100_000)
     gift = give(project_id, 100_000, listing_id=listing_id)
     proposed = propose_disbursement(make_staff(Role.FINANCE), payout(listing_id, 70_000), tmp_path)
     approve_disbursement(make_staff(Role.FINANCE), proposed.id)
@@ -102,7 +107,7 @@ def test_pool_money_already_allocated_is_short_and_other_gifts_keep_theirs():
     admin = make_staff(Role.ADMIN)
     project_id = make_money_project(admin)
     early = give(project_id, 60_000)
-    list_need(make_office(), project_id, admin, 60_000)
+    list_need(make_office(), project_id, 60_000)
     proposal = run_proposal(make_county_staff(Role.OFFICER), project_id)
     approve_proposal(make_staff(Role.FINANCE), proposal.id, 10_000_000)
     give(project_id, 40_000)  # another donor's money, still in the pool
@@ -120,7 +125,7 @@ def test_finance_settles_a_shortfall_on_the_reconciliation_page(app: Flask, paid
     finance = make_staff(Role.FINANCE)
     finance_id, finance_name = finance.id, finance.username
     browser = app.test_client()
-    login(browser, finance_name)
+    login_in_english(browser, finance_name)
 
     page = browser.get("/finance/reconciliation").get_data(as_text=True)
     listed = _section(page, "open-discrepancies")
@@ -161,14 +166,14 @@ def test_a_discrepancy_is_settled_once_and_only_by_finance(app: Flask, paid_out)
     _refund_at_provider(paid_out["gift"], 100_000)
     [found_id] = [d.id for d in _discrepancies()]
     auditor = app.test_client()
-    login(auditor, make_staff(Role.AUDITOR).username)
+    login_in_english(auditor, make_staff(Role.AUDITOR).username)
 
     refused = auditor.post(f"/finance/discrepancies/{found_id}/settle", data={"note": "ok"})
 
     assert refused.status_code == 404
     assert fresh(Discrepancy, found_id).settled_at is None
     finance = app.test_client()
-    login(finance, make_staff(Role.FINANCE).username)
+    login_in_english(finance, make_staff(Role.FINANCE).username)
     finance.post(f"/finance/discrepancies/{found_id}/settle", data={"note": "covered"})
     finance.post(f"/finance/discrepancies/{found_id}/settle", data={"note": "again"})
     assert fresh(Discrepancy, found_id).settlement_note == "covered"

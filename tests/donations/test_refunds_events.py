@@ -9,15 +9,15 @@ from core.db import db
 from donations.giving.events import apply_event
 from donations.giving.models import Donation, Refund
 from donations.ledger.check import check_ledger
-from tests.donations.conftest import (
+from tests.donations.factories import (
     entries_of,
     make_donation,
     make_project,
     refund_event,
-    reload,
     succeeded_event,
     unique,
 )
+from tests.factories import fresh
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -41,7 +41,7 @@ def test_refund_made_at_the_provider_is_recorded_and_booked():
     )
 
     assert outcome == "applied"
-    paid = reload(Donation, donation.id)
+    paid = fresh(Donation, donation.id)
     assert (paid.status, paid.refunded_fen) == ("partially_refunded", 2_500)
     assert _refund_rows(donation.id) == [(2_500, "succeeded", True)]
     assert entries_of(donation.id) == 2
@@ -54,7 +54,7 @@ def test_refund_event_that_overtakes_its_payment_is_booked_with_the_payment():
 
     apply_event(refund_event("refund.created", refund_id, donation.intent_id, 10_000), "webhook")
 
-    waiting = reload(Donation, donation.id)
+    waiting = fresh(Donation, donation.id)
     assert (waiting.status, waiting.refunded_fen) == ("pending", 0)
     assert entries_of(donation.id) == 0
     assert _refund_rows(donation.id) == [(10_000, "succeeded", False)]
@@ -62,7 +62,7 @@ def test_refund_event_that_overtakes_its_payment_is_booked_with_the_payment():
 
     apply_event(succeeded_event(donation), via="webhook")
 
-    settled = reload(Donation, donation.id)
+    settled = fresh(Donation, donation.id)
     assert (settled.status, settled.refunded_fen) == ("refunded", 10_000)
     assert entries_of(donation.id) == 2
     assert _refund_rows(donation.id) == [(10_000, "succeeded", True)]
@@ -84,7 +84,7 @@ def test_late_pending_refund_event_does_not_undo_a_succeeded_one():
     apply_event(succeeded_event(donation), via="webhook")
 
     assert _refund_rows(donation.id) == [(1_000, "succeeded", True)]
-    assert reload(Donation, donation.id).refunded_fen == 1_000
+    assert fresh(Donation, donation.id).refunded_fen == 1_000
     assert check_ledger().ok
 
 
@@ -99,6 +99,6 @@ def test_refund_event_delivered_twice_takes_money_back_once():
     updated = refund_event("refund.updated", refund_id, donation.intent_id, 4_000)
     assert apply_event(updated, via="webhook") == "no_change"
 
-    assert reload(Donation, donation.id).status == "refunded"
+    assert fresh(Donation, donation.id).status == "refunded"
     assert entries_of(donation.id) == 2
     assert check_ledger().ok

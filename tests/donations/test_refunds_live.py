@@ -10,6 +10,7 @@ import pytest
 from sqlalchemy import select
 
 from core.audit import Actor
+from core.audit_actions import AuditAction
 from core.db import db
 from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
@@ -36,14 +37,11 @@ from tests.donations.conftest import (
     donation_state,
     ended,
     ledger_ok,
-    make_listing,
-    make_need_authors,
     paid,
-    reload,
-    unique,
     wait_for_status,
 )
-from tests.factories import make_user
+from tests.donations.factories import list_need, unique
+from tests.factories import audit_events, fresh, make_office, make_user
 
 
 class CountingGateway:
@@ -139,6 +137,16 @@ def test_partial_then_full_refund_move_the_ledger_only_on_the_providers_word(
     assert refunds_of(donation.id) == [(4_000, "succeeded", True), (6_000, "succeeded", True)]
     assert gateway.refunds_asked == [(donation.intent_id, 4_000), (donation.intent_id, 6_000)]
     assert ledger_ok() == (True, [])
+    asked = ended(
+        lambda: [
+            (event.actor_id, event.detail)
+            for event in audit_events(AuditAction.DONATION_REFUND_REQUEST, donation.id)
+        ]
+    )
+    assert asked == [
+        (finance_id, {"amount_fen": 4_000, "reason": "捐赠人申请退款"}),
+        (finance_id, {"amount_fen": 6_000, "reason": "捐赠人申请退款"}),
+    ]
 
 
 def test_over_refund_is_refused_without_asking_the_provider(live, finance_id, gateway):
@@ -169,9 +177,7 @@ def test_refund_of_pool_money_already_allocated_is_refused(live, finance_id, gat
 
     def allocate_from_pool(amount_fen: int) -> None:
         # What an approved allocation books: pool money moves to a need.
-        listing_ref = make_listing(make_need_authors(), project_id, 50_000)
-        listing = db.session.get(NeedListing, listing_ref.id)
-        assert listing is not None
+        listing = fresh(NeedListing, list_need(make_office(), project_id, 50_000))
         post(
             EntryKind.ALLOCATION,
             unique("allocation:"),
@@ -219,9 +225,9 @@ def pay_out(listing_id: str, amount_fen: int) -> None:
 
 def test_refund_of_a_designated_gift_already_paid_out_is_refused(live, finance_id, gateway):
     project_id, donor_id = a_project_and_donor()
-    listing = ended(lambda: make_listing(make_need_authors(), project_id, 20_000))
-    donation = paid(live, donor_id, project_id, 20_000, listing.id)
-    pay_out(listing.id, 20_000)
+    listing = ended(lambda: list_need(make_office(), project_id, 20_000))
+    donation = paid(live, donor_id, project_id, 20_000, listing)
+    pay_out(listing, 20_000)
 
     with pytest.raises(RefundRefused, match="paid out"):
         refund(gateway, finance_id, donation.id, 1_000)
@@ -235,9 +241,9 @@ def test_refund_beyond_what_a_partly_paid_out_need_still_holds_is_refused(
     live, finance_id, gateway
 ):
     project_id, donor_id = a_project_and_donor()
-    listing = ended(lambda: make_listing(make_need_authors(), project_id, 20_000))
-    donation = paid(live, donor_id, project_id, 20_000, listing.id)
-    pay_out(listing.id, 15_000)  # the need stays funded: 5,000 still to pay out
+    listing = ended(lambda: list_need(make_office(), project_id, 20_000))
+    donation = paid(live, donor_id, project_id, 20_000, listing)
+    pay_out(listing, 15_000)  # the need stays funded: 5,000 still to pay out
 
     with pytest.raises(RefundRefused, match="paid out"):
         refund(gateway, finance_id, donation.id, 10_000)
@@ -247,5 +253,5 @@ def test_refund_beyond_what_a_partly_paid_out_need_still_holds_is_refused(
 
     state = wait_for_status(donation.id, "partially_refunded")
     assert state["refunded_fen"] == 5_000
-    assert ended(lambda: reload(NeedListing, listing.id).raised_fen) == 15_000
+    assert ended(lambda: fresh(NeedListing, listing).raised_fen) == 15_000
     assert ledger_ok() == (True, [])

@@ -19,14 +19,23 @@ from donations.giving.models import ReconcileRun, Refund
 from donations.payments import sandbox
 from donations.payments.config import make_gateway
 from donations.projects.models import Project
-from tests.donations.money_builders import give, login, make_money_project, make_staff
+from tests.donations.factories import (
+    give,
+)
+from tests.donations.factories import (
+    make_project as make_money_project,
+)
+from tests.factories import (
+    make_staff,
+)
+from tests.pages import login_in_english
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
 
 def _browser(app: Flask, role: Role) -> FlaskClient:
     browser = app.test_client()
-    login(browser, make_staff(role).username)
+    login_in_english(browser, make_staff(role).username)
     return browser
 
 

@@ -24,13 +24,9 @@ from tests.donations.conftest import (
     donation_state,
     ended,
     ledger_ok,
-    make_donation,
-    make_listing,
-    make_need_authors,
-    make_project,
-    reload,
-    succeeded_event,
 )
+from tests.donations.factories import list_need, make_donation, make_project, succeeded_event
+from tests.factories import fresh, make_office
 
 pytestmark = pytest.mark.postgres_only
 
@@ -107,8 +103,8 @@ def test_the_same_event_applied_by_webhook_and_reconciliation_at_once_is_booked_
 
 def test_two_gifts_overshooting_a_need_at_once_never_push_it_past_its_amount(live: LiveStack):
     project_id = ended(make_project)
-    listing = ended(lambda: make_listing(make_need_authors(), project_id, 10_000))
-    gifts = [ended(lambda: make_donation(project_id, 7_000, listing=listing)) for _ in range(2)]
+    listing = ended(lambda: list_need(make_office(), project_id, 10_000))
+    gifts = [ended(lambda: make_donation(project_id, 7_000, listing_id=listing)) for _ in range(2)]
 
     def apply(event: dict[str, Any]) -> Callable[[], str]:
         def call() -> str:
@@ -125,10 +121,10 @@ def test_two_gifts_overshooting_a_need_at_once_never_push_it_past_its_amount(liv
     assert outcomes == ["applied", "applied"]
 
     def read() -> tuple[int, list[tuple[int, int, bool]]]:
-        raised = reload(NeedListing, listing.id).raised_fen
+        raised = fresh(NeedListing, listing).raised_fen
         splits = sorted(
             (d.to_need_fen, d.to_pool_fen, d.redirected_to_pool)
-            for d in (reload(Donation, gift.id) for gift in gifts)
+            for d in (fresh(Donation, gift.id) for gift in gifts)
         )
         return raised, splits
 

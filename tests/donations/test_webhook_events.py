@@ -12,18 +12,18 @@ from core.db import db
 from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.ledger.check import check_ledger
 from donations.ledger.models import JournalEntry
-from tests.donations.conftest import (
+from tests.donations.conftest import post_webhook
+from tests.donations.factories import (
     DonationRef,
     donation_event,
     entries_of,
     intent_event,
     make_donation,
     make_project,
-    post_webhook,
     provider_events_about,
-    reload,
     succeeded_event,
 )
+from tests.factories import fresh
 
 pytestmark = pytest.mark.usefixtures("ctx", "webhook_secret")
 
@@ -47,7 +47,7 @@ def test_event_about_a_payment_we_did_not_create_is_acknowledged_and_ignored(cli
     assert response.status_code == 200
     assert response.get_json()["outcome"] == "ignored"
     assert (_count(ProviderEvent), _count(JournalEntry), _count(AuditEvent)) == before
-    assert reload(Donation, ours.id).status == DonationStatus.PENDING
+    assert fresh(Donation, ours.id).status == DonationStatus.PENDING
 
 
 def test_succeeded_payment_marks_the_donation_and_posts_one_entry(client):
@@ -56,7 +56,7 @@ def test_succeeded_payment_marks_the_donation_and_posts_one_entry(client):
     response = post_webhook(client, succeeded_event(donation))
 
     assert response.status_code == 200
-    paid = reload(Donation, donation.id)
+    paid = fresh(Donation, donation.id)
     assert paid.status == DonationStatus.SUCCEEDED
     assert paid.paid_at is not None
     assert (paid.to_pool_fen, paid.to_need_fen) == (12_345, 0)
@@ -98,8 +98,8 @@ def test_late_failure_after_success_changes_nothing(client):
     response = post_webhook(client, _failed_event(donation))
 
     assert response.status_code == 200
-    assert response.get_json()["outcome"] == "no_change"
-    assert reload(Donation, donation.id).status == DonationStatus.SUCCEEDED
+    assert (response.json or {})["outcome"] == "no_change"
+    assert fresh(Donation, donation.id).status == DonationStatus.SUCCEEDED
     assert entries_of(donation.id) == 1
     assert check_ledger().ok
 
@@ -108,11 +108,11 @@ def test_failure_then_success_is_a_retry_that_succeeds(client):
     donation = make_donation(make_project(), 8_000)
 
     post_webhook(client, _failed_event(donation))
-    assert reload(Donation, donation.id).status == DonationStatus.FAILED
+    assert fresh(Donation, donation.id).status == DonationStatus.FAILED
     assert entries_of(donation.id) == 0
     post_webhook(client, succeeded_event(donation))
 
-    assert reload(Donation, donation.id).status == DonationStatus.SUCCEEDED
+    assert fresh(Donation, donation.id).status == DonationStatus.SUCCEEDED
     assert entries_of(donation.id) == 1
     assert check_ledger().ok
 
@@ -127,8 +127,8 @@ def test_amount_or_currency_mismatch_is_recorded_not_booked(client, amount_fen, 
     response = post_webhook(client, event)
 
     assert response.status_code == 200
-    assert response.get_json()["outcome"] == "mismatch"
-    assert reload(Donation, donation.id).status == DonationStatus.PENDING
+    assert (response.json or {})["outcome"] == "mismatch"
+    assert fresh(Donation, donation.id).status == DonationStatus.PENDING
     assert entries_of(donation.id) == 0
     (recorded,) = provider_events_about(donation.intent_id)
     assert (recorded.id, recorded.outcome) == (event["id"], "mismatch")
@@ -150,6 +150,6 @@ def test_cancelled_payment_closes_a_pending_donation(client):
 
     post_webhook(client, donation_event("payment_intent.canceled", donation))
 
-    assert reload(Donation, donation.id).status == DonationStatus.CANCELLED
+    assert fresh(Donation, donation.id).status == DonationStatus.CANCELLED
     assert entries_of(donation.id) == 0
     assert check_ledger().ok

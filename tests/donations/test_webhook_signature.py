@@ -11,15 +11,15 @@ from sqlalchemy import func, select
 from core.db import db
 from donations.giving.models import Donation, DonationStatus, ProviderEvent
 from donations.payments.signature import sign
-from tests.donations.conftest import (
+from tests.donations.conftest import post_webhook
+from tests.donations.factories import (
     DonationRef,
     entries_of,
     make_donation,
     make_project,
-    post_webhook,
-    reload,
     succeeded_event,
 )
+from tests.factories import fresh
 
 pytestmark = pytest.mark.usefixtures("ctx", "webhook_secret")
 
@@ -33,7 +33,7 @@ def _provider_events() -> int:
 
 
 def _assert_untouched(donation_id: str) -> None:
-    assert reload(Donation, donation_id).status == DonationStatus.PENDING
+    assert fresh(Donation, donation_id).status == DonationStatus.PENDING
     assert entries_of(donation_id) == 0
     assert _provider_events() == 0
 
@@ -45,7 +45,7 @@ def test_a_correctly_signed_event_is_applied(client):
 
     assert response.status_code == 200
     assert response.json == {"received": True, "outcome": "applied"}
-    assert reload(Donation, donation.id).status == DonationStatus.SUCCEEDED
+    assert fresh(Donation, donation.id).status == DonationStatus.SUCCEEDED
 
 
 def test_tampered_body_is_refused(client):
@@ -77,7 +77,7 @@ def test_signature_within_tolerance_is_accepted(client):
     response = post_webhook(client, succeeded_event(donation), timestamp=int(time.time()) - 240)
 
     assert response.status_code == 200
-    assert reload(Donation, donation.id).status == DonationStatus.SUCCEEDED
+    assert fresh(Donation, donation.id).status == DonationStatus.SUCCEEDED
 
 
 def test_signature_by_another_secret_is_refused(client):
@@ -114,7 +114,7 @@ def test_during_rotation_either_secret_verifies(client, app, monkeypatch):
     refused = post_webhook(client, events[2], secret="whsec_test_unit")
 
     assert refused.status_code == 400
-    statuses = [reload(Donation, donation.id).status for donation in donations]
+    statuses = [fresh(Donation, donation.id).status for donation in donations]
     assert statuses == [DonationStatus.SUCCEEDED, DonationStatus.SUCCEEDED, DonationStatus.PENDING]
 
 
@@ -128,7 +128,7 @@ def test_one_matching_v1_among_several_is_enough(client):
     response = post_webhook(client, body, signature=f"t={t},v1={wrong},v1={good}")
 
     assert response.status_code == 200
-    assert reload(Donation, donation.id).status == DonationStatus.SUCCEEDED
+    assert fresh(Donation, donation.id).status == DonationStatus.SUCCEEDED
 
 
 def test_several_v1_values_none_matching_are_refused(client):

@@ -13,9 +13,10 @@ from core.idcard import make_id_number
 from core.people.models import Person
 from core.throttle import LoginThrottle
 from core.users import Role
-from tests.factories import PASSWORD, make_person, make_unit, make_user
+from tests.factories import PASSWORD, audit_events, make_person, make_unit, make_user
+from tests.pages import html
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, count, html
+from tests.portal.test_web_harness import count
 
 web = harness.web
 

@@ -6,8 +6,9 @@ import pytest
 
 from core.users import Role
 from tests.factories import PASSWORD, make_user
+from tests.pages import html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import html, login, zh_translation
+from tests.portal.test_web_harness import zh_translation
 
 web = harness.web
 zh_catalogue = harness.zh_catalogue

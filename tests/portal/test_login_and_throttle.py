@@ -13,9 +13,10 @@ from flask.testing import FlaskClient
 from core.db import db, utcnow
 from core.staff import update_user
 from core.users import Role, User
-from tests.factories import PASSWORD, make_admin, make_unit, make_user
+from tests.factories import PASSWORD, audit_events, make_admin, make_unit, make_user
+from tests.pages import english, html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, english, html, login, new_client
+from tests.portal.test_web_harness import new_client
 
 web = harness.web
 

@@ -14,9 +14,17 @@ from core.needs.services import submit_need
 from core.orgs import OrgUnit
 from core.people.models import Person
 from core.users import Role, User
-from tests.factories import approved_need, make_need, make_person, make_unit, make_user
+from tests.factories import (
+    approved_need,
+    audit_events,
+    make_need,
+    make_person,
+    make_unit,
+    make_user,
+)
+from tests.pages import english, html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, count, english, html, login, new_client
+from tests.portal.test_web_harness import count, new_client
 
 web = harness.web
 
@@ -247,7 +255,9 @@ def test_a_need_cannot_be_published_before_review(web, office):
 
 def test_publishing_from_the_page_chooses_the_project_and_lists_the_need(web, office):
     from donations.projects.models import NeedListing
-    from tests.donations.money_builders import make_money_project
+    from tests.donations.factories import (
+        make_project as make_money_project,
+    )
 
     project_id = make_money_project(make_user(Role.ADMIN))
     author, reviewer = _user(office["author"]), _user(office["reviewer"])

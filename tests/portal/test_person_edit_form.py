@@ -13,16 +13,13 @@ from core.db import db
 from core.people.models import Person
 from core.users import Role
 from tests.factories import make_person, make_unit, make_user
+from tests.pages import english, html, login
 from tests.portal import test_web_harness as harness
 from tests.portal.test_person_forms import _form
-from tests.portal.test_web_harness import english, html, login
 
 web = harness.web
 
 NAME, PHONE, ADDRESS = "陈志强", "13900001234", "开平市水口镇人民路8号"
-
-
-BORN = "1985-03-14"  # the factories' birth date for adults
 
 
 def _person() -> dict[str, Any]:
@@ -34,6 +31,7 @@ def _person() -> dict[str, Any]:
         "person_id": person.id,
         "username": officer.username,
         "id_number": person.id_number,
+        "born": person.birth_date.isoformat(),
     }
 
 
@@ -72,7 +70,7 @@ def test_untouched_identity_keeps_its_value_and_a_change_is_audited(web, ctx):
     new_phone = "13700009999"
     response = web.post(
         f"/persons/{ids['person_id']}/edit",
-        data=_form(ids["office_id"], **shown | {"phone": new_phone, "birth_date": BORN}),
+        data=_form(ids["office_id"], **shown | {"phone": new_phone, "birth_date": ids["born"]}),
     )
 
     assert response.status_code == 302, html(response)
@@ -101,7 +99,8 @@ def test_a_half_edited_mask_is_refused_not_stored(web, ctx):
     response = web.post(
         f"/persons/{ids['person_id']}/edit",
         data=_form(
-            ids["office_id"], **shown | {"id_number": "4407**********9999", "birth_date": BORN}
+            ids["office_id"],
+            **shown | {"id_number": "4407**********9999", "birth_date": ids["born"]},
         ),
     )
 

@@ -12,8 +12,9 @@ from core.orgs import OrgUnit
 from core.people.models import Person
 from core.users import Role, User
 from tests.factories import make_person, make_unit, make_user
+from tests.pages import english, html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import count, english, html, login, zh_translation
+from tests.portal.test_web_harness import count, zh_translation
 
 web = harness.web
 zh_catalogue = harness.zh_catalogue

@@ -3,9 +3,9 @@
 from __future__ import annotations
 
 from core.users import Role
-from tests.factories import make_person, make_unit, make_user
+from tests.factories import audit_events, make_person, make_unit, make_user
+from tests.pages import html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, html, login
 
 web = harness.web
 

@@ -13,8 +13,8 @@ from core.db import db
 from core.orgs import OrgUnit
 from core.users import Role, User
 from tests.factories import make_need, make_person, make_unit, make_user
+from tests.pages import html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import html, login
 
 web = harness.web
 

@@ -6,9 +6,9 @@ import pytest
 
 from core.orgs import OrgUnit
 from core.users import Role, User
-from tests.factories import make_need, make_person, make_unit, make_user
+from tests.factories import audit_events, make_need, make_person, make_unit, make_user
+from tests.pages import html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, html, login
 
 web = harness.web
 

@@ -19,8 +19,8 @@ from werkzeug.routing import Rule
 
 from core.users import Role
 from tests.factories import make_person, make_unit, make_user
+from tests.pages import login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import login
 
 web = harness.web
 

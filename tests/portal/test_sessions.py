@@ -12,9 +12,10 @@ from sqlalchemy import select, update
 from core.db import db, utcnow
 from core.sessions import StaffSession
 from core.users import Role
-from tests.factories import make_person, make_unit, make_user
+from tests.factories import audit_events, make_person, make_unit, make_user
+from tests.pages import html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, html, login, new_client
+from tests.portal.test_web_harness import new_client
 
 web = harness.web
 

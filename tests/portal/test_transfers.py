@@ -6,12 +6,14 @@ import re
 
 import pytest
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.people.models import Person, PersonTransfer, TransferStatus
 from core.users import Role
-from tests.factories import make_need, make_person, make_unit, make_user
+from tests.factories import audit_events, make_need, make_person, make_unit, make_user
+from tests.pages import english, html, login
 from tests.portal import test_web_harness as harness
-from tests.portal.test_web_harness import audit_events, english, html, login, new_client
+from tests.portal.test_web_harness import new_client
 
 web = harness.web
 
@@ -30,6 +32,7 @@ def offices(web, ctx, app) -> dict[str, object]:
         "b_name": office_b.name,
         "person": person.id,
         "need": make_need(officer_a, person).id,
+        "b_officer": officer_b.id,
     }
     username_a, username_b = officer_a.username, officer_b.username
     client_b = new_client(app)
@@ -80,8 +83,14 @@ def test_accepted_transfer_moves_the_person_and_their_needs(web, offices):
     assert f'href="/persons/{person_id}"' not in html(web.get("/persons"))
     history = html(client_b.get(f"/persons/{person_id}"))
     assert f"{offices['a_name']} → {offices['b_name']} (accepted)" in history
-    [event] = audit_events("person.transfer_accept", person_id)
-    assert event.detail["transfer"] == transfer_id
+    [requested] = audit_events(AuditAction.PERSON_TRANSFER_REQUEST, person_id)
+    assert (requested.office_id, requested.detail) == (
+        offices["a"],
+        {"to_office": offices["b"], "transfer": transfer_id},
+    )
+    [event] = audit_events(AuditAction.PERSON_TRANSFER_ACCEPT, person_id)
+    assert (event.office_id, event.detail["transfer"]) == (offices["b"], transfer_id)
+    assert requested.actor_id != event.actor_id  # A asked, B decided
 
 
 def test_rejected_transfer_leaves_the_person_where_they_were(web, offices):
@@ -95,6 +104,8 @@ def test_rejected_transfer_leaves_the_person_where_they_were(web, offices):
     assert web.get(f"/persons/{person_id}").status_code == 200
     assert client_b.get(f"/persons/{person_id}").status_code == 404
     assert "(rejected)" in html(web.get(f"/persons/{person_id}"))
+    [rejected] = audit_events(AuditAction.PERSON_TRANSFER_REJECT, person_id)
+    assert (rejected.actor_id, rejected.detail) == (offices["b_officer"], {"transfer": transfer_id})
 
 
 def test_only_the_receiving_office_decides(web, offices):

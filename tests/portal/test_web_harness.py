@@ -26,30 +26,22 @@ from typing import Any
 import pytest
 from argon2 import PasswordHasher
 from flask import Flask
-from flask.testing import FlaskClient
 from sqlalchemy import func, select
 from sqlalchemy.engine import Connection
-from werkzeug.test import TestResponse
 
 import core.users
-from core.audit import AuditEvent
 from core.db import db
 from core.users import Role
 from portal.extensions import babel
-from tests.factories import PASSWORD, make_unit, make_user
+from tests.conftest import PortalClient
+from tests.factories import audit_events, make_unit, make_user
+
+# Page tests import these from here too (they lived here before tests/pages.py).
+from tests.pages import english, html, login  # noqa: F401
 
 ROOT = Path(__file__).resolve().parents[2]
 TRANSLATIONS = ROOT / "portal" / "translations"
 ZH_MO = TRANSLATIONS / "zh_CN" / "LC_MESSAGES" / "messages.mo"
-
-
-class PortalClient(FlaskClient):
-    """A test client whose every request gets a fresh app context and database session."""
-
-    def open(self, *args: Any, **kwargs: Any) -> TestResponse:
-        db.session.remove()
-        with self.application.app_context():
-            return super().open(*args, **kwargs)
 
 
 def new_client(app: Flask) -> PortalClient:
@@ -67,30 +59,6 @@ def web(app: Flask, connection: Connection, monkeypatch: pytest.MonkeyPatch) -> 
         core.users, "_hasher", PasswordHasher(time_cost=1, memory_cost=1024, parallelism=1)
     )
     return new_client(app)
-
-
-def login(client: FlaskClient, username: str, password: str = PASSWORD) -> TestResponse:
-    """Log in through the form; fails the test unless the portal lets the user in."""
-    response = client.post("/login", data={"username": username, "password": password})
-    assert response.status_code == 302, response.get_data(as_text=True)
-    assert response.location == "/"
-    return response
-
-
-def english(client: FlaskClient) -> None:
-    """Switch the client's language to English, so messages can be matched as text."""
-    assert client.get("/lang/en").status_code == 302
-
-
-def html(response: TestResponse) -> str:
-    return response.get_data(as_text=True)
-
-
-def audit_events(action: str, object_id: object | None = None) -> list[AuditEvent]:
-    query = select(AuditEvent).where(AuditEvent.action == action)
-    if object_id is not None:
-        query = query.where(AuditEvent.object_id == str(object_id))
-    return list(db.session.scalars(query.order_by(AuditEvent.id)))
 
 
 def count(model: type[Any]) -> int:

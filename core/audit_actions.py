@@ -1,0 +1,166 @@
+"""Every action the audit log records, and the words the audit page shows for each.
+
+One list, so that a typo in a call site fails at once (`core.audit.record`
+refuses a code not listed here) instead of writing entries nobody can filter
+for, and so that the test suite can tell which actions no test ever records.
+The codes are stored as they are; renaming one would orphan the old entries.
+"""
+
+from __future__ import annotations
+
+import enum
+
+from flask_babel import lazy_gettext as _l
+
+
+class AuditAction(enum.StrEnum):
+    # Sign-in and staff accounts.
+    LOGIN = "login"
+    LOGIN_FAILED = "login.failed"
+    LOGOUT = "logout"
+    USER_CREATE = "user.create"
+    USER_UPDATE = "user.update"
+    USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - an action code, not a secret
+    USER_CHANGE_PASSWORD = "user.change_password"  # noqa: S105 - an action code, not a secret
+    USER_CHANGE_PASSWORD_FAILED = "user.change_password.failed"  # noqa: S105 - an action code
+    CRYPTO_ROTATE_BATCH = "crypto.rotate_batch"
+    AUDIT_VIEW = "audit.view"
+    TASK_CLOSE = "task.close"
+    # People.
+    PERSON_CREATE = "person.create"
+    PERSON_UPDATE = "person.update"
+    PERSON_VIEW = "person.view"
+    PERSON_REVEAL = "person.reveal"
+    PERSON_TRANSFER_REQUEST = "person.transfer_request"
+    PERSON_TRANSFER_ACCEPT = "person.transfer_accept"
+    PERSON_TRANSFER_REJECT = "person.transfer_reject"
+    PERSON_END = "person.end"
+    PERSON_ANONYMISE = "person.anonymise"
+    PERSON_SEARCH = "person.search"
+    PERSON_DUPLICATE_REFUSED = "person.duplicate_refused"
+    PERSON_DUPLICATE_THROTTLED = "person.duplicate_throttled"
+    PERSON_MASS_REVEAL = "person.mass_reveal"
+    # Needs, as staff handle them.
+    NEED_VIEW = "need.view"
+    NEED_CREATE = "need.create"
+    NEED_UPDATE = "need.update"
+    NEED_SUBMIT = "need.submit"
+    NEED_APPROVE = "need.approve"
+    NEED_RETURN = "need.return"
+    NEED_PUBLISH = "need.publish"
+    NEED_PUBLISH_REFUSED = "need.publish_refused"
+    NEED_CANCEL = "need.cancel"
+    NEED_LIST = "need.list"
+    # Needs, as their funding moves them (core.needs.services.move_need_status).
+    NEED_FUNDED = "need.funded"
+    NEED_PUBLISHED = "need.published"
+    NEED_EXPIRED = "need.expired"
+    NEED_CANCELLED = "need.cancelled"
+    NEED_DISBURSED = "need.disbursed"
+    NEED_CLOSED = "need.closed"
+    # Projects and gifts.
+    PROJECT_SAVE = "project.save"
+    PROJECT_DRAFT = "project.draft"
+    PROJECT_ACTIVE = "project.active"
+    PROJECT_CLOSED = "project.closed"
+    DONATION_EXPORT = "donation.export"
+    DONATION_REFUND_REQUEST = "donation.refund_request"
+    DONATION_MESSAGE_SHOW = "donation.message_show"
+    DONATION_MESSAGE_HIDE = "donation.message_hide"
+    PAYMENT_MISMATCH = "payment.mismatch"
+    RECEIPT_ISSUE = "receipt.issue"
+    DONOR_DELETE = "donor.delete"
+    FINANCE_RECONCILE = "finance.reconcile"
+    FINANCE_JOURNAL_EXPORT = "finance.journal_export"
+    FINANCE_SETTLE_DISCREPANCY = "finance.settle_discrepancy"
+    # Allocations and payouts.
+    ALLOCATION_PROPOSE = "allocation.propose"
+    ALLOCATION_FIRST_APPROVAL = "allocation.first_approval"
+    ALLOCATION_APPROVE = "allocation.approve"
+    ALLOCATION_REJECT = "allocation.reject"
+    DISBURSEMENT_PROPOSE = "disbursement.propose"
+    DISBURSEMENT_APPROVE = "disbursement.approve"
+    DISBURSEMENT_REJECT = "disbursement.reject"
+    DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
+
+    @property
+    def label(self) -> str:
+        return str(ACTION_LABELS[self])
+
+
+ACTION_LABELS = {
+    AuditAction.LOGIN: _l("Signed in"),
+    AuditAction.LOGIN_FAILED: _l("Sign-in failed"),
+    AuditAction.LOGOUT: _l("Signed out"),
+    AuditAction.USER_CREATE: _l("Staff account created"),
+    AuditAction.USER_UPDATE: _l("Staff account changed"),
+    AuditAction.USER_RESET_PASSWORD: _l("Password reset by an admin"),
+    AuditAction.USER_CHANGE_PASSWORD: _l("Own password changed"),
+    AuditAction.USER_CHANGE_PASSWORD_FAILED: _l("Own password change refused: wrong password"),
+    AuditAction.TASK_CLOSE: _l("Task closed"),
+    AuditAction.PERSON_SEARCH: _l("People searched by identity"),
+    AuditAction.PERSON_DUPLICATE_REFUSED: _l("ID number already on record refused"),
+    AuditAction.PERSON_DUPLICATE_THROTTLED: _l("Too many known ID numbers entered: paused"),
+    AuditAction.PERSON_MASS_REVEAL: _l("Far more identities revealed than colleagues"),
+    AuditAction.FINANCE_SETTLE_DISCREPANCY: _l("Reconciliation discrepancy settled"),
+    AuditAction.CRYPTO_ROTATE_BATCH: _l("Records re-encrypted with the new key"),
+    AuditAction.AUDIT_VIEW: _l("Audit log viewed"),
+    AuditAction.PERSON_CREATE: _l("Person registered"),
+    AuditAction.PERSON_UPDATE: _l("Person record changed"),
+    AuditAction.PERSON_VIEW: _l("Person record viewed"),
+    AuditAction.PERSON_REVEAL: _l("Identity field revealed"),
+    AuditAction.PERSON_TRANSFER_REQUEST: _l("Transfer to another office requested"),
+    AuditAction.PERSON_TRANSFER_ACCEPT: _l("Transfer accepted"),
+    AuditAction.PERSON_TRANSFER_REJECT: _l("Transfer refused"),
+    AuditAction.PERSON_END: _l("Case ended"),
+    AuditAction.PERSON_ANONYMISE: _l("Long-ended cases anonymised"),
+    AuditAction.NEED_VIEW: _l("Need viewed"),
+    AuditAction.NEED_CREATE: _l("Need written"),
+    AuditAction.NEED_UPDATE: _l("Need edited"),
+    AuditAction.NEED_SUBMIT: _l("Need submitted for review"),
+    AuditAction.NEED_APPROVE: _l("Need approved by a second reviewer"),
+    AuditAction.NEED_RETURN: _l("Need returned to its author"),
+    AuditAction.NEED_PUBLISH: _l("Need published"),
+    AuditAction.NEED_PUBLISH_REFUSED: _l("Need publication refused"),
+    AuditAction.NEED_CANCEL: _l("Need cancelled by staff"),
+    AuditAction.NEED_LIST: _l("Need listed on a project"),
+    AuditAction.NEED_FUNDED: _l("Need fully funded"),
+    AuditAction.NEED_PUBLISHED: _l("Need reopened to gifts"),
+    AuditAction.NEED_EXPIRED: _l("Need expired before it was funded"),
+    AuditAction.NEED_CANCELLED: _l("Need withdrawn from funding"),
+    AuditAction.NEED_DISBURSED: _l("Need paid out"),
+    AuditAction.NEED_CLOSED: _l("Need closed after payout"),
+    AuditAction.PROJECT_SAVE: _l("Project saved"),
+    AuditAction.PROJECT_DRAFT: _l("Project set back to draft"),
+    AuditAction.PROJECT_ACTIVE: _l("Project opened to gifts"),
+    AuditAction.PROJECT_CLOSED: _l("Project closed to gifts"),
+    AuditAction.DONATION_EXPORT: _l("Donations exported"),
+    AuditAction.DONATION_REFUND_REQUEST: _l("Refund requested"),
+    AuditAction.DONATION_MESSAGE_SHOW: _l("Donor message shown"),
+    AuditAction.DONATION_MESSAGE_HIDE: _l("Donor message hidden"),
+    AuditAction.PAYMENT_MISMATCH: _l("Payment amount did not match"),
+    AuditAction.RECEIPT_ISSUE: _l("Donation receipt issued"),
+    AuditAction.DONOR_DELETE: _l("Donor account deleted"),
+    AuditAction.FINANCE_RECONCILE: _l("Payments reconciled with the provider"),
+    AuditAction.FINANCE_JOURNAL_EXPORT: _l("Journal exported"),
+    AuditAction.ALLOCATION_PROPOSE: _l("Allocation proposed"),
+    AuditAction.ALLOCATION_FIRST_APPROVAL: _l("Allocation given its first approval"),
+    AuditAction.ALLOCATION_APPROVE: _l("Allocation approved"),
+    AuditAction.ALLOCATION_REJECT: _l("Allocation rejected"),
+    AuditAction.DISBURSEMENT_PROPOSE: _l("Payout proposed"),
+    AuditAction.DISBURSEMENT_APPROVE: _l("Payout approved"),
+    AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
+    AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
+}
+
+
+def action_label(code: str) -> str:
+    """What the audit page shows for a stored code; an unknown one (from an older
+    release) is shown as it was stored."""
+    try:
+        return AuditAction(code).label
+    except ValueError:
+        return code
+
+
+__all__ = ["ACTION_LABELS", "AuditAction", "action_label"]
