@@ -10,8 +10,9 @@ settles it, and never silently kept.
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, Protocol
 
 from sqlalchemy import select
 
@@ -79,61 +80,63 @@ def confirm_ledger_at_provider(
         intent_id = intents.get(donation_id or "")
         if not intent_id or paid.get(intent_id) == amount or intent_id in known:
             continue
-        found += _check_payment(gateway, intent_id, donation_id, amount)
+        found += _check(
+            gateway.retrieve_payment_intent,
+            intent_id,
+            donation_id,
+            amount,
+            DiscrepancyKind.PAYMENT_NOT_AT_PROVIDER,
+            DiscrepancyKind.PAYMENT_DIFFERS,
+        )
     known = _known(REFUND_KINDS)
     for key, donation_id, clearing in _booked(EntryKind.REFUND, since):
         refund_id, amount = key.removeprefix(REFUND_PREFIX), -clearing
         if refunded.get(refund_id) == amount or refund_id in known:
             continue
-        found += _check_refund(gateway, refund_id, donation_id, amount)
+        found += _check(
+            gateway.retrieve_refund,
+            refund_id,
+            donation_id,
+            amount,
+            DiscrepancyKind.REFUND_NOT_AT_PROVIDER,
+            DiscrepancyKind.REFUND_DIFFERS,
+        )
     return found
 
 
-def _check_payment(
-    gateway: PaymentGateway, intent_id: str, donation_id: str | None, amount: int
+class _ProviderObject(Protocol):
+    @property
+    def status(self) -> str: ...
+
+    @property
+    def amount(self) -> int: ...
+
+
+def _check(
+    retrieve: Callable[[str], _ProviderObject],
+    object_id: str,
+    donation_id: str | None,
+    amount: int,
+    missing: DiscrepancyKind,
+    differs: DiscrepancyKind,
 ) -> int:
+    """1 and a discrepancy when the provider does not know the object or knows it
+    otherwise (another amount, not succeeded); 0 when it agrees with the ledger."""
     try:
-        intent = gateway.retrieve_payment_intent(intent_id)
+        found = retrieve(object_id)
     except ProviderRejected as error:
         if error.status != 404:
             raise
-        record_discrepancy(
-            DiscrepancyKind.PAYMENT_NOT_AT_PROVIDER, intent_id, amount, donation_id=donation_id
-        )
+        record_discrepancy(missing, object_id, amount, donation_id=donation_id)
         return 1
-    if intent.status == "succeeded" and intent.amount == amount:
+    if found.status == "succeeded" and found.amount == amount:
         return 0
     record_discrepancy(
-        DiscrepancyKind.PAYMENT_DIFFERS,
-        intent_id,
+        differs,
+        object_id,
         amount,
         donation_id=donation_id,
-        provider_fen=intent.amount,
-        provider_status=intent.status,
-    )
-    return 1
-
-
-def _check_refund(
-    gateway: PaymentGateway, refund_id: str, donation_id: str | None, amount: int
-) -> int:
-    try:
-        refund = gateway.retrieve_refund(refund_id)
-    except ProviderRejected as error:
-        if error.status != 404:
-            raise
-        record_discrepancy(
-            DiscrepancyKind.REFUND_NOT_AT_PROVIDER, refund_id, amount, donation_id=donation_id
-        )
-        return 1
-    if refund.status == "succeeded" and refund.amount == amount:
-        return 0
-    record_discrepancy(
-        DiscrepancyKind.REFUND_DIFFERS,
-        refund_id,
-        amount,
-        donation_id=donation_id,
-        provider_fen=refund.amount,
-        provider_status=refund.status,
+        provider_fen=found.amount,
+        provider_status=found.status,
     )
     return 1
