@@ -20,8 +20,9 @@ from __future__ import annotations
 
 import json
 from collections.abc import Callable, Iterator
-from contextlib import ExitStack
+from contextlib import ExitStack, contextmanager
 from dataclasses import dataclass
+from pathlib import Path
 from threading import Thread
 from typing import Any
 
@@ -146,8 +147,8 @@ class LiveStack:
         )
 
 
-@pytest.fixture(scope="session")
-def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
+@contextmanager
+def running_live_stack(workdir: Path, name: str) -> Iterator[LiveStack]:
     """Scratch database, live portal server, and a sandbox posting webhooks to it.
 
     The server starts first (on a free port) so the sandbox can be told where to
@@ -155,7 +156,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
     """
     apps: list[Flask] = []
     with ExitStack() as cleanup:  # unwinds in reverse: sandbox, server, app, database
-        url = cleanup.enter_context(scratch_database("donations_live"))
+        url = cleanup.enter_context(scratch_database(name))
 
         @cleanup.callback
         def close_app() -> None:
@@ -178,7 +179,7 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
 
         server_url = f"http://127.0.0.1:{server.port}"
         sandbox = PaymentsSandboxProcess(
-            tmp_path_factory.mktemp("live_sandbox"),
+            workdir,
             {
                 "SANDBOX_WEBHOOK_URL": server_url + WEBHOOK_PATH,
                 "SANDBOX_WEBHOOK_SECRET": LIVE_WEBHOOK_SECRET,
@@ -199,16 +200,29 @@ def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
         yield LiveStack(app, server_url, sandbox, switch)
 
 
-@pytest.fixture()
-def live(live_stack: LiveStack) -> Iterator[LiveStack]:
-    """An app context on the live stack with the real db.session; quiet again afterwards."""
-    with live_stack.app.app_context():
+@pytest.fixture(scope="session")
+def live_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
+    """The live stack the payment tests share."""
+    with running_live_stack(tmp_path_factory.mktemp("live_sandbox"), "donations_live") as stack:
+        yield stack
+
+
+@contextmanager
+def on_stack(stack: LiveStack) -> Iterator[LiveStack]:
+    """An app context on a live stack with the real db.session; quiet again afterwards."""
+    with stack.app.app_context():
         try:
-            yield live_stack
+            yield stack
         finally:
             db.session.rollback()
             db.session.remove()
-            live_stack.quiesce()
+            stack.quiesce()
+
+
+@pytest.fixture()
+def live(live_stack: LiveStack) -> Iterator[LiveStack]:
+    with on_stack(live_stack) as stack:
+        yield stack
 
 
 def ended(read: Callable[[], Any]) -> Any:

@@ -16,6 +16,7 @@ from __future__ import annotations
 
 import threading
 from collections.abc import Iterator
+from contextlib import suppress
 
 import pytest
 from flask import Flask
@@ -26,9 +27,9 @@ from core.db import db
 from core.errors import Conflict
 from core.users import Role, User
 from donations.ledger.check import check_ledger
-from donations.ledger.models import Account, EntryKind, JournalEntry
-from donations.ledger.services import fund_balance_fen
-from donations.projects.models import NeedListing
+from donations.ledger.models import EntryKind, JournalEntry
+from donations.ledger.services import pool_balance_fen
+from donations.projects.models import NeedListing, Pool
 from donations.proposals import services as allocation_service
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, run_proposal
@@ -85,15 +86,14 @@ def test_concurrent_approvals_never_spend_the_same_money_twice(scratch_app, monk
     balance_read = threading.Barrier(2, timeout=RENDEZVOUS_S)
     outcomes: dict[int, str] = {}
 
-    def balance_then_meet(account: Account) -> int:
-        balance = fund_balance_fen(account)
-        try:
+    def balance_then_meet(pool: Pool) -> int:
+        balance = pool_balance_fen(pool)
+        # The other approval may be waiting for our locks already, as it should.
+        with suppress(threading.BrokenBarrierError):
             balance_read.wait()
-        except threading.BrokenBarrierError:
-            pass  # the other approval waits for our locks, as it should
         return balance
 
-    monkeypatch.setattr(allocation_service, "fund_balance_fen", balance_then_meet)
+    monkeypatch.setattr(allocation_service, "pool_balance_fen", balance_then_meet)
 
     def approve(proposal_id: int, approver_id: int) -> None:
         with scratch_app.app_context():

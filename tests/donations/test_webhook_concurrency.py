@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json
 import threading
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
 from typing import Any
 
 import httpx
@@ -24,11 +24,27 @@ from tests.donations.conftest import (
     donation_state,
     ended,
     ledger_ok,
+    on_stack,
+    running_live_stack,
 )
 from tests.donations.factories import list_need, make_donation, make_project, succeeded_event
 from tests.factories import fresh, make_office
 
 pytestmark = pytest.mark.postgres_only
+
+
+@pytest.fixture(scope="module")
+def forged_stack(tmp_path_factory: pytest.TempPathFactory) -> Iterator[LiveStack]:
+    """A live stack of its own: these races book payments the provider never saw, which
+    reconciliation rightly reports; they must not reach the books other tests reconcile."""
+    with running_live_stack(tmp_path_factory.mktemp("forged"), "donations_forged") as stack:
+        yield stack
+
+
+@pytest.fixture()
+def live(forged_stack: LiveStack) -> Iterator[LiveStack]:
+    with on_stack(forged_stack) as stack:
+        yield stack
 
 
 def at_once(*calls: Callable[[], Any]) -> list[Any]:
