@@ -2,24 +2,10 @@
 
 from __future__ import annotations
 
+from core import towns as core_towns
+
 # (town, pinyin used in account names, approximate GCJ-02 lat, lng)
-TOWNS: list[tuple[str, str, float, float]] = [
-    ("三埠街道", "sanbu", 22.3766, 112.6955),
-    ("长沙街道", "changsha", 22.3838, 112.6709),
-    ("月山镇", "yueshan", 22.5437, 112.6397),
-    ("水口镇", "shuikou", 22.4150, 112.7538),
-    ("沙塘镇", "shatang", 22.4525, 112.6189),
-    ("苍城镇", "cangcheng", 22.4930, 112.5683),
-    ("龙胜镇", "longsheng", 22.5236, 112.5152),
-    ("大沙镇", "dasha", 22.5846, 112.4516),
-    ("马冈镇", "magang", 22.4476, 112.4867),
-    ("塘口镇", "tangkou", 22.3669, 112.5660),
-    ("赤坎镇", "chikan", 22.3139, 112.5855),
-    ("百合镇", "baihe", 22.2723, 112.5303),
-    ("蚬冈镇", "xiangang", 22.2279, 112.6070),
-    ("金鸡镇", "jinji", 22.2045, 112.4750),
-    ("赤水镇", "chishui", 22.1720, 112.5350),
-]
+TOWNS = core_towns.TOWNS
 
 REGION_CODE = "440783"  # Kaiping
 
