@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 from datetime import UTC, datetime, timedelta
+from decimal import Decimal
 from heapq import heappush, heapreplace
 
 from jobs_bases.seats.problem import Id, Number, Problem, check_problem, id_key
@@ -22,6 +23,11 @@ _MICROSECOND = timedelta(microseconds=1)
 def _id_order(value: Id) -> tuple[int, int | str]:
     """The last tie-break: integer ids before string ids, each in their natural order."""
     return (0, value) if isinstance(value, int) else (1, value)
+
+
+def _negated(value: Number) -> Number:
+    # Decimal's unary minus rounds to the context's 28 digits; copy_negate is exact.
+    return value.copy_negate() if isinstance(value, Decimal) else -value
 
 
 class _Course:
@@ -72,14 +78,14 @@ def _rank(
             mine = [applicant.points] * len(wanted)
         scores.append(mine)
         for k, j in enumerate(wanted):
-            entries[j].append((-mine[k], tie[i], i, k))
+            entries[j].append((_negated(mine[k]), tie[i], i, k))
     ranks = [[0] * len(wanted) for wanted in targets]
     for course, listed in zip(courses, entries, strict=True):
         listed.sort()
         for r, (neg_score, _, i, k) in enumerate(listed):
             course.applicants.append(i)
             course.choices.append(k)
-            course.scores.append(-neg_score)
+            course.scores.append(_negated(neg_score))
             ranks[i][k] = r
     return courses, targets, ranks, scores
 

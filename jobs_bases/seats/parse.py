@@ -101,7 +101,7 @@ def _number(value: object, where: str) -> Number:
         value = Decimal(repr(value))
     if isinstance(value, Decimal):
         # 7.0 and 7 are the same score; an integer keeps the sums fast and the reasons plain.
-        if value.is_finite() and value == value.to_integral_value() and abs(value) < 10**30:
+        if value.is_finite() and value.copy_abs() < 10**30 and value == value.to_integral_value():
             return int(value)
         return value  # range and decimals: check_problem
     raise SeatsInputError(f"{where} must be a number")

@@ -98,6 +98,11 @@ def check_number(value: object, where: str) -> None:
         if value.quantize(_DECIMALS_QUANTUM, context=EXACT) == value:
             return
         raise SeatsInputError(f"{where} has more than {MAX_DECIMALS} digits after the point")
+    elif isinstance(value, float):
+        # Built in Python rather than parsed: a binary float would make ties inexact.
+        raise SeatsInputError(
+            f"{where} must be an int or a Decimal, not a float (parse() converts)"
+        )
     raise SeatsInputError(f"{where} must be a number from 0 to {MAX_POINTS}")
 
 

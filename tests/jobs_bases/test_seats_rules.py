@@ -104,6 +104,23 @@ def test_decimal_points_tie_exactly():
     assert result["assignments"][0]["passed_over"][0]["tie_break"] == "applied_at"
 
 
+def test_long_decimals_are_ranked_exactly():
+    # 35 significant digits: more than Python's default decimal precision of 28.
+    document = (
+        '{"courses": [{"id": "weld", "seats": 1}], "applicants": ['
+        '{"id": 1, "preferences": ["weld"], "points": 123456789012345.12345678901234567890,'
+        f' "applied_at": "{MORNING}"}},'
+        '{"id": 2, "preferences": ["weld"], "points": 123456789012345.12345678901234567891,'
+        f' "applied_at": "{LATER}"}}]}}'
+    )
+
+    result = solve(parse(document))
+
+    assert [a.course_id for a in result.assignments] == [None, "weld"]
+    assert result.courses[0].cutoff == Decimal("123456789012345.12345678901234567891")
+    assert "最低录取分 123456789012345.12345678901234567891 分" in result.assignments[0].reason
+
+
 def test_a_course_without_seats_admits_nobody_and_keeps_a_waitlist():
     result = run(
         {"none": 0, "cook": 5},
@@ -187,6 +204,8 @@ def test_the_python_api_takes_dataclasses_and_checks_them_too():
     assert result.assignments[1].passed_over[0].tie_break == "id"
     with pytest.raises(SeatsInputError, match="unknown course 'cook'"):
         solve(Problem((Course("weld", 1),), (Applicant(1, ("cook",), 5, at),)))
+    with pytest.raises(SeatsInputError, match=r"points must be an int or a Decimal, not a float"):
+        solve(Problem((), (Applicant(1, (), 4.5, at),)))  # type: ignore[arg-type]
     with pytest.raises(SeatsInputError, match="UTC offset"):
         solve(Problem((), (Applicant(1, (), 5, datetime(2025, 3, 1)),)))  # noqa: DTZ001
 
