@@ -291,6 +291,8 @@ def test_invalid_input_is_refused_naming_the_first_bad_field(document, message):
         ('{"volunteers": [], "mentees": [], "scores": [[1, 2, NaN]]}', "NaN is not allowed"),
         ('{"volunteers": [], "mentees": [], "scores": [[1, 2, Infinity]]}', "Infinity is not allowed"),
         ("[" * 100_000, "input is not valid JSON"),
+        ('{"volunteers": [{"id": 1, "id": 2, "capacity": 1}], "mentees": [], "scores": []}',
+         "key 'id' appears twice in one object"),
         ('{"volunteers": [{"id": "A", "capacity": 1}], "mentees": [{"id": "x"}], '
          '"scores": [["A", "x", 1e999]]}', "scores[0][2] must be a finite number"),
     ],

@@ -241,6 +241,16 @@ def _reject_constant(name: str) -> None:
     raise ValueError(f"{name} is not allowed in JSON input")
 
 
+def _object_without_repeated_keys(items: list[tuple[str, object]]) -> dict[str, object]:
+    # {"id": 1, "id": 2} would otherwise quietly mean 2. Only objects pass through here
+    # (a few thousand at most); the scored pairs are lists and cost nothing extra.
+    obj = dict(items)
+    if len(obj) != len(items):
+        repeated = next(key for k, (key, _) in enumerate(items) if key in dict(items[:k]))
+        raise ValueError(f"key {repeated!r} appears twice in one object")
+    return obj
+
+
 def parse(document: str | bytes | bytearray) -> Problem:
     """Decode and validate a JSON problem of at most :data:`MAX_INPUT_BYTES` bytes."""
     size = len(document.encode() if isinstance(document, str) else document)
@@ -250,7 +260,11 @@ def parse(document: str | bytes | bytearray) -> Problem:
         )
     try:
         with _collector_paused():
-            data = json.loads(document, parse_constant=_reject_constant)
+            data = json.loads(
+                document,
+                parse_constant=_reject_constant,
+                object_pairs_hook=_object_without_repeated_keys,
+            )
     except (ValueError, RecursionError) as exc:  # JSONDecodeError, bad bytes, deep nesting
         raise PairingInputError(f"input is not valid JSON: {exc}") from None
     return from_data(data)
