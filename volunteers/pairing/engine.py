@@ -56,8 +56,8 @@ def _assignment_matrix(
     """The sparse matrix where entry k of the inputs fills ``copies[k]`` consecutive
     columns from ``first_column[k]`` in ``row[k]``, all with ``weight[k]``.
 
-    Built as CSR directly, in 32-bit indices, with one edge-sized array alive at a
-    time beside the result: at the edge limit the matrix alone is ~150 MB.
+    Built as CSR directly (no COO copy to convert), with 32-bit indices: at the
+    edge limit the matrix itself is about 150 MB.
     """
     order = np.argsort(row, kind="stable")
     row, first_column, copies, weight = (
