@@ -109,7 +109,13 @@ def make_shift(
     return add_shift(
         coordinator,
         activity_id,
-        ShiftInput(starts_at=start, ends_at=start + length, place="开平市司法局三楼", capacity=capacity, town="三埠街道"),
+        ShiftInput(
+            starts_at=start,
+            ends_at=start + length,
+            place="开平市司法局三楼",
+            capacity=capacity,
+            town="三埠街道",
+        ),
     )
 
 
@@ -128,4 +134,8 @@ class Setting:
 def make_setting(*, needs_vetting: bool = True) -> Setting:
     coordinator = make_coordinator()
     programme_id = make_programme(coordinator)
-    return Setting(coordinator, programme_id, make_activity(coordinator, programme_id, needs_vetting=needs_vetting))
+    return Setting(
+        coordinator,
+        programme_id,
+        make_activity(coordinator, programme_id, needs_vetting=needs_vetting),
+    )

@@ -14,7 +14,12 @@ from core.drawing import font_path
 from tests.factories import audit_events
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
-from tests.volunteers.factories import VOLUNTEER_PASSWORD, CONDUCT, make_coordinator, volunteer_login
+from tests.volunteers.factories import (
+    CONDUCT,
+    VOLUNTEER_PASSWORD,
+    make_coordinator,
+    volunteer_login,
+)
 from volunteers.accounts.models import Volunteer
 from volunteers.programmes.models import Activity, HoursEntry, Programme, Shift, Signup
 
@@ -42,33 +47,55 @@ def test_from_registration_to_a_certificate(web, ctx, clock):
         },
     )
     assert registered.status_code == 302
-    volunteer_id = db.session.scalars(select(Volunteer.id).where(Volunteer.username == "li-ming")).one()
+    volunteer_id = db.session.scalars(
+        select(Volunteer.id).where(Volunteer.username == "li-ming")
+    ).one()
 
     # -- a coordinator vets them --
     coordinator = make_coordinator()
     login(staff_web, coordinator.username)
     assert "李明" in html(staff_web.get("/volunteers?status=pending"))
-    for step, note, version in (("documents", "身份证、无犯罪记录证明", ""), ("interview", "面谈通过", ""), ("pledge", "", "2025-01")):
+    for step, note, version in (
+        ("documents", "身份证、无犯罪记录证明", ""),
+        ("interview", "面谈通过", ""),
+        ("pledge", "", "2025-01"),
+    ):
         response = staff_web.post(
-            f"/volunteers/{volunteer_id}/steps", data={"step": step, "note": note, "pledge_version": version}
+            f"/volunteers/{volunteer_id}/steps",
+            data={"step": step, "note": note, "pledge_version": version},
         )
         assert response.status_code == 302, html(response)
-    decided = staff_web.post(f"/volunteers/{volunteer_id}/decision", data={"outcome": "approve", "reason": "材料齐全"})
+    decided = staff_web.post(
+        f"/volunteers/{volunteer_id}/decision", data={"outcome": "approve", "reason": "材料齐全"}
+    )
     assert decided.status_code == 302
 
     # -- and sets up a programme, an activity and a shift three days ahead --
-    made = staff_web.post("/programs/new", data={"name": "黄丝带帮教", "description": "结对帮教", "active": "y"})
+    made = staff_web.post(
+        "/programs/new", data={"name": "黄丝带帮教", "description": "结对帮教", "active": "y"}
+    )
     assert made.status_code == 302, html(made)
-    programme_id = db.session.scalars(select(Programme.id).where(Programme.name == "黄丝带帮教")).one()
+    programme_id = db.session.scalars(
+        select(Programme.id).where(Programme.name == "黄丝带帮教")
+    ).one()
     added = staff_web.post(
         f"/programs/{programme_id}/activities", data={"title": "入户走访", "needs_vetting": "y"}
     )
     assert added.status_code == 302
-    activity_id = db.session.scalars(select(Activity.id).where(Activity.programme_id == programme_id)).one()
+    activity_id = db.session.scalars(
+        select(Activity.id).where(Activity.programme_id == programme_id)
+    ).one()
     day = (clock.now().date()).fromordinal(clock.now().date().toordinal() + 3)
     shift_added = staff_web.post(
         f"/activities/{activity_id}/shifts",
-        data={"day": day.isoformat(), "starts": "09:00", "ends": "11:30", "place": "赤坎镇司法所", "town": "赤坎镇", "capacity": "3"},
+        data={
+            "day": day.isoformat(),
+            "starts": "09:00",
+            "ends": "11:30",
+            "place": "赤坎镇司法所",
+            "town": "赤坎镇",
+            "capacity": "3",
+        },
     )
     assert shift_added.status_code == 302, html(shift_added)
     shift = db.session.scalars(select(Shift).where(Shift.activity_id == activity_id)).one()
@@ -89,13 +116,21 @@ def test_from_registration_to_a_certificate(web, ctx, clock):
 
     # -- on the day: a wrong code, then the right one; out two hours later --
     clock.to(starts_at)
-    wrong = volunteer_web.post(f"/v/signups/{signup_id}/checkin", data={"code": "000000" if code != "000000" else "111111"})
+    wrong = volunteer_web.post(
+        f"/v/signups/{signup_id}/checkin", data={"code": "000000" if code != "000000" else "111111"}
+    )
     assert "签到码错误" in html(wrong)
     early_out = volunteer_web.post(f"/v/signups/{signup_id}/checkout", data={"code": code})
     assert "请先签到" in html(early_out)
-    assert volunteer_web.post(f"/v/signups/{signup_id}/checkin", data={"code": code}).status_code == 302
+    assert (
+        volunteer_web.post(f"/v/signups/{signup_id}/checkin", data={"code": code}).status_code
+        == 302
+    )
     clock.travel(hours=2)
-    assert volunteer_web.post(f"/v/signups/{signup_id}/checkout", data={"code": code}).status_code == 302
+    assert (
+        volunteer_web.post(f"/v/signups/{signup_id}/checkout", data={"code": code}).status_code
+        == 302
+    )
     assert "待审核" in html(volunteer_web.get("/v/hours"))
 
     # -- the coordinator approves the hours --

@@ -36,7 +36,12 @@ def init_app(app: Flask) -> None:
         NavItem("programmes.activities", _l("Activities"), STAFF, "/activities", order=52),
     ]
     wings.counts.append(
-        Count(_l("Volunteer hours to approve"), CREATORS, hours.pending_count, "programmes.hours_to_approve")
+        Count(
+            _l("Volunteer hours to approve"),
+            CREATORS,
+            hours.pending_count,
+            "programmes.hours_to_approve",
+        )
     )
     wings.jobs.append(
         PeriodicJob(

@@ -40,7 +40,9 @@ def _locked_own(volunteer_id: int, public_id: str) -> Signup:
 
 def _check_code(signup: Signup, code: str) -> None:
     if signup.code_failures >= MAX_CODE_FAILURES:
-        raise SignupRefused("Too many wrong codes. Ask the coordinator on the spot to record your time.")
+        raise SignupRefused(
+            "Too many wrong codes. Ask the coordinator on the spot to record your time."
+        )
     typed = "".join(code.split())
     if not hmac.compare_digest(typed.encode(), signup.shift.checkin_code.encode()):
         # The failure must count even though the use case is refused: commit it first.
@@ -49,7 +51,9 @@ def _check_code(signup: Signup, code: str) -> None:
         raise SignupRefused("Wrong code. Ask the coordinator for this shift's code.")
 
 
-def check_in(volunteer_id: int, signup_public_id: str, code: str, now: datetime | None = None) -> Signup:
+def check_in(
+    volunteer_id: int, signup_public_id: str, code: str, now: datetime | None = None
+) -> Signup:
     """Check in to a shift the volunteer has a place on, with the shift's code."""
     now = now or utcnow()
     signup = _locked_own(volunteer_id, signup_public_id)
@@ -68,7 +72,9 @@ def check_in(volunteer_id: int, signup_public_id: str, code: str, now: datetime 
     return signup
 
 
-def check_out(volunteer_id: int, signup_public_id: str, code: str, now: datetime | None = None) -> HoursEntry:
+def check_out(
+    volunteer_id: int, signup_public_id: str, code: str, now: datetime | None = None
+) -> HoursEntry:
     """Check out with the shift's code: the time served becomes an hours entry that
     waits for a coordinator's approval."""
     now = now or utcnow()
@@ -81,7 +87,9 @@ def check_out(volunteer_id: int, signup_public_id: str, code: str, now: datetime
     if now <= signup.checked_in_at:
         raise SignupRefused("Check in first: you cannot check out before checking in.")
     if now > shift.ends_at + CHECKOUT_CLOSES:
-        raise SignupRefused("Check-out is closed for this shift. Ask the coordinator to record your time.")
+        raise SignupRefused(
+            "Check-out is closed for this shift. Ask the coordinator to record your time."
+        )
     _check_code(signup, code)
     signup.checked_out_at = now
     served = now - signup.checked_in_at

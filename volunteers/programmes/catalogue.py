@@ -48,13 +48,17 @@ class ProgrammeInput:
 def _coordinator_ids(ids: list[int]) -> list[int]:
     found = set(
         db.session.scalars(
-            select(User.id).where(User.id.in_(ids), User.role == Role.COORDINATOR, User.active.is_(True))
+            select(User.id).where(
+                User.id.in_(ids), User.role == Role.COORDINATOR, User.active.is_(True)
+            )
         )
     )
     return sorted(found)
 
 
-def save_programme(user: User, data: ProgrammeInput, programme_id: int | None = None, ip: str | None = None) -> Programme:
+def save_programme(
+    user: User, data: ProgrammeInput, programme_id: int | None = None, ip: str | None = None
+) -> Programme:
     """Create a programme (its creator, if a coordinator, coordinates it) or change one the
     user runs; names unique; audited."""
     if not user.has_role(*CREATORS):
@@ -63,7 +67,9 @@ def save_programme(user: User, data: ProgrammeInput, programme_id: int | None = 
     if not name or len(name) > 80:
         raise ShiftInvalid("Enter the programme's name (at most 80 characters).", field="name")
     clash = db.session.scalar(
-        select(Programme.id).where(func.lower(Programme.name) == name.lower(), Programme.id != (programme_id or 0))
+        select(Programme.id).where(
+            func.lower(Programme.name) == name.lower(), Programme.id != (programme_id or 0)
+        )
     )
     if clash is not None:
         raise ShiftInvalid("A programme of this name exists already.", field="name")
@@ -79,11 +85,22 @@ def save_programme(user: User, data: ProgrammeInput, programme_id: int | None = 
     coordinator_ids = set(_coordinator_ids(data.coordinator_ids))
     if user.has_role(Role.COORDINATOR):
         coordinator_ids.add(user.id)  # nobody edits themselves out of sight
-    db.session.execute(delete(ProgrammeCoordinator).where(ProgrammeCoordinator.programme_id == programme.id))
-    db.session.add_all(ProgrammeCoordinator(programme_id=programme.id, user_id=uid) for uid in sorted(coordinator_ids))
-    partners = set(db.session.scalars(select(Organisation.id).where(Organisation.id.in_(data.partner_ids))))
-    db.session.execute(delete(ProgrammePartner).where(ProgrammePartner.programme_id == programme.id))
-    db.session.add_all(ProgrammePartner(programme_id=programme.id, organisation_id=oid) for oid in sorted(partners))
+    db.session.execute(
+        delete(ProgrammeCoordinator).where(ProgrammeCoordinator.programme_id == programme.id)
+    )
+    db.session.add_all(
+        ProgrammeCoordinator(programme_id=programme.id, user_id=uid)
+        for uid in sorted(coordinator_ids)
+    )
+    partners = set(
+        db.session.scalars(select(Organisation.id).where(Organisation.id.in_(data.partner_ids)))
+    )
+    db.session.execute(
+        delete(ProgrammePartner).where(ProgrammePartner.programme_id == programme.id)
+    )
+    db.session.add_all(
+        ProgrammePartner(programme_id=programme.id, organisation_id=oid) for oid in sorted(partners)
+    )
     audit.record(_actor(user, ip), AuditAction.PROGRAMME_SAVE, "programme", programme.id, name=name)
     db.session.commit()
     db.session.refresh(programme)
@@ -178,7 +195,9 @@ def add_shift(user: User, activity_id: int, data: ShiftInput, ip: str | None = N
     )
     db.session.add(shift)
     db.session.flush()
-    audit.record(_actor(user, ip), AuditAction.SHIFT_SAVE, "shift", shift.id, capacity=shift.capacity)
+    audit.record(
+        _actor(user, ip), AuditAction.SHIFT_SAVE, "shift", shift.id, capacity=shift.capacity
+    )
     db.session.commit()
     return shift
 

@@ -20,4 +20,6 @@ def certificate_lines(cert: Certificate) -> list[str]:
 
 def render_png(cert: Certificate) -> bytes:
     """Raises core.drawing.FontMissing when no CJK font is installed."""
-    return draw_certificate("志愿服务时长证明", certificate_lines(cert), cert.number, cert.issued_on, ISSUER)
+    return draw_certificate(
+        "志愿服务时长证明", certificate_lines(cert), cert.number, cert.issued_on, ISSUER
+    )

@@ -30,7 +30,9 @@ class ProgrammeForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=80)])
     description = TextAreaField(_l("Description"), validators=[Optional(), Length(max=2000)])
     coordinator_ids = SelectMultipleField(_l("Coordinators"), coerce=int, validate_choice=False)
-    partner_ids = SelectMultipleField(_l("Partner organisations"), coerce=int, validate_choice=False)
+    partner_ids = SelectMultipleField(
+        _l("Partner organisations"), coerce=int, validate_choice=False
+    )
     active = BooleanField(_l("Open to volunteers"), default=True)
     submit = SubmitField(_l("Save"))
 

@@ -31,8 +31,9 @@ def _actor(user: User, ip: str | None) -> Actor:
 
 
 def format_hours(minutes: int) -> str:
-    """Hours with up to two decimals, as registries take them: 150 -> "2.5"."""
-    whole, rest = divmod(minutes * 100 // 60, 100)
+    """Hours with up to two decimals (rounded half up), as registries take them:
+    150 -> "2.5", 100 -> "1.67"."""
+    whole, rest = divmod((minutes * 100 + 30) // 60, 100)
     return f"{whole}.{rest:02d}".rstrip("0").rstrip(".")
 
 
@@ -66,7 +67,9 @@ def approve_hours(user: User, hours_id: int, ip: str | None = None) -> HoursEntr
     entry.status = HoursStatus.APPROVED
     entry.decided_by_id = user.id
     entry.decided_at = utcnow()
-    audit.record(_actor(user, ip), AuditAction.HOURS_APPROVE, "hours", entry.id, minutes=entry.minutes)
+    audit.record(
+        _actor(user, ip), AuditAction.HOURS_APPROVE, "hours", entry.id, minutes=entry.minutes
+    )
     db.session.commit()
     return entry
 
@@ -81,7 +84,9 @@ def decline_hours(user: User, hours_id: int, reason: str, ip: str | None = None)
     entry.reason = reason[:500]
     entry.decided_by_id = user.id
     entry.decided_at = utcnow()
-    audit.record(_actor(user, ip), AuditAction.HOURS_DECLINE, "hours", entry.id, reason=entry.reason)
+    audit.record(
+        _actor(user, ip), AuditAction.HOURS_DECLINE, "hours", entry.id, reason=entry.reason
+    )
     db.session.commit()
     return entry
 
@@ -140,7 +145,9 @@ def totals(user: User) -> Totals:
         programmes[programme.name] += entry.minutes
         months[to_local(shift.starts_at).strftime("%Y-%m")] += entry.minutes
     return Totals(
-        sorted(((pid, name, m) for (pid, name), m in volunteers.items()), key=lambda r: (-r[2], r[1])),
+        sorted(
+            ((pid, name, m) for (pid, name), m in volunteers.items()), key=lambda r: (-r[2], r[1])
+        ),
         sorted(programmes.items(), key=lambda r: (-r[1], r[0])),
         sorted(months.items()),
     )
@@ -176,7 +183,9 @@ def export_hours(user: User, fmt: ExportFormat, ip: str | None = None) -> Export
                 format_hours(entry.minutes),
             ]
         )
-    audit.record(_actor(user, ip), AuditAction.HOURS_EXPORT, "hours", None, rows=len(rows), format=fmt.value)
+    audit.record(
+        _actor(user, ip), AuditAction.HOURS_EXPORT, "hours", None, rows=len(rows), format=fmt.value
+    )
     db.session.commit()
     return write_table(f"volunteer-hours-{local_today().isoformat()}", EXPORT_HEADERS, rows, fmt)
 

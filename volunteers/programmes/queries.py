@@ -112,7 +112,9 @@ def coordinator_choices() -> list[tuple[int, str]]:
 
 
 def organisation_choices() -> list[tuple[int, str]]:
-    return [(o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))]
+    return [
+        (o.id, o.name) for o in db.session.scalars(select(Organisation).order_by(Organisation.name))
+    ]
 
 
 def activities_for(user: User) -> list[tuple[Activity, int]]:
@@ -173,7 +175,9 @@ def shift_page(user: User, shift_id: int) -> ShiftPage:
         h.signup_id: h
         for h in db.session.scalars(select(HoursEntry).where(HoursEntry.shift_id == shift_id))
     }
-    return ShiftPage(shift_rows([shift])[0], signups, hours, may_run(user, shift.activity.programme_id))
+    return ShiftPage(
+        shift_rows([shift])[0], signups, hours, may_run(user, shift.activity.programme_id)
+    )
 
 
 # -- the volunteer's pages -------------------------------------------------------------------
@@ -187,7 +191,9 @@ def open_shifts(now: datetime | None = None, limit: int = 100) -> list[ShiftRow]
             select(Shift)
             .join(Activity, Activity.id == Shift.activity_id)
             .join(Programme, Programme.id == Activity.programme_id)
-            .where(Shift.status == ShiftStatus.OPEN, Shift.starts_at > now, Programme.active.is_(True))
+            .where(
+                Shift.status == ShiftStatus.OPEN, Shift.starts_at > now, Programme.active.is_(True)
+            )
             .order_by(Shift.starts_at, Shift.id)
             .limit(limit)
         )
@@ -236,7 +242,9 @@ def waitlist_position(signup: Signup) -> int:
 
 def volunteer_names(ids: list[int]) -> dict[int, str]:
     return dict(
-        db.session.execute(select(Volunteer.id, Volunteer.display_name).where(Volunteer.id.in_(ids)))
+        db.session.execute(
+            select(Volunteer.id, Volunteer.display_name).where(Volunteer.id.in_(ids))
+        )
         .tuples()
         .all()
     )

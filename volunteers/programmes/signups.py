@@ -71,7 +71,9 @@ def confirmed_count(shift_id: int) -> int:
 def own_signup(volunteer_id: int, public_id: str) -> Signup:
     """The volunteer's own sign-up; anyone else's answers NotFound, like a missing one."""
     signup = db.session.scalar(
-        select(Signup).where(Signup.public_id == public_id[:36], Signup.volunteer_id == volunteer_id)
+        select(Signup).where(
+            Signup.public_id == public_id[:36], Signup.volunteer_id == volunteer_id
+        )
     )
     if signup is None:
         raise NotFound("There is no such sign-up.")
@@ -124,18 +126,24 @@ def _overlapping(volunteer_id: int, shift: Shift) -> bool:
 def _may_take_part(volunteer_id: int, activity: Activity) -> None:
     status = status_for_update(volunteer_id)
     if status in (VettingStatus.SUSPENDED, VettingStatus.REJECTED):
-        raise SignupRefused("Your volunteer account may not sign up for shifts. Ask the coordinator.")
+        raise SignupRefused(
+            "Your volunteer account may not sign up for shifts. Ask the coordinator."
+        )
     if activity.needs_vetting and status is not VettingStatus.APPROVED:
         raise SignupRefused(
             "This activity involves the people we help: only vetted and approved volunteers may sign up."
         )
 
 
-def sign_up(volunteer_id: int, shift_public_id: str, *, cutoff: timedelta, now: datetime | None = None) -> Signup:
+def sign_up(
+    volunteer_id: int, shift_public_id: str, *, cutoff: timedelta, now: datetime | None = None
+) -> Signup:
     """A place on the shift, or a place on its waitlist when it is full (the sign-up's
     status says which); SignupRefused when a rule says no."""
     now = now or utcnow()
-    volunteer = db.session.scalar(select(Volunteer).where(Volunteer.id == volunteer_id).with_for_update())
+    volunteer = db.session.scalar(
+        select(Volunteer).where(Volunteer.id == volunteer_id).with_for_update()
+    )
     if volunteer is None or not volunteer.active:
         raise NotFound("There is no such volunteer.")
     found = db.session.scalar(select(Shift).where(Shift.public_id == shift_public_id[:36]))
@@ -167,7 +175,9 @@ def sign_up(volunteer_id: int, shift_public_id: str, *, cutoff: timedelta, now: 
     return signup
 
 
-def cancel_signup(volunteer_id: int, signup_public_id: str, *, cutoff: timedelta, now: datetime | None = None) -> Signup:
+def cancel_signup(
+    volunteer_id: int, signup_public_id: str, *, cutoff: timedelta, now: datetime | None = None
+) -> Signup:
     """The volunteer gives up a place (until the cut-off) or leaves the waitlist (until
     the start); a freed place goes to the first on the waitlist."""
     now = now or utcnow()
@@ -205,7 +215,11 @@ def on_volunteer_suspended(_sender: object, *, volunteer_id: int, **_kw: object)
         db.session.scalars(
             select(Signup.shift_id)
             .join(Shift, Shift.id == Signup.shift_id)
-            .where(Signup.volunteer_id == volunteer_id, Signup.status.in_(ACTIVE), Shift.starts_at > now)
+            .where(
+                Signup.volunteer_id == volunteer_id,
+                Signup.status.in_(ACTIVE),
+                Shift.starts_at > now,
+            )
         )
     )
     for shift_id in shift_ids:  # in id order, so two suspensions never deadlock
@@ -233,6 +247,9 @@ def end_signups_of_cancelled_shift(shift: Shift) -> None:
     ):
         _cancel(signup, CancelReason.SHIFT_CANCELLED, now)
         queue_for_volunteer(
-            signup.volunteer, SHIFT_CANCELLED_KIND, f"shift-cancelled:{signup.id}", {"shift_id": shift.id}
+            signup.volunteer,
+            SHIFT_CANCELLED_KIND,
+            f"shift-cancelled:{signup.id}",
+            {"shift_id": shift.id},
         )
     db.session.flush()

@@ -11,7 +11,14 @@ from flask_babel import gettext as _
 
 from core.export import download
 from core.forms import ActionForm, ReasonForm
-from core.web import client_ip, errors_shown_on, export_format, redirects_on_domain_error, roles_required, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_format,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
 from volunteers.programmes import catalogue, hours, queries
 from volunteers.programmes.forms import ActivityForm, CapacityForm, ProgrammeForm, ShiftForm
 from volunteers.programmes.scope import CREATORS, STAFF, run_activity, run_programme
@@ -105,7 +112,9 @@ def edit_activity(activity_id: int) -> ResponseReturnValue:
     form = ActivityForm(obj=activity)
     if form.validate_on_submit():
         with errors_shown_on(form):
-            catalogue.save_activity(staff(), _activity_input(form), activity_id=activity_id, ip=client_ip())
+            catalogue.save_activity(
+                staff(), _activity_input(form), activity_id=activity_id, ip=client_ip()
+            )
             flash(_("Saved."), "success")
             return redirect(url_for("programmes.activity", activity_id=activity_id))
     return render_template("programmes/activity_form.html", form=form, activity=activity)
@@ -152,7 +161,9 @@ def add_shift(activity_id: int) -> ResponseReturnValue:
                 ),
                 ip=client_ip(),
             )
-            flash(_("Shift added. Its check-in code is %(code)s.", code=shift.checkin_code), "success")
+            flash(
+                _("Shift added. Its check-in code is %(code)s.", code=shift.checkin_code), "success"
+            )
             return redirect(url_for("programmes.shift", shift_id=shift.id))
     return _render_activity(activity_id, form)
 
@@ -239,9 +250,7 @@ def decline_hours(hours_id: int) -> ResponseReturnValue:
 @bp.get("/activities/hours/totals")
 @roles_required(*STAFF)
 def hours_totals() -> ResponseReturnValue:
-    return render_template(
-        "programmes/totals.html", totals=hours.totals(staff())
-    )
+    return render_template("programmes/totals.html", totals=hours.totals(staff()))
 
 
 @bp.get("/activities/hours/export")

@@ -67,7 +67,12 @@ def sign_up(shift_id: str) -> ResponseReturnValue:
         abort(400)
     signup = signups.sign_up(volunteer().id, shift_id, cutoff=_cutoff())
     if signup.status == SignupStatus.WAITLISTED:
-        flash(_("The shift is full: you are on its waitlist. If a place frees up, it is yours and you are told."), "success")
+        flash(
+            _(
+                "The shift is full: you are on its waitlist. If a place frees up, it is yours and you are told."
+            ),
+            "success",
+        )
     else:
         flash(_("You have a place on this shift."), "success")
     return redirect(url_for("volunteer_shifts.signup", signup_id=signup.public_id))
@@ -79,11 +84,12 @@ def _render_signup(signup_id: str, form: CodeForm) -> ResponseReturnValue:
     return render_template(
         "volunteer_shifts/signup.html",
         signup=signup,
-        position=queries.waitlist_position(signup) if signup.status == SignupStatus.WAITLISTED else None,
+        position=queries.waitlist_position(signup)
+        if signup.status == SignupStatus.WAITLISTED
+        else None,
         entry=entry,
         form=form,
         cancel_form=ActionForm(),
-        
     )
 
 
@@ -123,7 +129,9 @@ def check_out(signup_id: str) -> ResponseReturnValue:
     if form.validate_on_submit():
         with errors_shown_on(form):
             attendance.check_out(volunteer().id, signup_id, form.code.data or "")
-            flash(_("You are checked out. Your hours wait for the coordinator's approval."), "success")
+            flash(
+                _("You are checked out. Your hours wait for the coordinator's approval."), "success"
+            )
             return redirect(url_for("volunteer_shifts.signup", signup_id=signup_id))
     return _render_signup(signup_id, form)
 
@@ -137,7 +145,6 @@ def my_hours() -> ResponseReturnValue:
         entries=hours.own_hours(me),
         approved=hours.approved_minutes(me),
         years=hours.certificate_years(me),
-        
     )
 
 
@@ -164,5 +171,4 @@ def render_home_section(me_id: int) -> str:
         approved=hours.approved_minutes(me_id),
         pending=[h for h in hours.own_hours(me_id) if h.status == "pending"],
         years=hours.certificate_years(me_id),
-        
     )

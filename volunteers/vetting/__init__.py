@@ -27,7 +27,14 @@ def init_app(app: Flask) -> None:
         app, HomeSection("vetting", 10, lambda me: views.render_status_section(me.id))
     )
     wings = registry(app)
-    wings.nav.append(NavItem("vetting.volunteers", _l("Volunteers"), services.READERS, "/volunteers", order=50))
+    wings.nav.append(
+        NavItem("vetting.volunteers", _l("Volunteers"), services.READERS, "/volunteers", order=50)
+    )
     wings.counts.append(
-        Count(_l("Volunteers awaiting vetting"), services.VETTERS, services.awaiting_count, "vetting.volunteers")
+        Count(
+            _l("Volunteers awaiting vetting"),
+            services.VETTERS,
+            services.awaiting_count,
+            "vetting.volunteers",
+        )
     )

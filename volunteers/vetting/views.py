@@ -28,8 +28,13 @@ def volunteers() -> ResponseReturnValue:
     )
 
 
-def _render(volunteer_id: int, *, reveal: bool = False, step_form: StepForm | None = None,
-            decision_form: DecisionForm | None = None) -> ResponseReturnValue:
+def _render(
+    volunteer_id: int,
+    *,
+    reveal: bool = False,
+    step_form: StepForm | None = None,
+    decision_form: DecisionForm | None = None,
+) -> ResponseReturnValue:
     page = queries.volunteer_page(staff(), volunteer_id, reveal=reveal, ip=client_ip())
     return render_template(
         "vetting/volunteer.html",
@@ -81,7 +86,11 @@ def decide(volunteer_id: int) -> ResponseReturnValue:
     if form.validate_on_submit():
         with errors_shown_on(form):
             services.decide(
-                staff(), volunteer_id, services.Outcome(form.outcome.data), form.reason.data or "", ip=client_ip()
+                staff(),
+                volunteer_id,
+                services.Outcome(form.outcome.data),
+                form.reason.data or "",
+                ip=client_ip(),
             )
             flash(_("Decision recorded."), "success")
             return redirect(url_for("vetting.volunteer", volunteer_id=volunteer_id))
