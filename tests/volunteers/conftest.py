@@ -10,7 +10,11 @@ import pytest
 from flask import Flask
 
 from core.db import utcnow
+from tests.volunteers.surface import watch_volunteer_surface
 from volunteers.accounts.messages import MemoryDelivery
+
+# Everything volunteers are shown, from here on, is scanned at the end of a whole run.
+watch_volunteer_surface()
 
 # Every module of the wing that reads the time through `utcnow`.
 TIMED = (

@@ -178,10 +178,19 @@ def new_checkin_code() -> str:
     return f"{secrets.randbelow(1_000_000):06d}"
 
 
-def add_shift(user: User, activity_id: int, data: ShiftInput, ip: str | None = None) -> Shift:
-    """A new shift of an activity the user runs, with its own check-in code; audited."""
+def add_shift(
+    user: User,
+    activity_id: int,
+    data: ShiftInput,
+    ip: str | None = None,
+    *,
+    now: datetime | None = None,
+) -> Shift:
+    """A new shift of an activity the user runs, with its own check-in code; audited.
+    (`now` lets the demo record shifts of the past as they were set up then.)"""
     activity = run_activity(user, activity_id)
-    place = _check_shift(data, now=utcnow())
+    now = now or utcnow()
+    place = _check_shift(data, now=now)
     shift = Shift(
         activity_id=activity.id,
         starts_at=data.starts_at,
@@ -191,7 +200,7 @@ def add_shift(user: User, activity_id: int, data: ShiftInput, ip: str | None = N
         capacity=data.capacity,
         checkin_code=new_checkin_code(),
         status=ShiftStatus.OPEN,
-        created_at=utcnow(),
+        created_at=now,
     )
     db.session.add(shift)
     db.session.flush()
