@@ -65,7 +65,7 @@ def findings_in(
 def _on_response(_app: Flask, response: Response, **_kw: Any) -> None:
     if not request.path.startswith("/v/") or response.direct_passthrough:
         return
-    if response.mimetype.startswith("image/"):
+    if (response.mimetype or "").startswith("image/"):
         return  # its words are recorded as drawn (below)
     SEEN.append(
         Seen(
