@@ -82,6 +82,28 @@ class AuditAction(enum.StrEnum):
     DISBURSEMENT_APPROVE = "disbursement.approve"
     DISBURSEMENT_REJECT = "disbursement.reject"
     DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
+    # Volunteers: their accounts, as they use them.
+    VOLUNTEER_REGISTER = "volunteer.register"
+    VOLUNTEER_LOGIN = "volunteer.login"
+    VOLUNTEER_LOGIN_FAILED = "volunteer.login_failed"
+    VOLUNTEER_LOGOUT = "volunteer.logout"
+    VOLUNTEER_RESET_REQUEST = "volunteer.reset_request"
+    VOLUNTEER_RESET_PASSWORD = "volunteer.reset_password"  # noqa: S105 - an action code
+    # Volunteers, as coordinators vet them.
+    VOLUNTEER_VIEW = "volunteer.view"
+    VOLUNTEER_REVEAL = "volunteer.reveal"
+    VETTING_RECORD = "vetting.record"
+    VETTING_APPROVE = "vetting.approve"
+    VETTING_REJECT = "vetting.reject"
+    VETTING_SUSPEND = "vetting.suspend"
+    # Programmes, activities, shifts and hours.
+    PROGRAMME_SAVE = "programme.save"
+    ACTIVITY_SAVE = "activity.save"
+    SHIFT_SAVE = "shift.save"
+    SHIFT_CANCEL = "shift.cancel"
+    HOURS_APPROVE = "hours.approve"
+    HOURS_DECLINE = "hours.decline"
+    HOURS_EXPORT = "hours.export"
 
     @property
     def label(self) -> str:
@@ -151,6 +173,25 @@ ACTION_LABELS = {
     AuditAction.DISBURSEMENT_APPROVE: _l("Payout approved"),
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
     AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
+    AuditAction.VOLUNTEER_REGISTER: _l("Volunteer registered"),
+    AuditAction.VOLUNTEER_LOGIN: _l("Volunteer signed in"),
+    AuditAction.VOLUNTEER_LOGIN_FAILED: _l("Volunteer sign-in failed"),
+    AuditAction.VOLUNTEER_LOGOUT: _l("Volunteer signed out"),
+    AuditAction.VOLUNTEER_RESET_REQUEST: _l("Volunteer password reset link requested"),
+    AuditAction.VOLUNTEER_RESET_PASSWORD: _l("Volunteer password reset"),
+    AuditAction.VOLUNTEER_VIEW: _l("Volunteer record viewed"),
+    AuditAction.VOLUNTEER_REVEAL: _l("Volunteer contact details revealed"),
+    AuditAction.VETTING_RECORD: _l("Vetting step recorded"),
+    AuditAction.VETTING_APPROVE: _l("Volunteer approved"),
+    AuditAction.VETTING_REJECT: _l("Volunteer rejected"),
+    AuditAction.VETTING_SUSPEND: _l("Volunteer suspended"),
+    AuditAction.PROGRAMME_SAVE: _l("Programme saved"),
+    AuditAction.ACTIVITY_SAVE: _l("Activity saved"),
+    AuditAction.SHIFT_SAVE: _l("Shift saved"),
+    AuditAction.SHIFT_CANCEL: _l("Shift cancelled"),
+    AuditAction.HOURS_APPROVE: _l("Volunteer hours approved"),
+    AuditAction.HOURS_DECLINE: _l("Volunteer hours declined"),
+    AuditAction.HOURS_EXPORT: _l("Volunteer hours exported"),
 }
 
 

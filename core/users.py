@@ -105,14 +105,23 @@ def hash_password(password: str) -> str:
 
 
 def verify_password(user: User, password: str) -> bool:
+    return verify_password_hash(user.password_hash, password)
+
+
+def verify_password_hash(password_hash: str, password: str) -> bool:
+    """The password check for any account that keeps an argon2 hash (staff, volunteers)."""
     try:
-        return _hasher.verify(user.password_hash, password)
+        return _hasher.verify(password_hash, password)
     except (VerificationError, InvalidHashError):
         return False
 
 
 def needs_rehash(user: User) -> bool:
-    return _hasher.check_needs_rehash(user.password_hash)
+    return hash_needs_rehash(user.password_hash)
+
+
+def hash_needs_rehash(password_hash: str) -> bool:
+    return _hasher.check_needs_rehash(password_hash)
 
 
 # A fixed hash to verify against when the username is unknown, so that a login

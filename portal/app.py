@@ -12,6 +12,7 @@ from werkzeug.middleware.proxy_fix import ProxyFix
 
 import donations
 import portal.security  # noqa: F401  (registers the user loader)
+import volunteers
 from core.crypto import Keyring, install_keyring
 from core.db import configure_sqlite, db
 from core.params import DatabaseIntConverter, refuse_nul_characters
@@ -26,7 +27,7 @@ from portal.views import admin, audit, auth, dashboard, needs, persons
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each wing has `load_models()` and `init_app(app)`; the portal knows nothing else of them.
-WINGS = (donations,)
+WINGS = (donations, volunteers)
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "

@@ -30,6 +30,8 @@ $PYBABEL -q extract -F babel.cfg \
     -k MessageRejected -k IdempotencyConflict -k NotYours -k RefundRefused \
     -k UpstreamUnavailable \
     -k InvalidLoginCode -k WeChatRateLimited -k WeChatUnavailable \
+    -k RegistrationRefused -k VolunteerLoginFailed -k VolunteerLoginBlocked -k ResetLinkInvalid \
+    -k VettingInvalid -k VettingRefused -k SignupRefused -k ShiftInvalid -k HoursRefused \
     --add-comments=TRANSLATORS: \
     --project=kaiping-support --copyright-holder="Kaiping County Justice Bureau" \
     -o "$POT" .
