@@ -18,6 +18,8 @@ class AuditAction(enum.StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login.failed"
     LOGOUT = "logout"
+    LOGIN_ACCESS_ENDED = "login.access_ended"
+    SESSION_ACCESS_ENDED = "session.access_ended"
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
     USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - an action code, not a secret
@@ -82,6 +84,14 @@ class AuditAction(enum.StrEnum):
     DISBURSEMENT_APPROVE = "disbursement.approve"
     DISBURSEMENT_REJECT = "disbursement.reject"
     DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
+    # Jobs and bases: partner accounts, consent, bases, placements, hours, referrals.
+    USER_LINK = "user.link"
+    USER_ACCESS_RENEW = "user.access_renew"
+    PARTNER_SAVE = "partner.save"
+    CONSENT_RECORD = "consent.record"
+    CONSENT_WITHDRAW = "consent.withdraw"
+    PLACEMENT_END = "placement.end"
+    PLACEMENT_VIEW = "placement.view"
 
     @property
     def label(self) -> str:
@@ -92,6 +102,8 @@ ACTION_LABELS = {
     AuditAction.LOGIN: _l("Signed in"),
     AuditAction.LOGIN_FAILED: _l("Sign-in failed"),
     AuditAction.LOGOUT: _l("Signed out"),
+    AuditAction.LOGIN_ACCESS_ENDED: _l("Sign-in refused: the account's access period is over"),
+    AuditAction.SESSION_ACCESS_ENDED: _l("Session ended: the account's access period is over"),
     AuditAction.USER_CREATE: _l("Staff account created"),
     AuditAction.USER_UPDATE: _l("Staff account changed"),
     AuditAction.USER_RESET_PASSWORD: _l("Password reset by an admin"),
@@ -151,6 +163,13 @@ ACTION_LABELS = {
     AuditAction.DISBURSEMENT_APPROVE: _l("Payout approved"),
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
     AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
+    AuditAction.USER_LINK: _l("Partner account linked to its partner or base"),
+    AuditAction.USER_ACCESS_RENEW: _l("Partner account's access renewed"),
+    AuditAction.PARTNER_SAVE: _l("Training partner saved"),
+    AuditAction.CONSENT_RECORD: _l("Consent to share recorded"),
+    AuditAction.CONSENT_WITHDRAW: _l("Consent to share withdrawn"),
+    AuditAction.PLACEMENT_END: _l("Placement ended"),
+    AuditAction.PLACEMENT_VIEW: _l("Placement viewed by the base"),
 }
 
 

@@ -49,7 +49,6 @@ def _input(form: PersonForm) -> people.PersonInput:
         languages=split_list(form.languages.data),
         consent_publication=bool(form.consent_publication.data),
         consent_mentoring=bool(form.consent_mentoring.data),
-        consent_training_share=bool(form.consent_training_share.data),
     )
 
 

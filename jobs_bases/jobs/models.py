@@ -1,0 +1,1 @@
+"""Employers, openings, referrals and retention follow-ups."""
