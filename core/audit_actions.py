@@ -92,6 +92,19 @@ class AuditAction(enum.StrEnum):
     CONSENT_WITHDRAW = "consent.withdraw"
     PLACEMENT_END = "placement.end"
     PLACEMENT_VIEW = "placement.view"
+    BASE_SAVE = "base.save"
+    BASE_RETIRE = "base.retire"
+    PLACEMENT_CREATE = "placement.create"
+    HOURS_LOG = "hours.log"
+    HOURS_APPROVE = "hours.approve"
+    HOURS_DECLINE = "hours.decline"
+    EMPLOYER_SAVE = "employer.save"
+    OPENING_SAVE = "opening.save"
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_OUTCOME = "referral.outcome"
+    REFERRAL_WITHDRAW = "referral.withdraw"
+    REFERRAL_SHEET_VIEW = "referral.sheet_view"
+    FOLLOW_UP_RECORD = "referral.follow_up"
 
     @property
     def label(self) -> str:
@@ -170,6 +183,19 @@ ACTION_LABELS = {
     AuditAction.CONSENT_WITHDRAW: _l("Consent to share withdrawn"),
     AuditAction.PLACEMENT_END: _l("Placement ended"),
     AuditAction.PLACEMENT_VIEW: _l("Placement viewed by the base"),
+    AuditAction.BASE_SAVE: _l("Base saved"),
+    AuditAction.BASE_RETIRE: _l("Base retired"),
+    AuditAction.PLACEMENT_CREATE: _l("Person placed at a base"),
+    AuditAction.HOURS_LOG: _l("Session at a base logged"),
+    AuditAction.HOURS_APPROVE: _l("Hours approved"),
+    AuditAction.HOURS_DECLINE: _l("Hours declined"),
+    AuditAction.EMPLOYER_SAVE: _l("Employer saved"),
+    AuditAction.OPENING_SAVE: _l("Job opening saved"),
+    AuditAction.REFERRAL_CREATE: _l("Person referred to a job opening"),
+    AuditAction.REFERRAL_OUTCOME: _l("Referral outcome recorded"),
+    AuditAction.REFERRAL_WITHDRAW: _l("Referral withdrawn"),
+    AuditAction.REFERRAL_SHEET_VIEW: _l("What the employer may be told was viewed"),
+    AuditAction.FOLLOW_UP_RECORD: _l("Retention follow-up recorded"),
 }
 
 

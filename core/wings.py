@@ -75,6 +75,16 @@ class UserPanel:
     context: Callable[[User], Mapping[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class PersonPanel:
+    """A section a wing adds to a person's page (placements and hours, referrals):
+    `context(viewer, person)` answers the template's variables, or None to show nothing.
+    The page has already checked that the viewer may open the person."""
+
+    template: str
+    context: Callable[[User, Any], Mapping[str, Any] | None]
+
+
 # The error body for one path prefix (the JSON API answers errors in its own shape).
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
 
@@ -92,6 +102,7 @@ class WingRegistry:
     # `flask create-user` options of the wings, and panels of the admin's user page.
     staff_links: list[StaffLinkOption] = field(default_factory=list)
     user_panels: list[UserPanel] = field(default_factory=list)
+    person_panels: list[PersonPanel] = field(default_factory=list)
     # Where a published need can be shown: (id, name) choices for the publish form.
     publication_destinations: list[Callable[[], list[tuple[str, str]]]] = field(
         default_factory=list

@@ -25,6 +25,21 @@ depends_on = None
 
 
 def upgrade():
+    op.create_table('employer',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=120), nullable=False),
+    sa.Column('town', sa.String(length=64), nullable=False),
+    sa.Column('address', sa.String(length=200), nullable=False),
+    sa.Column('contact_name', sa.String(length=60), nullable=False),
+    sa.Column('contact_phone', sa.String(length=32), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_employer')),
+    sa.UniqueConstraint('name', name=op.f('uq_employer_name'))
+    )
+    with op.batch_alter_table('employer', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_employer_town'), ['town'], unique=False)
+
     op.create_table('training_partner',
     sa.Column('id', sa.Integer(), nullable=False),
     sa.Column('name', sa.String(length=120), nullable=False),
@@ -86,6 +101,32 @@ def upgrade():
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.create_index('ix_consent_live_subject', ['subject_kind', 'subject_id'], unique=True, sqlite_where=sa.text('withdrawn_at IS NULL'), postgresql_where=sa.text('withdrawn_at IS NULL'))
         batch_op.create_index(batch_op.f('ix_consent_person_id'), ['person_id'], unique=False)
+
+    op.create_table('opening',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('employer_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('seats', sa.Integer(), nullable=False),
+    sa.Column('requirements', sa.Text(), nullable=False),
+    sa.Column('wage_min_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('wage_max_fen', sa.BigInteger().with_variant(sa.Integer(), 'sqlite'), nullable=False),
+    sa.Column('town', sa.String(length=64), nullable=False),
+    sa.Column('base_id', sa.Integer(), nullable=True),
+    sa.Column('status', sa.String(length=8), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.CheckConstraint("status IN ('open', 'closed')", name=op.f('ck_opening_status')),
+    sa.CheckConstraint('seats > 0', name=op.f('ck_opening_seats_positive')),
+    sa.CheckConstraint('wage_min_fen >= 0 AND wage_max_fen >= wage_min_fen', name=op.f('ck_opening_wage_range')),
+    sa.ForeignKeyConstraint(['base_id'], ['base.id'], name=op.f('fk_opening_base_id_base')),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_opening_created_by_id_staff_user')),
+    sa.ForeignKeyConstraint(['employer_id'], ['employer.id'], name=op.f('fk_opening_employer_id_employer')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_opening'))
+    )
+    with op.batch_alter_table('opening', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_opening_employer_id'), ['employer_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_opening_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_opening_town'), ['town'], unique=False)
 
     op.create_table('placement',
     sa.Column('id', sa.Integer(), nullable=False),
@@ -164,6 +205,51 @@ def upgrade():
         batch_op.create_index(batch_op.f('ix_base_session_placement_id'), ['placement_id'], unique=False)
         batch_op.create_index(batch_op.f('ix_base_session_status'), ['status'], unique=False)
 
+    op.create_table('referral',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('person_id', sa.Integer(), nullable=False),
+    sa.Column('opening_id', sa.Integer(), nullable=False),
+    sa.Column('office_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('referred_on', sa.Date(), nullable=False),
+    sa.Column('hired_on', sa.Date(), nullable=True),
+    sa.Column('left_on', sa.Date(), nullable=True),
+    sa.Column('closed_on', sa.Date(), nullable=True),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('referred_by_id', sa.Integer(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('referred', 'hired', 'not_hired', 'left', 'withdrawn')", name=op.f('ck_referral_status')),
+    sa.ForeignKeyConstraint(['office_id'], ['org_unit.id'], name=op.f('fk_referral_office_id_org_unit')),
+    sa.ForeignKeyConstraint(['opening_id'], ['opening.id'], name=op.f('fk_referral_opening_id_opening')),
+    sa.ForeignKeyConstraint(['person_id'], ['person.id'], name=op.f('fk_referral_person_id_person')),
+    sa.ForeignKeyConstraint(['referred_by_id'], ['staff_user.id'], name=op.f('fk_referral_referred_by_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_referral'))
+    )
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referral_office_id'), ['office_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referral_opening_id'), ['opening_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referral_person_id'), ['person_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_referral_status'), ['status'], unique=False)
+
+    op.create_table('referral_follow_up',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('referral_id', sa.Integer(), nullable=False),
+    sa.Column('months', sa.Integer(), nullable=False),
+    sa.Column('due_on', sa.Date(), nullable=False),
+    sa.Column('checked_on', sa.Date(), nullable=False),
+    sa.Column('still_employed', sa.Boolean(), nullable=False),
+    sa.Column('note', sa.Text(), nullable=False),
+    sa.Column('recorded_by_id', sa.Integer(), nullable=False),
+    sa.Column('recorded_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint('months IN (3, 6)', name=op.f('ck_referral_follow_up_months')),
+    sa.ForeignKeyConstraint(['recorded_by_id'], ['staff_user.id'], name=op.f('fk_referral_follow_up_recorded_by_id_staff_user')),
+    sa.ForeignKeyConstraint(['referral_id'], ['referral.id'], name=op.f('fk_referral_follow_up_referral_id_referral')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_referral_follow_up')),
+    sa.UniqueConstraint('referral_id', 'months', name='uq_referral_follow_up_milestone')
+    )
+    with op.batch_alter_table('referral_follow_up', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_referral_follow_up_referral_id'), ['referral_id'], unique=False)
+
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.drop_column('consent_training_share')
 
@@ -179,6 +265,17 @@ def downgrade():
     with op.batch_alter_table('person', schema=None) as batch_op:
         batch_op.add_column(sa.Column('consent_training_share', sa.Boolean(), nullable=False, server_default=sa.false()))
 
+    with op.batch_alter_table('referral_follow_up', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referral_follow_up_referral_id'))
+
+    op.drop_table('referral_follow_up')
+    with op.batch_alter_table('referral', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_referral_status'))
+        batch_op.drop_index(batch_op.f('ix_referral_person_id'))
+        batch_op.drop_index(batch_op.f('ix_referral_opening_id'))
+        batch_op.drop_index(batch_op.f('ix_referral_office_id'))
+
+    op.drop_table('referral')
     with op.batch_alter_table('base_session', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_base_session_status'))
         batch_op.drop_index(batch_op.f('ix_base_session_placement_id'))
@@ -197,6 +294,12 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_placement_base_id'))
 
     op.drop_table('placement')
+    with op.batch_alter_table('opening', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_opening_town'))
+        batch_op.drop_index(batch_op.f('ix_opening_status'))
+        batch_op.drop_index(batch_op.f('ix_opening_employer_id'))
+
+    op.drop_table('opening')
     with op.batch_alter_table('consent', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_consent_person_id'))
         batch_op.drop_index('ix_consent_live_subject', sqlite_where=sa.text('withdrawn_at IS NULL'), postgresql_where=sa.text('withdrawn_at IS NULL'))
@@ -207,3 +310,7 @@ def downgrade():
 
     op.drop_table('base')
     op.drop_table('training_partner')
+    with op.batch_alter_table('employer', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_employer_town'))
+
+    op.drop_table('employer')
