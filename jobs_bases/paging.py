@@ -8,7 +8,7 @@ from sqlalchemy import Select
 from sqlalchemy.orm import InstrumentedAttribute
 
 from core.db import db
-from core.paging import Page, cursor_codec
+from core.paging import InvalidCursor, Page, cursor_codec
 
 T = TypeVar("T")
 PER_PAGE = 25
@@ -21,11 +21,16 @@ def id_page(
     cursor: str | None,
     per_page: int = PER_PAGE,
 ) -> Page[T]:
-    """One page of `query` by descending id; an invalid cursor raises InvalidCursor."""
+    """One page of `query` by descending id. A cursor this list did not make (edited,
+    forged, or from before a key change) starts again from the first page."""
     codec = cursor_codec(purpose)
     if cursor:
-        (last_id,) = codec.decode(cursor, int)
-        query = query.where(id_column < last_id)
+        try:
+            (last_id,) = codec.decode(cursor, int)
+        except InvalidCursor:
+            last_id = None
+        if last_id is not None:
+            query = query.where(id_column < last_id)
     rows: list[Any] = list(db.session.scalars(query.order_by(id_column.desc()).limit(per_page + 1)))
     more = len(rows) > per_page
     rows = rows[:per_page]

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
-from collections.abc import Collection
+from collections.abc import Collection, Iterable
+from typing import Any
+
+from wtforms import SelectChoice
 
 from core.users import Role
 
@@ -20,3 +23,8 @@ def choice(value: str | None, allowed: Collection[str]) -> str | None:
 
 def split_list(value: str | None) -> list[str]:
     return [part.strip() for part in (value or "").replace("，", ",").split(",") if part.strip()]
+
+
+def options(pairs: Iterable[tuple[Any, object]]) -> list[SelectChoice]:
+    """Select options; WTForms 3.3 deprecates bare (value, label) tuples."""
+    return [SelectChoice(value, label) for value, label in pairs]

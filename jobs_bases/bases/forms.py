@@ -15,11 +15,12 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import REQUIRED
 from core.towns import TOWN_NAMES
 from jobs_bases.bases.models import BaseKind
+from jobs_bases.views_common import options
 
 KIND_LABELS = {
     BaseKind.EDUCATION.value: _l("Education base"),
@@ -32,8 +33,8 @@ TIME = _l("Enter a time like 09:30.")
 
 class BaseForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=list(KIND_LABELS.items()))
-    town = SelectField(_l("Town"), choices=[(t, t) for t in TOWN_NAMES])
+    kind = SelectField(_l("Kind"), choices=options(KIND_LABELS.items()))
+    town = SelectField(_l("Town"), choices=options((t, t) for t in TOWN_NAMES))
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     organisation = StringField(_l("Partner organisation"), validators=[Optional(), Length(max=120)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
@@ -41,7 +42,7 @@ class BaseForm(FlaskForm):
     capacity = IntegerField(
         _l("Capacity (people at the same time)"),
         validators=[
-            DataRequired(REQUIRED),
+            InputRequired(REQUIRED),
             NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
         ],
     )

@@ -73,6 +73,19 @@ def _check(placement: Placement, data: SessionInput, now: datetime) -> int:
     return minutes
 
 
+def overlapping_session(person_id: int, data: SessionInput) -> BaseSession | None:
+    """A session of the person that day whose time overlaps (declined ones do not count)."""
+    return db.session.scalar(
+        select(BaseSession).where(
+            BaseSession.person_id == person_id,
+            BaseSession.on_date == data.on_date,
+            BaseSession.status != HoursStatus.DECLINED,
+            BaseSession.start_time < data.end_time,
+            BaseSession.end_time > data.start_time,
+        )
+    )
+
+
 def log_session(
     actor: User, placement_id: int, data: SessionInput, *, ip: str | None = None
 ) -> BaseSession:
@@ -82,15 +95,7 @@ def log_session(
     placement = get_placement(actor, placement_id)
     minutes = _check(placement, data, utcnow())
     db.session.get(Person, placement.person_id, with_for_update=True)
-    clash = db.session.scalar(
-        select(BaseSession).where(
-            BaseSession.person_id == placement.person_id,
-            BaseSession.on_date == data.on_date,
-            BaseSession.status != HoursStatus.DECLINED,
-            BaseSession.start_time < data.end_time,
-            BaseSession.end_time > data.start_time,
-        )
-    )
+    clash = overlapping_session(placement.person_id, data)
     if clash is not None:
         raise Conflict(
             "This person already has a session from %(start)s to %(end)s that day; "

@@ -36,7 +36,7 @@ from jobs_bases.bases.queries import (
 )
 from jobs_bases.consent.services import live_consent, record_consent, withdraw_consent
 from jobs_bases.consent_forms import shares_from
-from jobs_bases.views_common import BASE_READERS, STAFF_READERS, STAFF_WRITERS, choice
+from jobs_bases.views_common import BASE_READERS, STAFF_READERS, STAFF_WRITERS, choice, options
 
 bp = Blueprint("placements", __name__, template_folder="templates", url_prefix="/bases")
 
@@ -91,7 +91,7 @@ def _active_bases() -> list[tuple[int, str]]:
 @roles_required(*STAFF_WRITERS)
 def new() -> ResponseReturnValue:
     form = PlacementForm()
-    form.base_id.choices = _active_bases()
+    form.base_id.choices = options(_active_bases())
     if request.method == "GET":
         form.person_id.data = request.args.get("person", "")
         form.base_id.data = parse_int(request.args.get("base", "")) or None
@@ -116,7 +116,7 @@ def new() -> ResponseReturnValue:
 
 def _session_form(activities: list[str]) -> SessionForm:
     form = SessionForm(prefix="session")
-    form.activity.choices = [(a, a) for a in activities]
+    form.activity.choices = options((a, a) for a in activities)
     return form
 
 

@@ -15,11 +15,12 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, Length, NumberRange, Optional
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import REQUIRED, YuanField
 from core.towns import TOWN_NAMES
 from jobs_bases.bases.forms import DATE, ShareFields
+from jobs_bases.views_common import options
 
 OUTCOME_LABELS = {
     "hired": _l("Hired"),
@@ -38,7 +39,7 @@ STATUS_LABELS = {
 
 class EmployerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    town = SelectField(_l("Town"), choices=[(t, t) for t in TOWN_NAMES])
+    town = SelectField(_l("Town"), choices=options((t, t) for t in TOWN_NAMES))
     address = StringField(_l("Address"), validators=[Optional(), Length(max=200)])
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=32)])
@@ -52,16 +53,18 @@ class OpeningForm(FlaskForm):
     seats = IntegerField(
         _l("Seats"),
         validators=[
-            DataRequired(REQUIRED),
+            InputRequired(REQUIRED),
             NumberRange(min=1, max=500, message=_l("Enter a number from 1 to 500.")),
         ],
     )
     wage_min = YuanField(_l("Lowest monthly wage (yuan)"), validators=[DataRequired(REQUIRED)])
     wage_max = YuanField(_l("Highest monthly wage (yuan)"), validators=[DataRequired(REQUIRED)])
-    town = SelectField(_l("Town"), choices=[(t, t) for t in TOWN_NAMES])
+    town = SelectField(_l("Town"), choices=options((t, t) for t in TOWN_NAMES))
     base_id = SelectField(_l("Employment base"), coerce=int)
     requirements = TextAreaField(_l("Requirements"), validators=[Optional(), Length(max=2000)])
-    status = SelectField(_l("Status"), choices=[("open", _l("Open")), ("closed", _l("Closed"))])
+    status = SelectField(
+        _l("Status"), choices=options([("open", _l("Open")), ("closed", _l("Closed"))])
+    )
     submit = SubmitField(_l("Save"))
 
 
@@ -73,19 +76,19 @@ class ReferralForm(FlaskForm, ShareFields):
 
 
 class OutcomeForm(FlaskForm):
-    outcome = SelectField(_l("Outcome"), choices=list(OUTCOME_LABELS.items()))
+    outcome = SelectField(_l("Outcome"), choices=options(OUTCOME_LABELS.items()))
     on_date = DateField(_l("On"), validators=[DataRequired(DATE)])
     submit = SubmitField(_l("Record"))
 
 
 class FollowUpForm(FlaskForm):
     months = SelectField(
-        _l("Follow-up"), coerce=int, choices=[(3, _l("3 months")), (6, _l("6 months"))]
+        _l("Follow-up"), coerce=int, choices=options([(3, _l("3 months")), (6, _l("6 months"))])
     )
     checked_on = DateField(_l("Checked on"), validators=[DataRequired(DATE)])
     still_employed = RadioField(
         _l("Still employed?"),
-        choices=[("yes", _l("yes")), ("no", _l("no"))],
+        choices=options([("yes", _l("yes")), ("no", _l("no"))]),
         validators=[DataRequired(REQUIRED)],
     )
     note = StringField(_l("Note"), validators=[Optional(), Length(max=1000)])

@@ -53,7 +53,7 @@ from jobs_bases.jobs.referrals import (
     referral_sheet,
     subject_of,
 )
-from jobs_bases.views_common import STAFF_READERS, STAFF_WRITERS, choice
+from jobs_bases.views_common import STAFF_READERS, STAFF_WRITERS, choice, options
 
 bp = Blueprint("jobs", __name__, template_folder="templates", url_prefix="/jobs")
 
@@ -106,13 +106,13 @@ def edit_employer(employer_id: int | None = None) -> ResponseReturnValue:
 
 def _opening_form(opening: Opening | None) -> OpeningForm:
     form = OpeningForm(obj=opening)
-    form.employer_id.choices = [(e.id, e.name) for e in list_employers(active_only=True)]
+    form.employer_id.choices = options((e.id, e.name) for e in list_employers(active_only=True))
     bases = db.session.scalars(
         select(Base)
         .where(Base.kind == BaseKind.EMPLOYMENT, Base.retired_at.is_(None))
         .order_by(Base.name)
     )
-    form.base_id.choices = [(0, "—"), *((b.id, b.name) for b in bases)]
+    form.base_id.choices = options([(0, "—"), *((b.id, b.name) for b in bases)])
     if request.method == "GET" and opening is not None:
         form.wage_min.data = f"{opening.wage_min_fen / 100:.2f}"
         form.wage_max.data = f"{opening.wage_max_fen / 100:.2f}"
@@ -196,9 +196,9 @@ def new_referral() -> ResponseReturnValue:
         .where(Opening.status == OpeningStatus.OPEN)
         .order_by(Opening.town, Opening.id)
     )
-    form.opening_id.choices = [
+    form.opening_id.choices = options(
         (o.id, f"{o.title} · {o.employer.name} · {o.town}") for o in openings
-    ]
+    )
     if request.method == "GET":
         form.person_id.data = request.args.get("person", "")
         form.opening_id.data = parse_int(request.args.get("opening", "")) or None

@@ -9,6 +9,7 @@ from wtforms.validators import DataRequired, Length, Optional
 
 from core.forms import REQUIRED
 from jobs_bases.partners.models import PartnerKind
+from jobs_bases.views_common import options
 
 PARTNER_KIND_LABELS = {
     PartnerKind.LABOUR_BUREAU.value: _l("Labour bureau"),
@@ -20,7 +21,7 @@ PARTNER_KIND_LABELS = {
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=list(PARTNER_KIND_LABELS.items()))
+    kind = SelectField(_l("Kind"), choices=options(PARTNER_KIND_LABELS.items()))
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=32)])
     active = BooleanField(_l("Active"), default=True)
