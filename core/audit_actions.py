@@ -18,6 +18,8 @@ class AuditAction(enum.StrEnum):
     LOGIN = "login"
     LOGIN_FAILED = "login.failed"
     LOGOUT = "logout"
+    LOGIN_ACCESS_ENDED = "login.access_ended"
+    SESSION_ACCESS_ENDED = "session.access_ended"
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
     USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - an action code, not a secret
@@ -104,6 +106,27 @@ class AuditAction(enum.StrEnum):
     HOURS_APPROVE = "hours.approve"
     HOURS_DECLINE = "hours.decline"
     HOURS_EXPORT = "hours.export"
+    # Jobs and bases: partner accounts, consent, bases, placements, hours, referrals.
+    USER_LINK = "user.link"
+    USER_ACCESS_RENEW = "user.access_renew"
+    PARTNER_SAVE = "partner.save"
+    CONSENT_RECORD = "consent.record"
+    CONSENT_WITHDRAW = "consent.withdraw"
+    PLACEMENT_END = "placement.end"
+    PLACEMENT_VIEW = "placement.view"
+    BASE_SAVE = "base.save"
+    BASE_RETIRE = "base.retire"
+    PLACEMENT_CREATE = "placement.create"
+    BASE_HOURS_LOG = "base_hours.log"
+    BASE_HOURS_APPROVE = "base_hours.approve"
+    BASE_HOURS_DECLINE = "base_hours.decline"
+    EMPLOYER_SAVE = "employer.save"
+    OPENING_SAVE = "opening.save"
+    REFERRAL_CREATE = "referral.create"
+    REFERRAL_OUTCOME = "referral.outcome"
+    REFERRAL_WITHDRAW = "referral.withdraw"
+    REFERRAL_SHEET_VIEW = "referral.sheet_view"
+    FOLLOW_UP_RECORD = "referral.follow_up"
 
     @property
     def label(self) -> str:
@@ -114,6 +137,8 @@ ACTION_LABELS = {
     AuditAction.LOGIN: _l("Signed in"),
     AuditAction.LOGIN_FAILED: _l("Sign-in failed"),
     AuditAction.LOGOUT: _l("Signed out"),
+    AuditAction.LOGIN_ACCESS_ENDED: _l("Sign-in refused: the account's access period is over"),
+    AuditAction.SESSION_ACCESS_ENDED: _l("Session ended: the account's access period is over"),
     AuditAction.USER_CREATE: _l("Staff account created"),
     AuditAction.USER_UPDATE: _l("Staff account changed"),
     AuditAction.USER_RESET_PASSWORD: _l("Password reset by an admin"),
@@ -192,6 +217,26 @@ ACTION_LABELS = {
     AuditAction.HOURS_APPROVE: _l("Volunteer hours approved"),
     AuditAction.HOURS_DECLINE: _l("Volunteer hours declined"),
     AuditAction.HOURS_EXPORT: _l("Volunteer hours exported"),
+    AuditAction.USER_LINK: _l("Partner account linked to its partner or base"),
+    AuditAction.USER_ACCESS_RENEW: _l("Partner account's access renewed"),
+    AuditAction.PARTNER_SAVE: _l("Training partner saved"),
+    AuditAction.CONSENT_RECORD: _l("Consent to share recorded"),
+    AuditAction.CONSENT_WITHDRAW: _l("Consent to share withdrawn"),
+    AuditAction.PLACEMENT_END: _l("Placement ended"),
+    AuditAction.PLACEMENT_VIEW: _l("Placement viewed by the base"),
+    AuditAction.BASE_SAVE: _l("Base saved"),
+    AuditAction.BASE_RETIRE: _l("Base retired"),
+    AuditAction.PLACEMENT_CREATE: _l("Person placed at a base"),
+    AuditAction.BASE_HOURS_LOG: _l("Session at a base logged"),
+    AuditAction.BASE_HOURS_APPROVE: _l("Hours at a base approved"),
+    AuditAction.BASE_HOURS_DECLINE: _l("Hours at a base declined"),
+    AuditAction.EMPLOYER_SAVE: _l("Employer saved"),
+    AuditAction.OPENING_SAVE: _l("Job opening saved"),
+    AuditAction.REFERRAL_CREATE: _l("Person referred to a job opening"),
+    AuditAction.REFERRAL_OUTCOME: _l("Referral outcome recorded"),
+    AuditAction.REFERRAL_WITHDRAW: _l("Referral withdrawn"),
+    AuditAction.REFERRAL_SHEET_VIEW: _l("What the employer may be told was viewed"),
+    AuditAction.FOLLOW_UP_RECORD: _l("Retention follow-up recorded"),
 }
 
 

@@ -12,6 +12,7 @@ from core.db import db
 from core.errors import DomainError
 from core.sessions import start_session
 from core.throttle import Throttle
+from core.timeutil import local_today
 from core.users import (
     User,
     hash_password,
@@ -32,6 +33,13 @@ class LoginFailed(DomainError):
     """Wrong username or password, or a deactivated account: deliberately the same."""
 
     code = "login_failed"
+
+
+class AccessEnded(LoginFailed):
+    """The right password, but the account's access period is over (a partner's or base
+    contact's class or placement ended and nobody renewed it)."""
+
+    code = "access_ended"
 
 
 @dataclass(frozen=True)
@@ -58,6 +66,20 @@ def authenticate(
         db.session.commit()
         raise LoginFailed("Wrong username or password.")
     throttle.succeeded(username)
+    if user.access_ended(local_today()):
+        audit.record(
+            Actor(user.id, user.username, address),
+            AuditAction.LOGIN_ACCESS_ENDED,
+            "staff_user",
+            user.id,
+            access_until=str(user.access_until),
+        )
+        db.session.commit()
+        raise AccessEnded(
+            "Your access ended on %(date)s. Ask the judicial office to renew it if you still"
+            " need it.",
+            date=str(user.access_until),
+        )
     if needs_rehash(user):
         user.password_hash = hash_password(password)
     token = start_session(user, session_lifetime)

@@ -70,6 +70,20 @@ def session_user(user_id: int, token: str) -> User | None:
     )
 
 
+def end_ended_access(user: User, ip: str | None) -> None:
+    """End this session because the account's access period is over (checked on every
+    request, so an account that expires mid-session is logged out at its next click)."""
+    db.session.execute(delete(StaffSession).where(StaffSession.user_id == user.id))
+    audit.record(
+        Actor(user.id, user.username, ip),
+        AuditAction.SESSION_ACCESS_ENDED,
+        "staff_user",
+        user.id,
+        access_until=str(user.access_until),
+    )
+    db.session.commit()
+
+
 def log_out(user: User, token: str, ip: str | None) -> None:
     """End this session (and only this one), audited; a copy of its cookie is dead too."""
     db.session.execute(

@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import re
+from collections.abc import Callable
 
 from sqlalchemy import select
 
@@ -59,8 +60,12 @@ def create_user(
     juvenile_permission: bool = False,
     *,
     ip: str | None = None,
+    link: Callable[[User], object] | None = None,
 ) -> User:
-    """Create a staff account. `actor=None` is the command line (the operator)."""
+    """Create a staff account. `actor=None` is the command line (the operator).
+
+    `link`, when given, runs on the new account before the commit (a wing ties the
+    account to its partner or base there): if it refuses, no account is created."""
     _require_admin(actor)
     username = username.strip().lower()
     if not _USERNAME_RE.match(username):
@@ -85,6 +90,8 @@ def create_user(
     )
     db.session.add(user)
     db.session.flush()
+    if link is not None:
+        link(user)
     audit.record(
         _actor(actor, ip),
         AuditAction.USER_CREATE,

@@ -4,11 +4,11 @@ from __future__ import annotations
 
 import enum
 from contextlib import suppress
-from datetime import datetime
+from datetime import date, datetime
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
-from sqlalchemy import Boolean, ForeignKey, String, select
+from sqlalchemy import Boolean, Date, ForeignKey, String, select
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.db import Base, db, utcnow
@@ -23,6 +23,8 @@ class Role(enum.StrEnum):
     COORDINATOR = "coordinator"
     AUDITOR = "auditor"
     TRAINING_PARTNER = "training_partner"
+    # A partner organisation's person at a base (基地联系人): their base's placements only.
+    BASE_CONTACT = "base_contact"
 
 
 # Who may open /persons and /needs at all; scope narrows it further.
@@ -33,6 +35,10 @@ ALL_OFFICE_ROLES = frozenset({Role.ADMIN, Role.AUDITOR})
 REVEAL_ROLES = CASEWORK_ROLES
 # Who may change people and needs (auditors only read).
 CASEWORK_WRITE_ROLES = frozenset({Role.ADMIN, Role.OFFICER, Role.SOCIAL_WORKER})
+# Accounts of people outside the bureau (a training partner, a base's contact): they
+# never see /persons, and their access ends with their class or placement period
+# (`access_until`) unless it is renewed.
+PARTNER_ROLES = frozenset({Role.TRAINING_PARTNER, Role.BASE_CONTACT})
 
 _hasher = PasswordHasher()
 MIN_PASSWORD_LENGTH = 10
@@ -51,6 +57,9 @@ class User(Base):
     active: Mapped[bool] = mapped_column(Boolean, default=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     password_changed_at: Mapped[datetime] = mapped_column(default=utcnow)
+    # The last Shanghai business day the account may be used (inclusive); None: no end.
+    # Set and renewed by the wing that links the account to its partner or base.
+    access_until: Mapped[date | None] = mapped_column(Date)
 
     scope_unit: Mapped[OrgUnit | None] = relationship()
 
@@ -98,6 +107,10 @@ class User(Base):
 
     def has_role(self, *roles: Role) -> bool:
         return self.role_enum in roles
+
+    def access_ended(self, today: date) -> bool:
+        """True once the account's access period is over (the day after `access_until`)."""
+        return self.access_until is not None and today > self.access_until
 
 
 def hash_password(password: str) -> str:

@@ -53,6 +53,38 @@ class Count:
     endpoint: str
 
 
+@dataclass(frozen=True)
+class StaffLinkOption:
+    """An option of `flask create-user` that ties the new account to something a wing
+    owns (`--partner NAME`: a training partner). `apply` runs inside the account's
+    creation, so a refused link creates no account; accounts of `required_for` must
+    be given the option."""
+
+    name: str  # the option, without its dashes
+    help: str
+    required_for: frozenset[Role]
+    apply: Callable[[User, str], object]
+
+
+@dataclass(frozen=True)
+class UserPanel:
+    """A section a wing adds to the admin's page of one staff account: `context(user)`
+    answers the template's variables, or None when the panel has nothing to say."""
+
+    template: str
+    context: Callable[[User], Mapping[str, Any] | None]
+
+
+@dataclass(frozen=True)
+class PersonPanel:
+    """A section a wing adds to a person's page (placements and hours, referrals):
+    `context(viewer, person)` answers the template's variables, or None to show nothing.
+    The page has already checked that the viewer may open the person."""
+
+    template: str
+    context: Callable[[User, Any], Mapping[str, Any] | None]
+
+
 # The error body for one path prefix (the JSON API answers errors in its own shape).
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
 
@@ -67,6 +99,10 @@ class WingRegistry:
     # Demo history made once every server answers (payments through the sandbox).
     live_demo: list[Callable[[Flask], None]] = field(default_factory=list)
     error_renderers: dict[str, ErrorRenderer] = field(default_factory=dict)
+    # `flask create-user` options of the wings, and panels of the admin's user page.
+    staff_links: list[StaffLinkOption] = field(default_factory=list)
+    user_panels: list[UserPanel] = field(default_factory=list)
+    person_panels: list[PersonPanel] = field(default_factory=list)
     # Where a published need can be shown: (id, name) choices for the publish form.
     publication_destinations: list[Callable[[], list[tuple[str, str]]]] = field(
         default_factory=list

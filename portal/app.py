@@ -11,6 +11,7 @@ from sqlalchemy import text
 from werkzeug.middleware.proxy_fix import ProxyFix
 
 import donations
+import jobs_bases
 import portal.security  # noqa: F401  (registers the user loader)
 import volunteers
 from core.crypto import Keyring, install_keyring
@@ -27,7 +28,7 @@ from portal.views import admin, audit, auth, dashboard, needs, persons
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each wing has `load_models()` and `init_app(app)`; the portal knows nothing else of them.
-WINGS = (donations, volunteers)
+WINGS = (donations, jobs_bases, volunteers)
 
 CSP = (
     "default-src 'self'; img-src 'self' data:; style-src 'self'; script-src 'self'; "
@@ -66,9 +67,10 @@ def create_app(config: dict[str, Any] | None = None) -> Flask:
 
     register_templating(app)
     _register_blueprints(app)
-    register_commands(app)
     for wing in WINGS:
         wing.init_app(app)
+    # After the wings: `create-user` takes the options they registered (--partner, --base).
+    register_commands(app)
     register_error_handlers(app)
     app.before_request(refuse_nul_characters)
     app.after_request(_security_headers)

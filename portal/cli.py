@@ -8,6 +8,7 @@ from pathlib import Path
 
 import click
 from flask import Flask, current_app
+from flask.cli import with_appcontext
 
 from core import audit
 from core.crypto import Keyring, install_keyring
@@ -17,7 +18,8 @@ from core.orgs import OrgUnit
 from core.people.retention import anonymise_ended
 from core.rotation import rotate_batch, stale_person_ids
 from core.staff import create_user
-from core.users import Role
+from core.users import Role, User
+from core.wings import StaffLinkOption, registry
 
 
 def _audit_key() -> bytes:
@@ -36,35 +38,7 @@ def register_commands(app: Flask) -> None:
             return
         click.echo("Kaiping demo loaded.")
 
-    @app.cli.command("create-user")
-    @click.option("--username", required=True)
-    @click.option("--display-name", required=True)
-    @click.option("--role", type=click.Choice([r.value for r in Role]), required=True)
-    @click.option("--scope", "scope_code", default=None, help="Org unit code, e.g. office-chikan.")
-    @click.option("--juvenile", is_flag=True, help="Grant the juvenile permission.")
-    @click.password_option(prompt="Password", confirmation_prompt=True)
-    def create_user_command(
-        username: str,
-        display_name: str,
-        role: str,
-        scope_code: str | None,
-        juvenile: bool,
-        password: str,
-    ) -> None:
-        """Create a staff account (the way real deployments create accounts)."""
-        scope_id = None
-        if scope_code:
-            unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == scope_code))
-            if unit is None:
-                raise click.ClickException(f"no organisation unit with code {scope_code!r}")
-            scope_id = unit.id
-        try:
-            user = create_user(None, username, display_name, password, role, scope_id, juvenile)
-        except DomainError as error:
-            raise click.ClickException(
-                error.message % error.params if error.params else error.message
-            ) from error
-        click.echo(f"created {user.username} ({user.role})")
+    app.cli.add_command(_create_user_command(registry(app).staff_links))
 
     @app.cli.command("rotate-key")
     @click.option(
@@ -122,6 +96,68 @@ def register_commands(app: Flask) -> None:
                 f"audit chain BROKEN: {len(report.problems)} problems in {report.checked} entries"
             )
             sys.exit(1)
+
+
+def _create_user_command(links: list[StaffLinkOption]) -> click.Command:
+    """`create-user`, with the options the wings registered (`--partner`, `--base`):
+    so registered before the portal's commands are (see `create_app`)."""
+
+    def create_user_command(
+        username: str,
+        display_name: str,
+        role: str,
+        scope_code: str | None,
+        juvenile: bool,
+        password: str,
+        **linked: str | None,
+    ) -> None:
+        """Create a staff account (the way real deployments create accounts)."""
+        chosen = [(option, linked.get(option.name)) for option in links]
+        for option, value in chosen:
+            if not value and Role(role) in option.required_for:
+                raise click.ClickException(f"a {role} account needs --{option.name}")
+        scope_id = None
+        if scope_code:
+            unit = db.session.scalar(db.select(OrgUnit).where(OrgUnit.code == scope_code))
+            if unit is None:
+                raise click.ClickException(f"no organisation unit with code {scope_code!r}")
+            scope_id = unit.id
+
+        def link(user: User) -> None:
+            for option, value in chosen:
+                if value:
+                    option.apply(user, value)
+
+        try:
+            user = create_user(
+                None, username, display_name, password, role, scope_id, juvenile, link=link
+            )
+        except DomainError as error:
+            db.session.rollback()
+            raise click.ClickException(
+                error.message % error.params if error.params else error.message
+            ) from error
+        click.echo(f"created {user.username} ({user.role})")
+
+    for option in links:
+        create_user_command = click.option(
+            f"--{option.name}", option.name, default=None, help=option.help
+        )(create_user_command)
+    decorated = click.password_option(prompt="Password", confirmation_prompt=True)(
+        create_user_command
+    )
+    decorated = click.option("--juvenile", is_flag=True, help="Grant the juvenile permission.")(
+        decorated
+    )
+    decorated = click.option(
+        "--scope", "scope_code", default=None, help="Org unit code, e.g. office-chikan."
+    )(decorated)
+    decorated = click.option("--role", type=click.Choice([r.value for r in Role]), required=True)(
+        decorated
+    )
+    decorated = click.option("--display-name", required=True)(decorated)
+    decorated = click.option("--username", required=True)(decorated)
+    return click.command("create-user")(with_appcontext(decorated))
 
 
 def _generate_dev_key() -> None:

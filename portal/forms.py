@@ -81,6 +81,7 @@ ROLE_LABELS = {
     Role.COORDINATOR.value: _l("Volunteer coordinator"),
     Role.AUDITOR.value: _l("Auditor"),
     Role.TRAINING_PARTNER.value: _l("Training partner"),
+    Role.BASE_CONTACT.value: _l("Base contact"),
 }
 
 
@@ -140,7 +141,6 @@ class PersonForm(FlaskForm):
     )
     consent_publication = BooleanField(_l("Consents to anonymous publication to donors"))
     consent_mentoring = BooleanField(_l("Consents to volunteer mentoring"))
-    consent_training_share = BooleanField(_l("Consents to sharing with a training partner"))
     submit = SubmitField(_l("Save"))
 
 

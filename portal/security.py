@@ -5,10 +5,12 @@ from __future__ import annotations
 from collections.abc import Callable
 from typing import ParamSpec, TypeVar
 
-from flask import session
+from flask import flash, session
+from flask_babel import gettext as _
 
 from core.params import parse_int
-from core.sessions import session_user
+from core.sessions import end_ended_access, session_user
+from core.timeutil import local_today
 from core.users import Role, User
 from core.web import actor, client_ip, roles_required, staff
 from portal.extensions import login_manager
@@ -39,6 +41,19 @@ def _load_user(session_id: str) -> User | None:
     # still match (a password change or deactivation changes it).
     user = session_user(user_id, token)
     if user is None or not user.active or user.get_id() != session_id:
+        return None
+    if user.access_ended(local_today()):
+        # Checked on every request: the session ends at the first click after the last day.
+        end_ended_access(user, client_ip())
+        session.pop(SESSION_KEY, None)
+        flash(
+            _(
+                "Your access ended on %(date)s. Ask the judicial office to renew it if you"
+                " still need it.",
+                date=str(user.access_until),
+            ),
+            "error",
+        )
         return None
     return user
 

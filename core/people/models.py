@@ -68,7 +68,8 @@ class Person(Base):
     languages: Mapped[list[str]] = mapped_column(JSON, default=list)
     consent_publication: Mapped[bool] = mapped_column(Boolean, default=False)
     consent_mentoring: Mapped[bool] = mapped_column(Boolean, default=False)
-    consent_training_share: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Sharing with a training partner, a base or an employer is consented per enrolment,
+    # placement or referral (jobs_bases/consent), not once for the person.
     consent_recorded_at: Mapped[datetime | None]
     status: Mapped[str] = mapped_column(String(16), default=PersonStatus.ACTIVE, index=True)
     ended_on: Mapped[date | None] = mapped_column(Date)

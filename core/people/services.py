@@ -74,7 +74,6 @@ class PersonInput:
     languages: list[str] = field(default_factory=list)
     consent_publication: bool = False
     consent_mentoring: bool = False
-    consent_training_share: bool = False
 
 
 def _validate(data: PersonInput, today: date) -> None:
@@ -155,16 +154,11 @@ def _apply(person: Person, data: PersonInput, office: OrgUnit) -> None:
     person.employment_status = data.employment_status or None
     person.skills = [s.strip() for s in data.skills if s.strip()]
     person.languages = [s.strip() for s in data.languages if s.strip()]
-    consents = (data.consent_publication, data.consent_mentoring, data.consent_training_share)
-    if consents != (
-        person.consent_publication,
-        person.consent_mentoring,
-        person.consent_training_share,
-    ):
+    consents = (data.consent_publication, data.consent_mentoring)
+    if consents != (person.consent_publication, person.consent_mentoring):
         person.consent_recorded_at = utcnow()
     person.consent_publication = data.consent_publication
     person.consent_mentoring = data.consent_mentoring
-    person.consent_training_share = data.consent_training_share
     # Minor once means minor for good, even if the dates are later corrected.
     person.is_minor = bool(person.is_minor) or is_minor_case(data.birth_date, person.case_start)
 
@@ -256,7 +250,6 @@ def _snapshot(person: Person) -> dict[str, object]:
         "languages",
         "consent_publication",
         "consent_mentoring",
-        "consent_training_share",
     )
     return {k: getattr(person, k) for k in keys}
 

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0011_volunteers'
-down_revision = '0009_sessions_staff_session'
+down_revision = '0010_jobs_bases'
 branch_labels = None
 depends_on = None
 

@@ -61,6 +61,8 @@ def _staff(bureau: OrgUnit, offices: list[OrgUnit]) -> dict[str, User]:
         ("coordinator", "志愿服务协调员", Role.COORDINATOR, None, False),
         ("social-worker", "社工", Role.SOCIAL_WORKER, bureau.id, False),
         ("trainer", "人社局培训专员", Role.TRAINING_PARTNER, None, False),
+        # Linked to a base by the jobs and bases wing's demo.
+        ("base-contact", "基地联系人", Role.BASE_CONTACT, None, False),
     ]
     for username, name, role, scope, juvenile in fixed:
         accounts[username] = create_user(None, username, name, DEMO_PASSWORD, role, scope, juvenile)
@@ -112,7 +114,6 @@ def _person_input(
         languages=rng.sample(LANGUAGES, rng.randint(1, 3)),
         consent_publication=rng.random() < 0.7,
         consent_mentoring=rng.random() < 0.6,
-        consent_training_share=rng.random() < 0.5,
     )
 
 

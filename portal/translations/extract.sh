@@ -25,7 +25,7 @@ POT="${1:-portal/translations/messages.pot}"
 $PYBABEL -q extract -F babel.cfg \
     -k _l -k lazy_gettext \
     -k DomainError -k ValidationFailed -k Conflict -k NotFound -k PermissionDenied \
-    -k LoginBlocked -k LoginFailed -k PublicationRefused \
+    -k LoginBlocked -k LoginFailed -k AccessEnded -k PublicationRefused \
     -k DonationError -k InvalidField -k NeedFull -k ProjectClosed -k LimitExceeded \
     -k MessageRejected -k IdempotencyConflict -k NotYours -k RefundRefused \
     -k UpstreamUnavailable \

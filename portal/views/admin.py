@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from flask import Blueprint, flash, redirect, render_template, request, url_for
+from flask import Blueprint, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -12,6 +12,7 @@ from core.orgs import all_units
 from core.staff import create_user, list_users, reset_password, update_user
 from core.users import Role, User
 from core.web import errors_shown_on, redirects_on_domain_error
+from core.wings import registry
 from portal.forms import ROLE_LABELS, ResetPasswordForm, UserForm
 from portal.security import client_ip, roles_required, staff
 
@@ -77,8 +78,17 @@ def edit_user(user_id: int) -> ResponseReturnValue:
             )
             flash(_("Saved."), "success")
             return redirect(url_for("admin.edit_user", user_id=user.id))
+    panels = [
+        (panel.template, context)
+        for panel in registry(current_app).user_panels
+        if (context := panel.context(user)) is not None
+    ]
     return render_template(
-        "admin/user_form.html", form=form, user=user, reset_form=ResetPasswordForm()
+        "admin/user_form.html",
+        form=form,
+        user=user,
+        reset_form=ResetPasswordForm(),
+        panels=panels,
     )
 
 

@@ -41,7 +41,7 @@ def login() -> ResponseReturnValue:
         except LoginBlocked as blocked:
             return render_template("login.html", form=form, blocked=_(blocked.message)), 429
         except LoginFailed as failed:
-            flash(_(failed.message), "error")
+            flash(_(failed.message, **failed.params), "error")
             return render_template("login.html", form=form), 200
         session.clear()  # a fresh session for the new login (no fixation)
         login_user(signed_in.user)

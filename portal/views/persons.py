@@ -4,7 +4,16 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 
-from flask import Blueprint, abort, flash, redirect, render_template, request, url_for
+from flask import (
+    Blueprint,
+    abort,
+    current_app,
+    flash,
+    redirect,
+    render_template,
+    request,
+    url_for,
+)
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
@@ -17,6 +26,7 @@ from core.people.models import Person, PersonStatus
 from core.privacy import mask_name
 from core.users import visible_office_ids
 from core.web import errors_shown_on, redirects_on_domain_error
+from core.wings import registry
 from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
 from portal.security import casework_required, client_ip, staff
 from portal.views.common import split_list
@@ -49,7 +59,6 @@ def _input(form: PersonForm) -> people.PersonInput:
         languages=split_list(form.languages.data),
         consent_publication=bool(form.consent_publication.data),
         consent_mentoring=bool(form.consent_mentoring.data),
-        consent_training_share=bool(form.consent_training_share.data),
     )
 
 
@@ -124,6 +133,11 @@ def _render_detail(person: Person, revealed: dict[str, str]) -> ResponseReturnVa
         transfers=transfers.transfers_of(person),
         can_write=user.may_write_casework and (visible is None or person.office_id in visible),
         is_active=person.status == PersonStatus.ACTIVE,
+        panels=[
+            (panel.template, context)
+            for panel in registry(current_app).person_panels
+            if (context := panel.context(user, person)) is not None
+        ],
     )
 
 
