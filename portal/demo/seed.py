@@ -21,7 +21,7 @@ from core.users import Role, User
 from core.wings import registry
 from portal.demo.data import GIVEN, LANGUAGES, REGION_CODE, SKILLS, STORIES, SURNAMES, TITLES, TOWNS
 
-DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development demo only (DESIGN.md 7)
+DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development demo only
 PEOPLE_PER_OFFICE = 13
 MINORS = 6
 STREETS = ["幸福", "和平", "东兴", "南安"]
