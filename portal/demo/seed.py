@@ -51,18 +51,23 @@ def _units() -> tuple[OrgUnit, list[OrgUnit]]:
     return bureau, offices
 
 
+# The demo's staff besides one officer per office (`officer-<town>`): username, name,
+# role, scoped to the bureau, juvenile permission. `make run` names them when it starts.
+DEMO_STAFF = (
+    ("admin", "系统管理员", Role.ADMIN, False, True),
+    ("auditor", "审计员", Role.AUDITOR, False, True),
+    ("finance", "慈善会财务（甲）", Role.FINANCE, False, False),
+    ("finance-2", "慈善会财务（乙）", Role.FINANCE, False, False),
+    ("coordinator", "志愿服务协调员", Role.COORDINATOR, False, False),
+    ("social-worker", "社工", Role.SOCIAL_WORKER, True, False),
+    ("trainer", "人社局培训专员", Role.TRAINING_PARTNER, False, False),
+)
+
+
 def _staff(bureau: OrgUnit, offices: list[OrgUnit]) -> dict[str, User]:
     accounts: dict[str, User] = {}
-    fixed = [
-        ("admin", "系统管理员", Role.ADMIN, None, True),
-        ("auditor", "审计员", Role.AUDITOR, None, True),
-        ("finance", "慈善会财务（甲）", Role.FINANCE, None, False),
-        ("finance-2", "慈善会财务（乙）", Role.FINANCE, None, False),
-        ("coordinator", "志愿服务协调员", Role.COORDINATOR, None, False),
-        ("social-worker", "社工", Role.SOCIAL_WORKER, bureau.id, False),
-        ("trainer", "人社局培训专员", Role.TRAINING_PARTNER, None, False),
-    ]
-    for username, name, role, scope, juvenile in fixed:
+    for username, name, role, in_bureau, juvenile in DEMO_STAFF:
+        scope = bureau.id if in_bureau else None
         accounts[username] = create_user(None, username, name, DEMO_PASSWORD, role, scope, juvenile)
     for office, (_town, pinyin, _lat, _lng) in zip(offices, TOWNS, strict=True):
         username = f"officer-{pinyin}"
@@ -170,3 +175,10 @@ def seed_demo(force: bool = False, seed: int = 20251) -> bool:
     for seed_wing in registry(current_app).demo_seeders:
         seed_wing(admin)
     return True
+
+
+def demo_usernames_present() -> list[str]:
+    """The demo's fixed staff accounts this database holds (none outside the demo)."""
+    wanted = [username for username, *_ in DEMO_STAFF]
+    found = set(db.session.scalars(select(User.username).where(User.username.in_(wanted))))
+    return [username for username in wanted if username in found]
