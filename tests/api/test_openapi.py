@@ -176,7 +176,7 @@ def test_every_error_code_the_api_can_answer_is_in_the_document(api: MpApi) -> N
                 and getattr(node.func, "id", None) == "ApiError"
                 and isinstance(node.args[1], ast.Constant)
             ):
-                raised.add(node.args[1].value)
+                raised.add(str(node.args[1].value))
     pending: list[type[DonationError]] = [DonationError]
     while pending:
         kind = pending.pop()
