@@ -238,6 +238,7 @@ def main() -> None:
         signal.signal(signum, stop_once)
     console = Console(sys.stdout)
     children = _children()
+    console.say(" * starting the staff portal, " + ", ".join(c.label for c in children))
     processes: list[subprocess.Popen[str]] = []
     try:
         with suppress(KeyboardInterrupt):  # a stop signal: stop everything
