@@ -22,24 +22,26 @@ fonts:
 	  else echo "WARNING: fonts-noto-cjk missing; certificate PNGs need it (apt-get install fonts-noto-cjk)"; fi; \
 	fi
 
+# Quiet on purpose: what `make run` prints first is where to go, not pip's progress.
 $(STAMP): pyproject.toml
-	test -d $(VENV) || $(PYTHON) -m venv $(VENV)
-	$(BIN)/pip install --quiet --upgrade pip
-	$(BIN)/pip install --quiet -e '.[dev]'
-	touch $(STAMP)
+	@echo "installing the project into $(VENV) (a minute or two the first time)"
+	@test -d $(VENV) || $(PYTHON) -m venv $(VENV)
+	@$(BIN)/pip install --quiet --upgrade pip
+	@$(BIN)/pip install --quiet -e '.[dev]'
+	@touch $(STAMP)
 
 translations: $(STAMP)
-	$(BIN)/pybabel compile --statistics -d portal/translations 2>&1 | tail -1
+	@$(BIN)/pybabel --quiet compile -d portal/translations
 
 migrate: install
-	$(BIN)/flask --app portal db upgrade
+	@$(BIN)/flask --app portal db upgrade -x quiet=1
 
 seed: migrate
-	$(BIN)/flask --app portal seed-demo
+	@$(BIN)/flask --app portal seed-demo --quiet
 
 # Installs, migrates, seeds the demo into an empty database, and starts every server.
 run: seed
-	$(BIN)/python -m portal.devserver
+	@$(BIN)/python -m portal.devserver
 
 lint: install
 	$(BIN)/ruff check $(PACKAGES)

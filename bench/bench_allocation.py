@@ -6,7 +6,7 @@ Generates seeded county-scale (300 needs x 10 pools) and province-scale (5,000
 needs x 50 pools, category and town restrictions, ¥200-¥20,000, priorities
 1-100) problems, runs the command line on each as a subprocess, checks the
 answer, and prints size, wall time, objective, bound and their ratio. Exits 1 if
-an answer is invalid or misses a target of DESIGN.md 6 (5 s for the whole
+an answer is invalid or misses a target of the engine (5 s for the whole
 command; at least 99.9% of the bound at province scale, exactly optimal at
 county scale).
 """

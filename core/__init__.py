@@ -1,4 +1,4 @@
 """The ground floor: database, money, encryption, privacy, audit, org units, staff, people, needs.
 
-Nothing here imports another package of the project (DESIGN.md 2).
+Nothing here imports another package of the project (docs/architecture.md).
 """

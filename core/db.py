@@ -24,7 +24,7 @@ Fen = BigInteger().with_variant(Integer, "sqlite")
 
 
 def new_uuid() -> str:
-    """An unguessable id for rows whose ids leave the staff portal (DESIGN.md 8)."""
+    """An unguessable id for rows whose ids leave the staff portal."""
     return str(uuid.uuid4())
 
 

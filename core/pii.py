@@ -1,4 +1,4 @@
-"""The story check: identifying content in a text meant for the public (DESIGN.md 3).
+"""The story check: identifying content in a text meant for the public (docs/privacy.md).
 
 A need's story reaches donors. It may not carry an ID number, a mobile or landline
 number, or the person's name, however they are disguised. The check normalises

@@ -12,7 +12,7 @@ def age_on(birth: date, day: date) -> int:
 
 
 def is_minor_case(birth: date, case_start: date | None) -> bool:
-    """Under 18 when the case began means a minor for good (DESIGN.md 8)."""
+    """Under 18 when the case began means a minor for good (docs/privacy.md)."""
     if case_start is None:
         return False
     return age_on(birth, case_start) < ADULT_AGE

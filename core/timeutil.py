@@ -1,4 +1,4 @@
-"""Business dates are in Asia/Shanghai; timestamps are stored in UTC (DESIGN.md 3)."""
+"""Business dates are in Asia/Shanghai; timestamps are stored in UTC."""
 
 from __future__ import annotations
 

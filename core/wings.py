@@ -3,7 +3,7 @@
 The portal is the composition root: it calls each wing's `init_app` and then reads
 this registry to build the navigation, run the periodic jobs, fill the dashboard,
 seed the demo and render errors. It hard-codes none of a wing's parts, and no wing
-imports the portal (DESIGN.md 2).
+imports the portal (docs/architecture.md).
 
 Blueprints and CLI commands need no registry: a wing registers them on the app with
 Flask's own `register_blueprint` and `app.cli.add_command`.
@@ -103,6 +103,8 @@ class WingRegistry:
     staff_links: list[StaffLinkOption] = field(default_factory=list)
     user_panels: list[UserPanel] = field(default_factory=list)
     person_panels: list[PersonPanel] = field(default_factory=list)
+    # Every setting a wing read from the environment, with its default (apply_settings).
+    settings: dict[str, object] = field(default_factory=dict)
     # Where a published need can be shown: (id, name) choices for the publish form.
     publication_destinations: list[Callable[[], list[tuple[str, str]]]] = field(
         default_factory=list
@@ -155,6 +157,7 @@ def apply_settings(
     sandboxes' keys): in production the portal refuses to start while one of them is
     empty or still holds its development value.
     """
+    registry(app).settings.update(defaults)
     for key, default in defaults.items():
         if key in app.config:
             continue
@@ -167,7 +170,7 @@ def apply_settings(
                 "Production start-up refused: "
                 + ", ".join(unsafe)
                 + " must be set in the environment to the production values, not the"
-                " development defaults published with the code (see README, 'Configuration')."
+                " development defaults published with the code (see docs/operations.md)."
             )
 
 

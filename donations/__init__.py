@@ -21,7 +21,7 @@ if TYPE_CHECKING:
     from flask import Flask
 
 
-# The wing's settings and their defaults; the environment overrides each (README).
+# The wing's settings and their defaults; the environment overrides each (docs/operations.md).
 SETTINGS = {
     "RECONCILE_INTERVAL_S": 600,
     "CLOSE_NEEDS_INTERVAL_S": 3600,
@@ -31,7 +31,7 @@ SETTINGS = {
     "EVIDENCE_DIR": "",
 }
 
-# Their defaults are the sandboxes' published keys: production refuses them (README).
+# Their defaults are the sandboxes' published keys: production refuses them (docs/operations.md).
 DEVELOPMENT_SECRETS = (
     "PAYMENT_SECRET_KEY",
     "PAYMENT_PUBLISHABLE_KEY",

@@ -12,6 +12,10 @@ config = context.config
 # This line sets up loggers basically.
 fileConfig(config.config_file_name)
 logger = logging.getLogger("alembic.env")
+# `flask --app portal db upgrade -x quiet=1` (what `make run` does): warnings only, not
+# a line for each migration applied.
+if context.get_x_argument(as_dictionary=True).get("quiet"):
+    logging.getLogger("alembic").setLevel(logging.WARNING)
 
 
 def get_engine():

@@ -29,12 +29,18 @@ def _audit_key() -> bytes:
 def register_commands(app: Flask) -> None:
     @app.cli.command("seed-demo")
     @click.option("--force", is_flag=True, help="Seed even if the database already has data.")
-    def seed_demo_command(force: bool) -> None:
+    @click.option(
+        "--quiet", is_flag=True, help="Say nothing when the database already has data (make run)."
+    )
+    def seed_demo_command(force: bool, quiet: bool) -> None:
         """Load the Kaiping demo (only into an empty database)."""
         from portal.demo import seed_demo
 
         if not seed_demo(force=force):
-            click.echo("Database already has data; demo not loaded (use --force to add anyway).")
+            if not quiet:
+                click.echo(
+                    "Database already has data; demo not loaded (use --force to add anyway)."
+                )
             return
         click.echo("Kaiping demo loaded.")
 

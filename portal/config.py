@@ -63,22 +63,28 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
     return data
 
 
+# Secrets without a default: generated into instance/ in development, required in production.
+SECRETS = ("SECRET_KEY", "FIELD_KEYS", "AUDIT_KEY")
+# Every variable `load_config` reads (docs/operations.md documents each; a test holds it so).
+ENVIRONMENT = (*DEFAULTS, *SECRETS, "FIELD_KEY_CURRENT", "DATABASE_URL")
+
+
 def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[str, Any]:
     config = dict(DEFAULTS)
     env = os.environ
-    for key in [*DEFAULTS, "SECRET_KEY", "FIELD_KEYS", "FIELD_KEY_CURRENT", "AUDIT_KEY"]:
-        if key in env:
+    for key in ENVIRONMENT:
+        if key in env and key != "DATABASE_URL":
             config[key] = parse_setting(env[key], DEFAULTS.get(key))
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
     config.update(overrides or {})
     production = config["PORTAL_ENV"] == "production"
-    missing = [k for k in ("SECRET_KEY", "FIELD_KEYS", "AUDIT_KEY") if not config.get(k)]
+    missing = [k for k in SECRETS if not config.get(k)]
     if missing and production:
         raise ConfigurationError(
             "Production start-up refused: set "
             + ", ".join(missing)
-            + " in the environment (see README, 'Configuration'). Keys are never generated"
+            + " in the environment (see docs/operations.md). Keys are never generated"
             " in production, so that data is never encrypted with a key nobody keeps."
         )
     if missing:
@@ -91,7 +97,7 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
 
 
 def normalise_database_url(url: str) -> str:
-    """psycopg 3 is the PostgreSQL driver (DESIGN.md 7)."""
+    """psycopg 3 is the PostgreSQL driver."""
     for prefix in ("postgres://", "postgresql://"):
         if url.startswith(prefix):
             return "postgresql+psycopg://" + url[len(prefix) :]

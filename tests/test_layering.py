@@ -1,4 +1,4 @@
-"""The floors of the house (DESIGN.md 2) beyond what `lint-imports` checks itself:
+"""The floors of the house (docs/architecture.md) beyond what `lint-imports` checks itself:
 no import cycle, the portal's wing imports in plain sight, and every package and
 engine of ours under the contracts in pyproject.toml."""
 
@@ -14,7 +14,7 @@ import grimp
 
 ROOT = Path(__file__).resolve().parents[1]
 WINGS = ("donations", "jobs_bases", "volunteers")
-# The pure engines of DESIGN.md 6, whether or not their wing has landed yet.
+# The pure engines of every wing, whether or not their wing has landed yet.
 ENGINES = ("donations.allocation", "jobs_bases.seats", "volunteers.pairing")
 
 

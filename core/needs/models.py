@@ -101,7 +101,7 @@ class Need(Base):
 
 
 class NeedEditor(Base):
-    """A staff member who changed a need's content (DESIGN.md 3: editors never review)."""
+    """A staff member who changed a need's content (editors never review it)."""
 
     __tablename__ = "need_editor"
     __table_args__ = (UniqueConstraint("need_id", "user_id", name="uq_need_editor_need_user"),)

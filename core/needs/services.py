@@ -1,7 +1,7 @@
 """Need use cases: draft, submit, review by a second person, publish, and status moves.
 
 `mark_*` functions are the small service API the donations wing uses to move a
-need's funding state; core never imports a wing (DESIGN.md 8).
+need's funding state; core never imports a wing.
 """
 
 from __future__ import annotations

@@ -1,4 +1,4 @@
-"""Mass reveals raise an alarm (DESIGN.md 3: every reveal is audited; a user who reveals
+"""Mass reveals raise an alarm (docs/privacy.md: every reveal is audited; a user who reveals
 far more identities than their colleagues in a day is looked at by an admin).
 
 A user's reveals of the Shanghai day are compared with a floor (`REVEAL_ALARM_THRESHOLD`,

@@ -1,5 +1,5 @@
 """One person, one record: a second registration of an ID number is refused, audited
-and throttled per user, without telling who holds the first (DESIGN.md 3)."""
+and throttled per user, without telling who holds the first (docs/privacy.md)."""
 
 from __future__ import annotations
 

@@ -1,7 +1,6 @@
 """The aid-allocation engine: which needs the pools fund, and from which pools.
 
-A pure function over plain data (no database, no Flask), with a JSON command line
-(DESIGN.md 6)::
+A pure function over plain data (no database, no Flask), with a JSON command line::
 
     python -m donations.allocation [--time-limit SECONDS] < in.json > out.json
 

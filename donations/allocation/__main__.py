@@ -17,8 +17,8 @@ from collections.abc import Iterator
 
 from donations.allocation import AllocationInputError, allocate
 
-# The whole command should finish within 5 s on 2 cores, start-up included
-# (DESIGN.md 6). What start-up and reading leave goes to the MILP, keeping back
+# The whole command should finish within 5 s on 2 cores, start-up included.
+# What start-up and reading leave goes to the MILP, keeping back
 # time for turning its answer into exact flows and writing the JSON.
 _TOTAL_BUDGET_S = 4.0
 _AFTER_SEARCH_S = 0.6

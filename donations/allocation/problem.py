@@ -1,4 +1,4 @@
-"""The engine's input: validated pools and needs (validation at the edge, DESIGN.md 6)."""
+"""The engine's input: validated pools and needs (validation at the edge)."""
 
 from __future__ import annotations
 

@@ -1,4 +1,4 @@
-"""The mini-program JSON API, `/api/mp/v1` (DESIGN.md 4)."""
+"""The mini-program JSON API, `/api/mp/v1` (docs/api.md)."""
 
 from donations.api.routes import bp
 

@@ -23,6 +23,28 @@ def error_response(status: int, code: str, message: str) -> Response:
     return response
 
 
+# Every code an answer of the API may carry. The OpenAPI document lists them (the
+# Error schema's enum) and docs/api.md explains each; tests hold the three together.
+ERROR_CODES = (
+    "invalid_json",
+    "invalid_field",
+    "idempotency_key_required",
+    "invalid_token",
+    "invalid_code",
+    "not_found",
+    "method_not_allowed",
+    "idempotency_conflict",
+    "need_full",
+    "project_closed",
+    "limit_exceeded",
+    "message_rejected",
+    "privacy_not_accepted",
+    "rate_limited",
+    "upstream_unavailable",
+    # Any other HTTP error: in practice an unexpected server error (500).
+    "error",
+)
+
 HTTP_CODES = {
     400: "invalid_field",
     401: "invalid_token",

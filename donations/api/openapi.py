@@ -4,6 +4,9 @@ from __future__ import annotations
 
 from typing import Any
 
+from donations.api.errors import ERROR_CODES
+from donations.donors.services import MAX_DISPLAY_NAME, MAX_TEMPLATES
+
 ERROR = {"$ref": "#/components/schemas/Error"}
 
 
@@ -52,7 +55,10 @@ SCHEMAS: dict[str, Any] = {
             "error": {
                 "type": "object",
                 "required": ["code", "message"],
-                "properties": {"code": {"type": "string"}, "message": {"type": "string"}},
+                "properties": {
+                    "code": {"type": "string", "enum": list(ERROR_CODES)},
+                    "message": {"type": "string"},
+                },
             }
         },
     },
@@ -312,7 +318,9 @@ def document() -> dict[str, Any]:
                         {
                             "type": "object",
                             "additionalProperties": False,
-                            "properties": {"display_name": {"type": "string", "maxLength": 30}},
+                            "properties": {
+                                "display_name": {"type": "string", "maxLength": MAX_DISPLAY_NAME}
+                            },
                         }
                     ),
                     "responses": {"200": _resp("profile", {"type": "object"}), **_errors(400, 401)},
@@ -336,7 +344,7 @@ def document() -> dict[str, Any]:
                                 "template_ids": {
                                     "type": "array",
                                     "minItems": 1,
-                                    "maxItems": 10,
+                                    "maxItems": MAX_TEMPLATES,
                                     "items": {"type": "string", "minLength": 1},
                                 }
                             },

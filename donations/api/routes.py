@@ -25,6 +25,7 @@ from donations.donors.certificates import certificate_for
 from donations.donors.impact import donations_of_donor, impact_feed
 from donations.donors.receipts import request_receipt
 from donations.donors.services import (
+    MAX_DISPLAY_NAME,
     current_notice,
     delete_donor,
     has_accepted,
@@ -82,7 +83,7 @@ def auth_login() -> ResponseReturnValue:
 @donor_required
 def patch_me() -> ResponseReturnValue:
     data = json_body({"display_name"})
-    donor = update_profile(current_donor(), opt_str(data, "display_name", 60))
+    donor = update_profile(current_donor(), opt_str(data, "display_name", MAX_DISPLAY_NAME))
     return {
         "id": donor.id,
         "display_name": donor.display_name,

@@ -1,4 +1,4 @@
-"""API objects, with the names DESIGN.md 4 fixes."""
+"""API objects, with the names docs/api.md documents (they are a contract)."""
 
 from __future__ import annotations
 

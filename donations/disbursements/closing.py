@@ -1,5 +1,5 @@
 """When a need closes unfunded (its deadline passed, or staff cancelled it), designated
-money follows each donor's recorded choice (DESIGN.md 3): the person's other open
+money follows each donor's recorded choice (docs/money.md): the person's other open
 need with the highest priority ("same_person"), else the project pool. Pool money
 allocated to it goes back to its pools. Every move is a ledger entry, and each
 donor is told.

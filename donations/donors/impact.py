@@ -138,7 +138,7 @@ def donations_of_donor(
 
 
 def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """Anonymised payouts, newest first; never a minor (DESIGN.md 3).
+    """Anonymised payouts, newest first; never a minor (docs/privacy.md).
 
     Keyset-paged on the journal entry; a bad cursor raises InvalidCursor.
     """

@@ -37,6 +37,8 @@ def current_notice() -> PrivacyNotice:
     return PrivacyNotice(str(config["PRIVACY_VERSION"]), str(config["PRIVACY_TEXT"]))
 
 
+# Characters as sent, surrounding spaces included: the API refuses more, and its OpenAPI
+# document says so (maxLength); the column has room to spare.
 MAX_DISPLAY_NAME = 30
 MAX_TEMPLATES = 10
 

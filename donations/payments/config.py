@@ -1,4 +1,4 @@
-"""Which provider, where, with which keys: all from configuration (DESIGN.md 5)."""
+"""Which provider, where, with which keys: all from configuration (docs/operations.md)."""
 
 from __future__ import annotations
 

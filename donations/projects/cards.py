@@ -1,4 +1,4 @@
-"""Need cards: what donors may see of a need (DESIGN.md 3). Never a minor, never identity."""
+"""Need cards: what donors may see of a need (docs/privacy.md). Never a minor, never identity."""
 
 from __future__ import annotations
 

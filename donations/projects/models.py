@@ -83,7 +83,7 @@ class ListingStatus(enum.StrEnum):
 
 
 class NeedListing(Base):
-    """A need published on a project: its card and its funding state (DESIGN.md 8)."""
+    """A need published on a project: its card and its funding state."""
 
     __tablename__ = "need_listing"
     __table_args__ = (

@@ -1,4 +1,4 @@
-"""The Kaiping demo: invented people, real structure (DESIGN.md 1). Development only."""
+"""The Kaiping demo: invented people, real structure (the county's 15 towns). Development only."""
 
 from portal.demo.seed import seed_demo
 

@@ -21,7 +21,7 @@ from core.users import Role, User
 from core.wings import registry
 from portal.demo.data import GIVEN, LANGUAGES, REGION_CODE, SKILLS, STORIES, SURNAMES, TITLES, TOWNS
 
-DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development demo only (DESIGN.md 7)
+DEMO_PASSWORD = "demo-pass-2025"  # noqa: S105 - development demo only
 PEOPLE_PER_OFFICE = 13
 MINORS = 6
 STREETS = ["幸福", "和平", "东兴", "南安"]
@@ -51,20 +51,25 @@ def _units() -> tuple[OrgUnit, list[OrgUnit]]:
     return bureau, offices
 
 
+# The demo's staff besides one officer per office (`officer-<town>`): username, name,
+# role, scoped to the bureau, juvenile permission. `make run` names them when it starts.
+DEMO_STAFF = (
+    ("admin", "系统管理员", Role.ADMIN, False, True),
+    ("auditor", "审计员", Role.AUDITOR, False, True),
+    ("finance", "慈善会财务（甲）", Role.FINANCE, False, False),
+    ("finance-2", "慈善会财务（乙）", Role.FINANCE, False, False),
+    ("coordinator", "志愿服务协调员", Role.COORDINATOR, False, False),
+    ("social-worker", "社工", Role.SOCIAL_WORKER, True, False),
+    ("trainer", "人社局培训专员", Role.TRAINING_PARTNER, False, False),
+    # Linked to a base by the jobs and bases wing's demo.
+    ("base-contact", "基地联系人", Role.BASE_CONTACT, False, False),
+)
+
+
 def _staff(bureau: OrgUnit, offices: list[OrgUnit]) -> dict[str, User]:
     accounts: dict[str, User] = {}
-    fixed = [
-        ("admin", "系统管理员", Role.ADMIN, None, True),
-        ("auditor", "审计员", Role.AUDITOR, None, True),
-        ("finance", "慈善会财务（甲）", Role.FINANCE, None, False),
-        ("finance-2", "慈善会财务（乙）", Role.FINANCE, None, False),
-        ("coordinator", "志愿服务协调员", Role.COORDINATOR, None, False),
-        ("social-worker", "社工", Role.SOCIAL_WORKER, bureau.id, False),
-        ("trainer", "人社局培训专员", Role.TRAINING_PARTNER, None, False),
-        # Linked to a base by the jobs and bases wing's demo.
-        ("base-contact", "基地联系人", Role.BASE_CONTACT, None, False),
-    ]
-    for username, name, role, scope, juvenile in fixed:
+    for username, name, role, in_bureau, juvenile in DEMO_STAFF:
+        scope = bureau.id if in_bureau else None
         accounts[username] = create_user(None, username, name, DEMO_PASSWORD, role, scope, juvenile)
     for office, (_town, pinyin, _lat, _lng) in zip(offices, TOWNS, strict=True):
         username = f"officer-{pinyin}"
@@ -171,3 +176,10 @@ def seed_demo(force: bool = False, seed: int = 20251) -> bool:
     for seed_wing in registry(current_app).demo_seeders:
         seed_wing(admin)
     return True
+
+
+def demo_usernames_present() -> list[str]:
+    """The demo's fixed staff accounts this database holds (none outside the demo)."""
+    wanted = [username for username, *_ in DEMO_STAFF]
+    found = set(db.session.scalars(select(User.username).where(User.username.in_(wanted))))
+    return [username for username in wanted if username in found]

@@ -70,7 +70,7 @@ def _number(source: Mapping[str, str], name: str, default: int | None = None) ->
 @casework_required
 def index() -> ResponseReturnValue:
     # A search by name, ID or phone number is posted, never put in the URL: URLs end up
-    # in server logs, browser history and referrers (DESIGN.md 3).
+    # in server logs, browser history and referrers (docs/privacy.md).
     source = request.form if request.method == "POST" else request.args
     filters = people.PersonFilter(
         q=request.form.get("q", "")[:64] if request.method == "POST" else "",
@@ -162,7 +162,7 @@ def edit(person_id: int) -> ResponseReturnValue:
     form = PersonForm(obj=person)
     form.office_id.choices = [(person.office_id, person.office.name)]
     if request.method == "GET":
-        # Identity fields show masked (DESIGN.md 3): left as shown, they keep their value.
+        # Identity fields show masked (docs/privacy.md): left as shown, they keep their value.
         for name, masked in people.masked_identity(person).items():
             form[name].data = masked
         form.skills.data = ", ".join(person.skills or [])

@@ -17,6 +17,8 @@ from types import FrameType
 
 from werkzeug.serving import make_server
 
+from sandboxes.requestlog import request_handler
+
 from .app import create_app
 from .config import ConfigError, SandboxConfig
 from .runtime import EXTENSION, Sandbox
@@ -37,7 +39,12 @@ def main(argv: Sequence[str] | None = None) -> None:
     parser.add_argument("--db", help="SQLite file (SANDBOX_DB)")
     args = parser.parse_args(argv)
 
-    logging.basicConfig(level=logging.INFO, format="%(asctime)s %(name)s %(message)s")
+    # The request log's format (sandboxes.requestlog): time, server, what happened.
+    logging.basicConfig(
+        level=logging.INFO, format="%(asctime)s payments %(message)s", datefmt="%H:%M:%S"
+    )
+    # Each webhook delivery is a request the portal logs; the client's line would repeat it.
+    logging.getLogger("httpx").setLevel(logging.WARNING)
     overrides = {
         "SANDBOX_HOST": args.host,
         "SANDBOX_PORT": args.port,
@@ -49,7 +56,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     except ConfigError as exc:
         parser.error(str(exc))
     app = create_app(values)
-    server = make_server(config.host, config.port, app, threaded=True)
+    server = make_server(
+        config.host, config.port, app, threaded=True, request_handler=request_handler("payments")
+    )
     signal.signal(signal.SIGTERM, _stop)
     print(f"payment sandbox listening on http://{config.host}:{server.server_port}", flush=True)
     try:

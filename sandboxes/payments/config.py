@@ -22,7 +22,7 @@ class SandboxConfig:
     host: str = "127.0.0.1"
     port: int = 12111
     db_path: str = "instance/sandbox_payments.sqlite3"
-    # Development keys, public on purpose (DESIGN.md 5); deployments set their own.
+    # Development keys, public on purpose; deployments set their own.
     secret_key: str = "sk_test_sandbox"  # noqa: S105
     publishable_key: str = "pk_test_sandbox"
     webhook_url: str | None = None

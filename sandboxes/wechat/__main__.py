@@ -12,6 +12,7 @@ from types import FrameType
 
 from werkzeug.serving import make_server
 
+from sandboxes.requestlog import request_handler
 from sandboxes.wechat import create_app
 
 
@@ -32,7 +33,9 @@ def main(argv: Sequence[str] | None = None) -> None:
     )
     args = parser.parse_args(argv)
     app = create_app({"WECHAT_DB": args.db})
-    server = make_server(args.host, args.port, app, threaded=True)
+    server = make_server(
+        args.host, args.port, app, threaded=True, request_handler=request_handler("wechat")
+    )
     signal.signal(signal.SIGTERM, _stop)
     print(f"WeChat sandbox listening on http://{args.host}:{server.server_port}/", flush=True)
     try:

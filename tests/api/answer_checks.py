@@ -3,7 +3,7 @@
 `MpApi` (tests/api/support.py) records every answer of `/api/mp/v1`, in process
 and over real HTTP, and the factories remember the name, phone and ID number of
 every person they register (tests/factories.py). At the end of a whole run (tests/session_checks.py)
-each recorded answer is scanned for what donors must never see (DESIGN.md 3):
+each recorded answer is scanned for what donors must never see (docs/privacy.md):
 an ID-card number, a mobile number, or the name of any registered person; and
 each is checked against the OpenAPI document: a status the document lists for
 its operation, a body valid for the documented schema (JSON Schema 2020-12, as

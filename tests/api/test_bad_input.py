@@ -1,4 +1,4 @@
-"""Bad input and broken rules answer 4xx with the error object (DESIGN.md 4), never 500."""
+"""Bad input and broken rules answer 4xx with the error object (docs/api.md), never 500."""
 
 from __future__ import annotations
 
@@ -363,6 +363,22 @@ def test_subscriptions_take_known_template_ids_only(api: MpApi) -> None:
         assert (reply.status, reply.error_code) == (400, "invalid_field"), body
     ok = api.post("/me/subscriptions", {"template_ids": ["tmpl_donation_succeeded"]}, token=token)
     assert ok.expect(201) == {"recorded": 1}
+
+
+def test_display_name_as_long_as_the_document_allows_and_no_longer(api: MpApi) -> None:
+    # The document's maxLength counts the characters sent, surrounding spaces included:
+    # a name the document calls too long is refused even if trimming would shorten it.
+    document = api.get("/openapi.json").expect(200)
+    body = document["paths"]["/me"]["patch"]["requestBody"]["content"]["application/json"]
+    longest = body["schema"]["properties"]["display_name"]["maxLength"]
+    token = api.login()
+    for too_long in ("好" * (longest + 1), " " + "好" * longest, "好" * longest + " "):
+        reply = api.patch("/me", {"display_name": too_long}, token=token)
+        assert (reply.status, reply.error_code) == (400, "invalid_field"), repr(too_long)
+    padded = " " + "好" * (longest - 2) + " "
+    assert api.patch("/me", {"display_name": padded}, token=token).expect(200)[
+        "display_name"
+    ] == "好" * (longest - 2)
 
 
 def test_display_name_longer_than_30_is_refused(api: MpApi) -> None:

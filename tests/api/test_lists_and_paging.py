@@ -1,4 +1,4 @@
-"""Lists: `{"data", "next_cursor"}`, next page with `?cursor=` (DESIGN.md 4)."""
+"""Lists: `{"data", "next_cursor"}`, next page with `?cursor=` (docs/api.md)."""
 
 from __future__ import annotations
 

@@ -1,5 +1,5 @@
 """Need cards show an alias, age band, town, category, story and money, nothing else, and
-never a minor's need or a need whose person has not consented (DESIGN.md 3)."""
+never a minor's need or a need whose person has not consented (docs/privacy.md)."""
 
 from __future__ import annotations
 

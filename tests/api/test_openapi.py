@@ -151,3 +151,38 @@ def test_generated_requests_never_get_a_server_error_and_match_the_document(
             continue
         exercised.append(operation.label)
     assert len(exercised) >= (14 if mode == GenerationMode.POSITIVE else 8), exercised
+
+
+def test_every_error_code_the_api_can_answer_is_in_the_document(api: MpApi) -> None:
+    """The codes raised by the API's edge, mapped from HTTP errors, and carried by the
+    wing's errors all appear in the Error schema's enum (answers are checked against
+    it at the end of a run, so an undocumented code also fails there)."""
+    import ast
+    from pathlib import Path
+
+    from donations.api import errors
+    from donations.errors import DonationError, RefundRefused
+
+    document = api.get("/openapi.json").expect(200)
+    schema = document["components"]["schemas"]["Error"]["properties"]["error"]
+    listed = set(schema["properties"]["code"]["enum"])
+
+    raised = set(errors.HTTP_CODES.values()) | {"error"}
+    api_dir = Path(errors.__file__).parent
+    for path in api_dir.glob("*.py"):
+        for node in ast.walk(ast.parse(path.read_text(encoding="utf-8"))):
+            if (
+                isinstance(node, ast.Call)
+                and getattr(node.func, "id", None) == "ApiError"
+                and isinstance(node.args[1], ast.Constant)
+            ):
+                raised.add(str(node.args[1].value))
+    pending: list[type[DonationError]] = [DonationError]
+    while pending:
+        kind = pending.pop()
+        pending += kind.__subclasses__()
+        # Refunds are a staff action of the portal, never an answer of the API.
+        if kind is not RefundRefused:
+            raised.add(kind.code)
+    assert raised - listed == set()
+    assert listed - raised == set(), "listed codes nothing raises"

@@ -1,5 +1,5 @@
 """Gifts accepted while a need had room and paid later: the overshoot goes to the pool
-(DESIGN.md 3 Money), the donation says so, and the need never shows more than it asked."""
+(docs/money.md), the donation says so, and the need never shows more than it asked."""
 
 from __future__ import annotations
 

@@ -11,6 +11,7 @@ from core.people import services as people
 from core.people.models import Person
 from core.timeutil import local_today
 from core.users import Role, User, verify_password
+from portal.demo.seed import DEMO_STAFF, demo_usernames_present
 from tests.factories import audit_events, make_need, make_person, make_unit, make_user
 
 
@@ -112,3 +113,7 @@ def test_seed_demo_builds_kaiping(ctx):
     assert published and not any(n.person.is_minor for n in published)
     again = ctx.test_cli_runner().invoke(args=["seed-demo"])
     assert "already has data" in again.output
+    # `make run` seeds on every start: on a seeded database it says nothing.
+    quiet = ctx.test_cli_runner().invoke(args=["seed-demo", "--quiet"])
+    assert (quiet.exit_code, quiet.output) == (0, "")
+    assert demo_usernames_present() == [username for username, *_ in DEMO_STAFF]

@@ -74,7 +74,7 @@ mobiles = st.builds(
     st.integers(0, 10**9 - 1),
 )
 # A local number that begins like a year (2000-01 0) and is grouped like a date may
-# pass as one: the corpus leaves those out (README, "Stories").
+# pass as one: the corpus leaves those out (docs/privacy.md, "The story check").
 landlines = st.builds(
     lambda area, first, rest, length: (area or "") + f"{first}{rest:07d}"[:length],
     st.sampled_from([None, "0750", "020", "0755"]),

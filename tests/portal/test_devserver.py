@@ -10,6 +10,7 @@ checks that no process is left and every port is closed.
 from __future__ import annotations
 
 import os
+import re
 import signal
 import socket
 import subprocess
@@ -23,6 +24,7 @@ from pathlib import Path
 import httpx
 import pytest
 
+from portal.devserver import REQUEST_LINE
 from sandboxes.wechat.testing import free_port
 
 pytestmark = pytest.mark.slow
@@ -103,6 +105,7 @@ class MakeRun:
     devserver: int
     servers: list[int]  # the devserver's children: the payment sandbox and the WeChat stand-in
     ports: dict[str, int]
+    log: Path  # what `make run` printed
 
 
 @pytest.fixture()
@@ -115,6 +118,7 @@ def make_run(migrated_env: dict[str, str], tmp_path: Path) -> Iterator[MakeRun]:
         "PAYMENT_API_BASE": f"http://127.0.0.1:{ports['SANDBOX_PORT']}",
         "WECHAT_API_BASE": f"http://127.0.0.1:{ports['WECHAT_PORT']}",
     }
+    env.pop("DEVSERVER_LOG_HEALTHZ", None)  # the log's defaults are under test
     makefile = tmp_path / "Makefile"
     makefile.write_text(f"run:\n\t{sys.executable} -m portal.devserver\n")
     log = tmp_path / "make-run.log"
@@ -132,7 +136,7 @@ def make_run(migrated_env: dict[str, str], tmp_path: Path) -> Iterator[MakeRun]:
         [devserver] = _children_of(make.pid)
         servers = _children_of(devserver)
         tree += [devserver, *servers]
-        yield MakeRun(make.pid, devserver, servers, ports)
+        yield MakeRun(make.pid, devserver, servers, ports, log)
     finally:
         # Whatever the test found, leave nothing running behind it.
         for pid in tree:
@@ -162,3 +166,33 @@ def test_a_stop_signal_stops_every_server(make_run, signum, target):
         time.sleep(0.1)
     assert [_command_of(pid) for pid in pids if _alive(pid)] == []
     assert [name for name, port in ports.items() if _listening(port)] == []
+
+
+def test_it_prints_where_to_go_then_one_line_per_request(make_run):
+    portal = f"http://127.0.0.1:{make_run.ports['PORTAL_PORT']}"
+    deadline = time.monotonic() + 30
+    while "Ctrl-C stops every server" not in make_run.log.read_text():
+        assert time.monotonic() < deadline, make_run.log.read_text()
+        time.sleep(0.2)
+    httpx.get(f"{portal}/login?next=/persons")
+    httpx.get(f"http://127.0.0.1:{make_run.ports['WECHAT_PORT']}/cgi-bin/token")
+    while "GET /cgi-bin/token" not in make_run.log.read_text():
+        assert time.monotonic() < deadline, make_run.log.read_text()
+        time.sleep(0.2)
+
+    printed = make_run.log.read_text()
+    for name in SERVERS:
+        assert f"http://127.0.0.1:{make_run.ports[name]}/" in printed
+    assert "create-user" in printed  # this database has no demo accounts to name
+    requests = [line for line in printed.splitlines() if re.match(r"\d\d:\d\d:\d\d ", line)]
+    assert all(REQUEST_LINE.match(line) for line in requests), printed
+    # Reconciliation, a periodic job, reads the payment sandbox's events as it likes.
+    assert [line[9:] for line in requests if " payments " not in line] == [
+        "portal   GET /login 200",
+        "wechat   GET /cgi-bin/token 200",
+    ], printed
+    # Every server answered many health checks, none of them logged; werkzeug's banner
+    # and the stand-ins' own start-up lines are not shown either.
+    assert "/healthz" not in printed
+    assert "development server" not in printed
+    assert "listening on" not in printed

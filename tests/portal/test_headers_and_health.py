@@ -57,6 +57,23 @@ def test_health_check_answers_json(web):
     assert response.get_json() == {"status": "ok"}
 
 
+def test_the_favicon_is_a_small_icon_anyone_may_fetch_and_cache(web):
+    # No session: a browser asks for it on the login page too.
+    response = web.get("/favicon.ico")
+
+    assert response.status_code == 200
+    assert response.mimetype == "image/vnd.microsoft.icon"
+    assert response.data[:4] == b"\x00\x00\x01\x00"  # an ICO file
+    assert len(response.data) < 10_000
+    assert "max-age=86400" in response.headers["Cache-Control"]
+    assert "no-store" not in response.headers["Cache-Control"]
+    _assert_security_headers(response)
+
+
+def test_pages_link_the_favicon(web):
+    assert '<link rel="icon" href="/favicon.ico">' in html(web.get("/login"))
+
+
 def test_unknown_urls_answer_404(web, ctx):
     assert web.get("/no-such-page").status_code == 404
     login(web, make_user(Role.ADMIN).username)

@@ -1,4 +1,4 @@
-"""Staff login, and its throttling with the defaults of DESIGN.md 7.
+"""Staff login, and its throttling with its defaults (docs/operations.md).
 
 5 failures for one account lock it for 60 s; 30 failures from one address in 10
 minutes block that address for 60 s (429).

@@ -1,4 +1,4 @@
-"""Who may open which casework page: outside a user's scope answers 404 (DESIGN.md 3, 8)."""
+"""Who may open which casework page: outside a user's scope answers 404 (docs/privacy.md)."""
 
 from __future__ import annotations
 
