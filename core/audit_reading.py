@@ -160,7 +160,7 @@ def export_headers() -> list[str]:
         gettext("Seq"),
         gettext("Time"),
         gettext("User"),
-        gettext("Account"),
+        gettext("Username"),
         gettext("Action"),
         gettext("Object"),
         gettext("Address"),

@@ -41,6 +41,7 @@ DETAIL_LABELS = {
     "reason": _l("Reason"),
     "reasons": _l("Reasons"),
     "note": _l("Note"),
+    "review_note": _l("Review note"),
     "listing": _l("Need listing"),
     "project": _l("Project"),
     "funded": _l("Needs funded"),

@@ -42,6 +42,7 @@ STEPS = (
 )
 # Details a step shows (the listing's project id says nothing to a reader).
 SHOWN_DETAILS = ("note", "reason", "reasons")
+REVIEWS = (AuditAction.NEED_APPROVE.value, AuditAction.NEED_RETURN.value)
 
 
 @dataclass(frozen=True)
@@ -54,6 +55,14 @@ class HistoryEntry:
 
 
 NeedHistory = Callable[[int], list[HistoryEntry]]
+
+
+def _detail(event: AuditEvent) -> str:
+    shown = {key: value for key, value in event.detail.items() if key in SHOWN_DETAILS}
+    if event.action in REVIEWS and "note" in shown:
+        # A review's note is the reviewer's opinion, and reads as such.
+        shown = {"review_note": shown.pop("note"), **shown}
+    return describe(shown)
 
 
 def need_history(need: Need, more: Sequence[NeedHistory] = ()) -> list[HistoryEntry]:
@@ -74,7 +83,7 @@ def need_history(need: Need, more: Sequence[NeedHistory] = ()) -> list[HistoryEn
             at=event.occurred_at,
             what=action_label(event.action),
             who=who_label(event.actor_label, event.actor_id, name),
-            detail=describe({k: v for k, v in event.detail.items() if k in SHOWN_DETAILS}),
+            detail=_detail(event),
             kind=event.action,
         )
         for event, name in rows

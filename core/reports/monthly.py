@@ -120,7 +120,7 @@ def casework_sheets(month: DateRange) -> list[Sheet]:
         sum(c.ended for c in caseload.values()),
     )
     summary = Sheet(
-        gettext("Summary"),
+        gettext("Overview"),
         [gettext("Indicator"), gettext("Value")],
         [
             [gettext("People under community correction at the month's end"), total.correction],

@@ -246,7 +246,7 @@ def export_disclosure(project_id: str, fmt: ExportFormat) -> Export:
         return write_workbook(
             name,
             [
-                Sheet(gettext("Summary"), [gettext("Item"), gettext("Value")], _summary(found)),
+                Sheet(gettext("Overview"), [gettext("Item"), gettext("Value")], _summary(found)),
                 Sheet(
                     gettext("Use by category"),
                     _use_headers(gettext("Category")),
@@ -262,7 +262,7 @@ def export_disclosure(project_id: str, fmt: ExportFormat) -> Export:
             ],
             stamp,
         )
-    rows: list[list[ExportCell]] = [[gettext("Summary"), *row] for row in _summary(found)]
+    rows: list[list[ExportCell]] = [[gettext("Overview"), *row] for row in _summary(found)]
     rows += [[gettext("Use by category"), *row] for row in _use_rows(found.by_category)]
     rows += [[gettext("Use by town"), *row] for row in _use_rows(found.by_town)]
     headers = [

@@ -73,6 +73,11 @@ def _rows(donations: list[Donation]) -> Iterator[list[Cell]]:
         ]
 
 
+def _in_words(asked: dict[str, str]) -> dict[str, str]:
+    status = STATUS_LABELS.get(asked.get("status", ""))
+    return {**asked, "status": str(status)} if status is not None else asked
+
+
 def export_donations(
     actor: User, filters: DonationFilter, fmt: ExportFormat, *, ip: str | None = None
 ) -> Export:
@@ -95,13 +100,13 @@ def export_donations(
     }
     now = utcnow()
     stamp = Stamp(
-        title=gettext("Donations"),
+        title=gettext("Donation records"),
         username=actor.username,
         exported_at=now,
         lines=[
             (gettext("Exported by"), actor.display_name),
             (gettext("Exported at"), to_local(now).strftime("%Y-%m-%d %H:%M")),
-            (gettext("Filters"), describe(asked) or gettext("none")),
+            (gettext("Filters"), describe(_in_words(asked)) or gettext("none")),
             (gettext("Rows"), str(total)),
         ],
     )

@@ -9,7 +9,7 @@ Registered in the wing's `init_app` (core.wings `need_history`); five queries at
 from __future__ import annotations
 
 from flask_babel import gettext
-from sqlalchemy import select
+from sqlalchemy import String, cast, literal, select
 
 from core.audit_words import who_label
 from core.db import db
@@ -19,6 +19,7 @@ from core.users import User
 from donations.disbursements.forms import METHOD_LABELS
 from donations.disbursements.models import Disbursement, DisbursementStatus
 from donations.giving.models import Donation, Refund, RefundStatus
+from donations.ledger.models import JournalEntry
 from donations.projects.models import NeedListing, Pool
 from donations.projects.services import PAID
 from donations.proposals.models import AllocationLine, AllocationProposal, ProposalStatus
@@ -29,11 +30,20 @@ def money_history(need_id: int) -> list[HistoryEntry]:
     if listing_id is None:
         return []
     entries = _gifts(listing_id) + _refunds(listing_id)
+    # When the money moved: the ledger's entry of the line, posted before the need was
+    # marked funded in the same transaction.
+    source_key = (
+        literal("allocation:")
+        + cast(AllocationLine.proposal_id, String)
+        + literal(":")
+        + cast(AllocationLine.id, String)
+    )
     allocations = list(
         db.session.execute(
-            select(AllocationLine, AllocationProposal, Pool.name)
+            select(AllocationLine, AllocationProposal, Pool.name, JournalEntry.posted_at)
             .join(AllocationProposal, AllocationProposal.id == AllocationLine.proposal_id)
             .join(Pool, Pool.id == AllocationLine.pool_id)
+            .join(JournalEntry, JournalEntry.source_key == source_key)
             .where(
                 AllocationLine.listing_id == listing_id,
                 AllocationProposal.status == ProposalStatus.APPROVED.value,
@@ -49,19 +59,18 @@ def money_history(need_id: int) -> list[HistoryEntry]:
         )
     )
     ids = {p.proposed_by_id for p in payouts} | {p.approved_by_id for p in payouts}
-    for _line, proposal, _pool in allocations:
+    for _line, proposal, _pool, _at in allocations:
         ids |= {proposal.proposed_by_id, proposal.first_approver_id, proposal.second_approver_id}
     names = _names({i for i in ids if i is not None})
-    for line, proposal, pool_name in allocations:
+    for line, proposal, pool_name, posted_at in allocations:
         approvers = [
             names.get(i, "")
             for i in (proposal.first_approver_id, proposal.second_approver_id)
             if i is not None
         ]
-        assert proposal.decided_at is not None
         entries.append(
             HistoryEntry(
-                at=proposal.decided_at,
+                at=posted_at,
                 what=gettext("Allocated from a pool"),
                 who=gettext("approved by %(names)s", names=gettext(", ").join(approvers)),
                 detail=gettext(

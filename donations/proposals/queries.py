@@ -89,7 +89,9 @@ def _names(proposal: AllocationProposal) -> dict[int, str]:
 def decisions(proposal: AllocationProposal) -> list[Decision]:
     """Who proposed, who approved (first and second) or rejected, and when; one query."""
     names = _names(proposal)
-    found = [Decision(gettext("Proposed"), names[proposal.proposed_by_id], proposal.proposed_at)]
+    found = [
+        Decision(gettext("Proposal made"), names[proposal.proposed_by_id], proposal.proposed_at)
+    ]
     if proposal.first_approver_id is not None and proposal.first_approved_at is not None:
         found.append(
             Decision(
