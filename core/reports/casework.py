@@ -167,7 +167,7 @@ def _needs_figure(
         columns=(
             Column(gettext("Needs"), Unit.COUNT, tuple(r.needs for r in rows)),
             Column(gettext("People"), Unit.COUNT, tuple(r.people for r in rows)),
-            Column(gettext("Needs funded"), Unit.COUNT, tuple(r.funded for r in rows)),
+            Column(gettext("Needs fully funded"), Unit.COUNT, tuple(r.funded for r in rows)),
             Column(
                 gettext("Share of the amount funded"),
                 Unit.PERMILLE,
@@ -270,7 +270,7 @@ def time_to_funding(user: User, period: DateRange) -> Figure:
         ),
         unit=Unit.TENTH_DAYS,
         kind=ChartKind.LINE,
-        columns=(Column(gettext("Needs funded"), Unit.COUNT, tuple(len(w) for w in waits)),),
+        columns=(Column(gettext("Needs fully funded"), Unit.COUNT, tuple(len(w) for w in waits)),),
         notes=(
             gettext(
                 "Days from a need's first submission for review to the first time it was"
@@ -351,7 +351,7 @@ def fairness(user: User, period: DateRange) -> Figure:
                 gettext("People with needs"), Unit.COUNT, tuple(c.more_people[0] for c in cells)
             ),
             Column(gettext("Needs"), Unit.COUNT, tuple(c.values[0] for c in cells)),
-            Column(gettext("Needs funded"), Unit.COUNT, tuple(c.values[1] for c in cells)),
+            Column(gettext("Needs fully funded"), Unit.COUNT, tuple(c.values[1] for c in cells)),
             Column(
                 gettext("Share of needs funded"),
                 Unit.PERMILLE,

@@ -49,6 +49,7 @@ STYLE = Style(
     tooltip_font_size=12,
 )
 MAX_X_LABELS = 16
+PLOT_WIDTH = 760  # about what is left of the 860 pixels beside the y axis
 
 
 def render_svg(figure: Figure, title: str, no_data: str) -> bytes:
@@ -64,7 +65,7 @@ def render_svg(figure: Figure, title: str, no_data: str) -> bytes:
         title=title,
         no_data_text=no_data,
         value_formatter=lambda value: format_value(_whole(value), figure.unit),
-        x_label_rotation=30 if len(labels) > 8 else 0,
+        x_label_rotation=30 if _crowded(labels) else 0,
         show_minor_x_labels=len(labels) <= MAX_X_LABELS,
         x_labels_major_every=max(1, -(-len(labels) // MAX_X_LABELS)),
         truncate_label=-1,
@@ -80,6 +81,17 @@ def render_svg(figure: Figure, title: str, no_data: str) -> bytes:
         for series in figure.series:
             chart.add(series.name, list(series.values))
     return _SCRIPT.sub(b"", _COMMENT.sub(b"", chart.render()))
+
+
+def _crowded(labels: list[str]) -> bool:
+    """Whether the x labels would overlap side by side, so must be slanted. (pygal sizes
+    slanted labels as Latin text, and Chinese ones would then run into the legend, so
+    they stay level whenever they fit.)"""
+    if not labels:
+        return False
+    # Glyph widths at the 11-pixel label size: a Chinese character, anything else.
+    widest = max(sum(11 if ord(c) > 0x2E80 else 6 for c in label) for label in labels)
+    return widest + 2 > PLOT_WIDTH // min(len(labels), MAX_X_LABELS)
 
 
 def _whole(value: float | int | None) -> int | None:

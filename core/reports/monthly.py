@@ -146,7 +146,7 @@ def casework_sheets(month: DateRange) -> list[Sheet]:
             gettext("Registered in the month"),
             gettext("Ended in the month"),
             gettext("Needs written"),
-            gettext("Needs funded"),
+            gettext("Needs fully funded"),
             gettext("Amount funded (yuan)"),
         ],
         [
@@ -169,7 +169,7 @@ def casework_sheets(month: DateRange) -> list[Sheet]:
             gettext("Category"),
             gettext("Needs written"),
             gettext("Amount needed (yuan)"),
-            gettext("Needs funded"),
+            gettext("Needs fully funded"),
             gettext("Amount funded (yuan)"),
         ],
         [

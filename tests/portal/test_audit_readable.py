@@ -17,6 +17,7 @@ from core.db import db
 from core.needs import services as needs
 from core.users import Role, User
 from portal.jobs import verify_audit
+from tests.api.answer_checks import findings
 from tests.conftest import TEST_KEYS
 from tests.factories import audit_events, make_office, make_person_in, make_staff, need_input
 from tests.pages import html, login
@@ -153,6 +154,8 @@ def test_the_export_is_readable_stamped_and_on_the_record(web, cancelled, fmt):
         "原因：家属已筹得费用",
     )
     assert cancel[0] == "尚未封存"
+    # Exports carry no identity in clear: no name, phone or ID number of anyone registered.
+    assert findings(answer.data.decode("utf-8", "replace") if fmt == "csv" else str(body)) == []
     [exported] = audit_events(AuditAction.AUDIT_EXPORT)
     assert exported.actor_id == auditor_id
     assert exported.detail == {"format": fmt, "filters": {"object_type": "need"}}
