@@ -134,12 +134,14 @@ def money_scenario(
     amount_fen: int = 100_000,
     paid: bool = True,
     category: str = "education",
+    project_id: str | None = None,
 ) -> Scenario:
-    """Per town, that many people each with one need listed on one project, funded in full
-    by a designated gift and (when `paid`) paid out by two finance users."""
+    """Per town, that many people each with one need listed on one project (a new one
+    unless `project_id` names it), funded in full by a designated gift and (when `paid`)
+    paid out by two finance users."""
     admin = make_staff(Role.ADMIN)
     finance, approver = make_staff(Role.FINANCE), make_staff(Role.FINANCE)
-    project_id = make_project(admin)
+    project_id = project_id or make_project(admin)
     scenario = Scenario(project_id, admin.id, finance.id, {}, amount_fen=amount_fen)
     for town, n in people.items():
         office = make_office(town)

@@ -12,6 +12,7 @@ from datetime import timedelta
 
 import pytest
 from openpyxl import load_workbook
+from sqlalchemy import event
 
 from core.db import db
 from core.needs.models import Need
@@ -131,6 +132,7 @@ def test_only_projects_on_the_map_are_disclosed(client, ctx, scenario):
     index = fetch(client, "/disclosure").get_data(as_text=True)
 
     assert scenario.project_id in index and draft not in index
+    assert outside_addresses(index) == []
     for path in (
         f"/disclosure/{draft}",
         f"/disclosure/{uuid.uuid4()}",
@@ -154,3 +156,30 @@ def test_minors_money_is_left_out(client, ctx, tmp_path):
     page = fetch(client, f"/disclosure/{scenario.project_id}").get_data(as_text=True)
 
     assert "use-by-town" not in page  # two people left: too few to show
+
+
+def test_the_disclosure_runs_the_same_number_of_queries_whatever_the_data(
+    client, ctx, connection, tmp_path
+):
+    scenario = money_scenario({TOWN_A: 3}, tmp_path)
+    path = f"/disclosure/{scenario.project_id}"
+    client.get(path)  # warm up
+    executed: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _executemany) -> None:
+        executed.append(statement)
+
+    def count() -> int:
+        executed.clear()
+        event.listen(connection, "before_cursor_execute", record)
+        try:
+            client.get(path)
+        finally:
+            event.remove(connection, "before_cursor_execute", record)
+        return len(executed)
+
+    few = count()
+    money_scenario({TOWN_B: 4, "月山镇": 3}, tmp_path, project_id=scenario.project_id)
+
+    assert count() == few
+    assert "¥10,000.00" in client.get(path).get_data(as_text=True)
