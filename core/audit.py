@@ -19,7 +19,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import JSON, BigInteger, ForeignKey, Integer, String, select
+from sqlalchemy import JSON, BigInteger, ForeignKey, Index, Integer, Select, String, func, select
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.audit_actions import AuditAction
@@ -31,6 +31,8 @@ _CODES = frozenset(action.value for action in AuditAction)
 
 class AuditEvent(Base):
     __tablename__ = "audit_event"
+    # A record's history (a need's timeline, the log filtered by object) reads by it.
+    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
@@ -203,6 +205,36 @@ def verify_chain(key: bytes) -> ChainReport:
     return ChainReport(checked, problems)
 
 
+def verify_and_record(key: bytes, actor: Actor, *, seal: bool = True) -> ChainReport:
+    """Seal what is pending (unless told not to), recompute the whole chain, and put the
+    outcome on the record (the audit page says when the chain was last verified, and
+    what was found)."""
+    if seal:
+        seal_all(key)
+    report = verify_chain(key)
+    record(
+        actor,
+        AuditAction.AUDIT_VERIFY,
+        "audit",
+        None,
+        checked=report.checked,
+        ok=report.ok,
+        problems=report.problems[:20],
+    )
+    db.session.commit()
+    return report
+
+
+def last_verification() -> AuditEvent | None:
+    """The latest recorded verification of the chain, if any."""
+    return db.session.scalar(
+        select(AuditEvent)
+        .where(AuditEvent.action == AuditAction.AUDIT_VERIFY.value)
+        .order_by(AuditEvent.id.desc())
+        .limit(1)
+    )
+
+
 @dataclass
 class AuditFilter:
     action: str = ""
@@ -215,10 +247,8 @@ class AuditFilter:
     per_page: int = 50
 
 
-def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
-    """Newest first; the caller has already checked the viewer is admin or auditor."""
-    from sqlalchemy import func
-
+def filtered_events(filters: AuditFilter) -> Select[tuple[AuditEvent]]:
+    """The entries the filters ask for, unordered (the page and the export order them)."""
     query = select(AuditEvent)
     if filters.action in _CODES:
         # Exactly: "need.publish" must not also list "need.published" and "need.publish_refused".
@@ -236,6 +266,12 @@ def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
         query = query.where(AuditEvent.occurred_at >= filters.since)
     if filters.until:
         query = query.where(AuditEvent.occurred_at < filters.until)
+    return query
+
+
+def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
+    """Newest first; the caller has already checked the viewer is admin or auditor."""
+    query = filtered_events(filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(
         db.session.scalars(
@@ -258,4 +294,14 @@ def read_events(
     return found
 
 
-__all__ = ["Actor", "AuditEvent", "AuditSeal", "record", "seal_all", "seal_pending", "verify_chain"]
+__all__ = [
+    "Actor",
+    "AuditEvent",
+    "AuditSeal",
+    "last_verification",
+    "record",
+    "seal_all",
+    "seal_pending",
+    "verify_and_record",
+    "verify_chain",
+]

@@ -27,6 +27,9 @@ class AuditAction(enum.StrEnum):
     USER_CHANGE_PASSWORD_FAILED = "user.change_password.failed"  # noqa: S105 - an action code
     CRYPTO_ROTATE_BATCH = "crypto.rotate_batch"
     AUDIT_VIEW = "audit.view"
+    AUDIT_VERIFY = "audit.verify"
+    AUDIT_EXPORT = "audit.export"
+    REPORT_MONTHLY_EXPORT = "report.monthly_export"
     TASK_CLOSE = "task.close"
     # People.
     PERSON_CREATE = "person.create"
@@ -152,6 +155,9 @@ ACTION_LABELS = {
     AuditAction.FINANCE_SETTLE_DISCREPANCY: _l("Reconciliation discrepancy settled"),
     AuditAction.CRYPTO_ROTATE_BATCH: _l("Records re-encrypted with the new key"),
     AuditAction.AUDIT_VIEW: _l("Audit log viewed"),
+    AuditAction.AUDIT_VERIFY: _l("Audit chain verified"),
+    AuditAction.AUDIT_EXPORT: _l("Audit log exported"),
+    AuditAction.REPORT_MONTHLY_EXPORT: _l("Monthly statistics exported"),
     AuditAction.PERSON_CREATE: _l("Person registered"),
     AuditAction.PERSON_UPDATE: _l("Person record changed"),
     AuditAction.PERSON_VIEW: _l("Person record viewed"),

@@ -39,6 +39,13 @@ def fen_to_yuan_str(amount_fen: int) -> str:
     return f"{sign}{yuan}.{fen:02d}"
 
 
+def yuan_text(amount_fen: int) -> str:
+    """1,234.50 — for exports people read: exact from fen, grouped, no currency sign."""
+    sign = "-" if amount_fen < 0 else ""
+    yuan, fen = divmod(abs(amount_fen), 100)
+    return f"{sign}{yuan:,}.{fen:02d}"
+
+
 _DIGITS = "零壹贰叁肆伍陆柒捌玖"
 _SMALL_UNITS = ["", "拾", "佰", "仟"]
 _BIG_UNITS = ["", "万", "亿", "兆"]

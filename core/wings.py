@@ -20,6 +20,9 @@ from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
 from werkzeug.exceptions import HTTPException
 
+from core.export import Sheet
+from core.needs.history import NeedHistory
+from core.reports.figures import DateRange, Figure
 from core.users import Role, User
 
 
@@ -85,6 +88,28 @@ class PersonPanel:
     context: Callable[[User, Any], Mapping[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class ReportSection:
+    """A chart and its table on `/reports`, for the listed roles.
+
+    `build` answers the figure for the viewer over a date range, in a fixed number of
+    grouped queries whatever the data size. It applies the viewer's scope, and hides
+    small cells (core.small_cells) for a viewer outside casework.
+    """
+
+    key: str  # unique, in URLs: letters, digits and dashes
+    title: object  # a lazy msgid
+    group: object  # a lazy msgid: the heading it is listed under
+    roles: frozenset[Role]
+    build: Callable[[User, DateRange], Figure]
+    order: int = 100
+    description: object | None = None  # a lazy msgid: how the figure is counted
+
+
+# One sheet of the county's monthly statistics, for the month's range.
+MonthlySheet = Callable[[DateRange], Sheet]
+
+
 # The error body for one path prefix (the JSON API answers errors in its own shape).
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
 
@@ -110,8 +135,20 @@ class WingRegistry:
         default_factory=list
     )
 
+    # Charts and tables of /reports; sheets of the monthly statistics; more lines of a
+    # need's history (gifts, allocations, payouts), given the need's id.
+    report_sections: list[ReportSection] = field(default_factory=list)
+    monthly_sheets: list[MonthlySheet] = field(default_factory=list)
+    need_history: list[NeedHistory] = field(default_factory=list)
+
     def destinations(self) -> list[tuple[str, str]]:
         return [choice for provider in self.publication_destinations for choice in provider()]
+
+    def sections_for(self, user: User) -> list[ReportSection]:
+        return sorted(
+            (section for section in self.report_sections if user.has_role(*section.roles)),
+            key=lambda section: section.order,
+        )
 
     def renderer_for(self, path: str) -> ErrorRenderer | None:
         for prefix, renderer in self.error_renderers.items():

@@ -7,7 +7,9 @@ it has them): `projects/` (projects, pools, needs listed on the map, need cards)
 `donors/` (donor accounts, messages, certificates, official receipts, moderation,
 impact), `ledger/`, `payments/` (the provider's client), `wechat/` (the WeChat
 interface), `allocation/` (the pure engine), `proposals/` (allocation proposals and
-their approval), `disbursements/` (payouts, evidence, closing needs), `api/`.
+their approval), `disbursements/` (payouts, evidence, closing needs), `reports/` (money
+figures from the ledger: report sections, the monthly sheet), `disclosure/` (the public
+disclosure of each project), `api/`.
 
 Nothing is imported at module level: `python -m donations.allocation` must not pay
 for Flask and SQLAlchemy. `init_app` wires the wing into the portal.
@@ -66,6 +68,7 @@ def init_app(app: Flask) -> None:
     from donations.disbursements import closing
     from donations.disbursements import services as disbursement_services
     from donations.disbursements import views as disbursement_views
+    from donations.disclosure import views as disclosure_views
     from donations.donors import messages, moderation, receipts
     from donations.donors import views as donor_views
     from donations.giving import discrepancies, reconciliation, webhook
@@ -73,10 +76,13 @@ def init_app(app: Flask) -> None:
     from donations.ledger import views as ledger_views
     from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
     from donations.payments.config import current_gateway, make_gateway
+    from donations.projects import history as project_history
     from donations.projects import services as project_services
     from donations.projects import views as project_views
     from donations.proposals import services as proposal_services
     from donations.proposals import views as proposal_views
+    from donations.reports import monthly as money_monthly
+    from donations.reports import sections as money_sections
     from donations.wechat.config import DEFAULTS as WECHAT_DEFAULTS
     from donations.wechat.config import current_wechat, make_wechat, subscribe_templates
 
@@ -107,6 +113,7 @@ def init_app(app: Flask) -> None:
         donor_views,
         proposal_views,
         disbursement_views,
+        disclosure_views,
     ):
         app.register_blueprint(module.bp)
     register_api_errors(app)
@@ -189,5 +196,8 @@ def init_app(app: Flask) -> None:
     signals.need_amount_changing.connect(project_services.on_need_amount_changing)
     signals.need_published.connect(project_services.on_need_published)
     wings.publication_destinations.append(project_services.publication_choices)
+    wings.report_sections += money_sections.sections()
+    wings.monthly_sheets.append(money_monthly.money_sheet)
+    wings.need_history.append(project_history.money_history)
     wings.demo_seeders.append(demo.seed_demo_project)
     wings.live_demo.append(demo.seed_live_demo)

@@ -31,6 +31,9 @@ DEFAULTS: dict[str, Any] = {
     "LOGIN_ADDRESS_BLOCK_S": 60,
     "REDIS_URL": "",
     "AUDIT_SEAL_INTERVAL_S": 60,
+    # How often the whole chain is recomputed and the outcome recorded (the audit page
+    # says when it was last verified).
+    "AUDIT_VERIFY_INTERVAL_S": 3600,
     # Evidence uploads are at most 5 MB; the whole request a little more.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"

@@ -25,9 +25,19 @@ AUDIT_SEAL = PeriodicJob(
 )
 
 
+def verify_audit() -> audit.ChainReport:
+    key = str(current_app.config["AUDIT_KEY"]).encode()
+    return audit.verify_and_record(key, audit.Actor.system("audit-verify"))
+
+
+AUDIT_VERIFY = PeriodicJob(
+    "audit-verify", lambda config: int(config["AUDIT_VERIFY_INTERVAL_S"]), verify_audit
+)
+
+
 def scheduled_jobs(app: Flask) -> list[PeriodicJob]:
     """Every periodic job of the platform: the portal's own, then each wing's."""
-    return [AUDIT_SEAL, *registry(app).jobs]
+    return [AUDIT_SEAL, AUDIT_VERIFY, *registry(app).jobs]
 
 
 def run_job(app: Flask, job: PeriodicJob) -> object:

@@ -35,6 +35,13 @@ NAV: list[NavItem] = [
     NavItem("persons.index", _l("People"), CASEWORK, "/persons", order=10),
     NavItem("needs.index", _l("Needs"), CASEWORK, "/needs", order=20),
     NavItem(
+        "reports.index",
+        _l("Reports"),
+        CASEWORK | {Role.FINANCE, Role.COORDINATOR},
+        "/reports",
+        order=80,
+    ),
+    NavItem(
         "audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.AUDITOR}), "/audit", order=90
     ),
     NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin", order=91),

@@ -84,6 +84,22 @@ def whole_suite(config: pytest.Config) -> bool:
     return bool(config.args) and all(_is_whole_tree(a, config.rootpath) for a in config.args)
 
 
+# -- public answers: what anyone may read without signing in ------------------------------------
+
+# (path, status, content type, body) of every answer of the public pages outside the
+# mini-program API (the charity's disclosure pages and their files), as the tests that
+# fetched them recorded them; the identity scan of donor-facing answers reads them too
+# (tests/api/answer_checks.py).
+PUBLIC_ANSWERS: list[tuple[str, int, str, bytes]] = []
+
+
+def record_public_answer(path: str, response: Any) -> None:
+    """Keep an answer of a public page for the identity scan at the end of the run."""
+    PUBLIC_ANSWERS.append(
+        (path.split("?", 1)[0], response.status_code, response.content_type or "", response.data)
+    )
+
+
 # -- audit actions: which ones the tested code wrote ------------------------------------------
 
 AUDITED: set[str] = set()

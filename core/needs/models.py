@@ -77,6 +77,8 @@ class Need(Base):
     story: Mapped[str | None] = mapped_column(Text)
     alias: Mapped[str] = mapped_column(String(16), default=new_card_alias)
     status: Mapped[str] = mapped_column(String(16), default=NeedStatus.DRAFT, index=True)
+    # The note of the latest review (approval or return). Only a review writes it:
+    # funding moves and cancellation keep their reasons in the audit log (the history).
     status_note: Mapped[str] = mapped_column(Text, default="")
     created_by_id: Mapped[int] = mapped_column(ForeignKey("staff_user.id"))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from dataclasses import dataclass
 from datetime import date
+from typing import Any
 
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
@@ -165,8 +166,9 @@ def update_need(actor: User, need_id: int, data: NeedInput, *, ip: str | None = 
         # A review approves what it read: an edit sends the need back to draft.
         need.status = NeedStatus.DRAFT
     elif reviewed and content_changed:
+        # Back to review. The last reviewer's note stays (never overwritten by anything
+        # but the next review; every review's note is also in the need's history).
         need.status = NeedStatus.SUBMITTED
-        need.status_note = ""
         need.submitted_by_id = actor.id
         need.submitted_at = utcnow()
         need.reviewed_by_id = None
@@ -209,15 +211,18 @@ def review_need(
     if approve and (problems := story_problems(need.story, need.person)):
         raise PublicationRefused(problems)
     need.status = NeedStatus.APPROVED if approve else NeedStatus.DRAFT
+    # `status_note` is the reviewer's note, and only a review writes it.
     need.status_note = note.strip()
     need.reviewed_by_id = actor.id
     need.reviewed_at = utcnow()
+    detail: dict[str, Any] = {"note": note.strip()} if note.strip() else {}
     audit.record(
         _actor(actor, ip),
         AuditAction.NEED_APPROVE if approve else AuditAction.NEED_RETURN,
         "need",
         need.id,
         office_id=need.person.office_id,
+        **detail,
     )
     db.session.commit()
     return need
@@ -333,10 +338,15 @@ def cancel_need(actor: User, need_id: int, reason: str, *, ip: str | None = None
     if not reason.strip():
         raise ValidationFailed("Say why the need is cancelled.", field="reason")
     need.status = NeedStatus.CANCELLED
-    need.status_note = reason.strip()
     need.closed_at = utcnow()
+    # The reason goes on the record, not over the reviewer's note.
     audit.record(
-        _actor(actor, ip), AuditAction.NEED_CANCEL, "need", need.id, office_id=need.person.office_id
+        _actor(actor, ip),
+        AuditAction.NEED_CANCEL,
+        "need",
+        need.id,
+        office_id=need.person.office_id,
+        reason=reason.strip(),
     )
     # Money given for it follows each donor's choice in this same transaction.
     signals.need_cancelled.send(need)
@@ -363,18 +373,19 @@ _MOVE_ACTIONS = {
 
 
 def move_need_status(need_id: int, to: NeedStatus, actor: Actor, note: str = "") -> Need:
-    """Move a need forward in the caller's transaction; refuses backward or skipped moves."""
+    """Move a need forward in the caller's transaction; refuses backward or skipped moves.
+
+    `note` (why it moved) goes on the record, never over the reviewer's note."""
     need = db.session.get(Need, need_id, with_for_update=True)
     if need is None:
         raise NotFound("No such need.")
     if to not in _FORWARD.get(NeedStatus(need.status), set()):
         raise Conflict("This need cannot move to that status.", status=need.status, to=str(to))
     need.status = to
-    if note:
-        need.status_note = note
     if to in (NeedStatus.CLOSED, NeedStatus.EXPIRED, NeedStatus.CANCELLED):
         need.closed_at = utcnow()
-    audit.record(actor, _MOVE_ACTIONS[to], "need", need.id)
+    detail: dict[str, Any] = {"note": note} if note else {}
+    audit.record(actor, _MOVE_ACTIONS[to], "need", need.id, **detail)
     return need
 
 

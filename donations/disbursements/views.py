@@ -67,6 +67,8 @@ def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
     return render_template(
         "disbursements/disbursements.html",
         items=page.payouts,
+        names=page.names,
+        held=page.held,
         form=form,
         action_form=ActionForm(),
         reject_form=RejectForm(),

@@ -1,4 +1,5 @@
-"""Ledger read models: the trial balance at a date (the journal export is in exports.py)."""
+"""Ledger read models: the trial balance at a date, and what funds held just before given
+entries (the journal export is in exports.py)."""
 
 from __future__ import annotations
 
@@ -6,6 +7,7 @@ from dataclasses import dataclass
 from datetime import date
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import aliased
 
 from core.db import db
 from donations.ledger.models import Account, JournalEntry, JournalLine
@@ -34,3 +36,26 @@ def trial_balance(as_of: date) -> list[TrialBalanceRow]:
         TrialBalanceRow(code, name, kind, max(int(total), 0), max(-int(total), 0))
         for code, name, kind, total in rows
     ]
+
+
+def fund_balances_before(source_keys: list[str], account_kind: str) -> dict[str, int]:
+    """For each entry (by its source key): what its fund account of `account_kind` (the pool
+    of an allocation line, the need of a payout) held just before it, credit-positive.
+
+    One query, whatever the number of entries: the sum of the account's earlier lines."""
+    if not source_keys:
+        return {}
+    earlier = aliased(JournalLine)
+    held = (
+        select(func.coalesce(func.sum(earlier.amount_fen), 0))
+        .where(earlier.account_id == JournalLine.account_id, earlier.entry_id < JournalEntry.id)
+        .correlate(JournalLine, JournalEntry)
+        .scalar_subquery()
+    )
+    rows = db.session.execute(
+        select(JournalEntry.source_key, held)
+        .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
+        .join(Account, Account.id == JournalLine.account_id)
+        .where(JournalEntry.source_key.in_(source_keys), Account.kind == account_kind)
+    ).all()
+    return {key: -int(total) for key, total in rows}

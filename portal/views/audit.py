@@ -1,21 +1,29 @@
-"""The audit log, for auditors and admins, with filters."""
+"""The audit log, for auditors and admins: readable entries, filters chosen from lists,
+when the chain was last verified (and a button to verify it now), and an export."""
 
 from __future__ import annotations
 
 from datetime import datetime, time, timedelta
 
-from flask import Blueprint, render_template, request
+from flask import Blueprint, abort, current_app, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
+from flask_babel import gettext as _
 
-from core.audit import AuditFilter, read_events
-from core.audit_actions import AuditAction, action_label
+from core.audit import AuditFilter
+from core.audit_actions import AuditAction
+from core.audit_reading import READERS, audit_page, export_audit, verify_now
+from core.export import download
+from core.forms import ActionForm
 from core.params import parse_date
 from core.timeutil import SHANGHAI
-from core.users import Role
-from portal.security import actor, roles_required
+from core.web import export_format
+from portal.security import client_ip, roles_required, staff
 from portal.views.common import int_arg
 
 bp = Blueprint("audit", __name__)
+
+# The filters an export repeats, as they were asked.
+FILTER_ARGS = ("action", "actor", "object_type", "object_id", "since", "until")
 
 
 def _day(name: str, shift_days: int = 0) -> datetime | None:
@@ -25,10 +33,8 @@ def _day(name: str, shift_days: int = 0) -> datetime | None:
     return datetime.combine(day + timedelta(days=shift_days), time(), tzinfo=SHANGHAI)
 
 
-@bp.route("/audit")
-@roles_required(Role.ADMIN, Role.AUDITOR)
-def index() -> ResponseReturnValue:
-    filters = AuditFilter(
+def _filters() -> AuditFilter:
+    return AuditFilter(
         action=request.args.get("action", "")[:64],
         actor=request.args.get("actor", "")[:120],
         object_type=request.args.get("object_type", "")[:64],
@@ -37,14 +43,44 @@ def index() -> ResponseReturnValue:
         until=_day("until", 1),
         page=int_arg("page", 1) or 1,
     )
-    items, total = read_events(actor(), filters, request.args)
-    pages = max(1, -(-total // filters.per_page))
+
+
+def _asked() -> dict[str, str]:
+    return {key: request.args[key][:120] for key in FILTER_ARGS if request.args.get(key)}
+
+
+@bp.route("/audit")
+@roles_required(*READERS)
+def index() -> ResponseReturnValue:
+    filters = _filters()
+    page = audit_page(staff(), filters, request.args, ip=client_ip())
     return render_template(
         "audit/list.html",
-        items=items,
-        total=total,
+        page=page,
         filters=filters,
-        pages=pages,
+        pages=max(1, -(-page.total // filters.per_page)),
         actions=list(AuditAction),
-        label_of=action_label,
+        asked=_asked(),
+        form=ActionForm(),
     )
+
+
+@bp.route("/audit/export")
+@roles_required(*READERS)
+def export() -> ResponseReturnValue:
+    return download(export_audit(staff(), _filters(), export_format(), _asked(), ip=client_ip()))
+
+
+@bp.post("/audit/verify")
+@roles_required(*READERS)
+def verify() -> ResponseReturnValue:
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    report = verify_now(staff(), str(current_app.config["AUDIT_KEY"]).encode(), ip=client_ip())
+    if report.ok:
+        flash(_("The audit chain is intact: %(n)d entries verified.", n=report.checked), "success")
+    else:
+        flash(
+            _("The audit chain is BROKEN: %(n)d problems found.", n=len(report.problems)), "error"
+        )
+    return redirect(url_for("audit.index"))

@@ -11,6 +11,7 @@ from flask_babel import gettext as _
 from core.forms import ActionForm, ReasonForm
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
+from core.needs.history import need_history
 from core.needs.models import NeedStatus
 from core.people.services import get_person
 from core.privacy import mask_name
@@ -82,6 +83,7 @@ def create(person_id: int) -> ResponseReturnValue:
 def detail(need_id: int) -> ResponseReturnValue:
     need = needs.view_need(staff(), need_id, ip=client_ip())
     problems = needs.review_problems(need)
+    history = need_history(need, registry(current_app).need_history)
     return render_template(
         "needs/detail.html",
         need=need,
@@ -90,6 +92,7 @@ def detail(need_id: int) -> ResponseReturnValue:
         cancel_form=ReasonForm(),
         priority=needs.priority_of(need),
         problems=problems,
+        history=history,
         mask_name=mask_name,
         can_write=staff().may_write_casework,
         can_review=needs.may_review(staff(), need),

@@ -12,16 +12,18 @@ OpenAPI 3.1 uses).
 
 from __future__ import annotations
 
+import io
 import json
 import re
 from typing import Any
 
 import jsonschema_rs
+from openpyxl import load_workbook
 
 from donations.api.openapi import document
 from tests.api.support import RECORDED, Recorded
 from tests.factories import PEOPLE, People
-from tests.session_checks import Verdict, session_check
+from tests.session_checks import PUBLIC_ANSWERS, Verdict, session_check
 
 # -- identity in an answer ----------------------------------------------------------------------
 
@@ -35,11 +37,22 @@ OPAQUE = re.compile(
 )
 
 
+XLSX = "application/vnd.openxmlformats-officedocument.spreadsheetml.sheet"
+
+
 def readable_text(record: Recorded) -> str | None:
     """The body as a person would read it: JSON decoded, so that \\uXXXX escapes of
-    Chinese text are scanned as the characters they stand for. None for images."""
+    Chinese text are scanned as the characters they stand for; a workbook's cells, every
+    sheet. None for images."""
     if record.content_type.startswith("image/"):
         return None
+    if record.content_type.startswith(XLSX):
+        book = load_workbook(io.BytesIO(record.body), read_only=True)
+        return "\n".join(
+            " ".join("" if value is None else str(value) for value in row)
+            for sheet in book.worksheets
+            for row in sheet.iter_rows(values_only=True)
+        )
     text = record.body.decode("utf-8")
     if record.content_type.startswith("application/json") and text.strip():
         return json.dumps(json.loads(text), ensure_ascii=False)
@@ -56,14 +69,31 @@ def findings(text: str, people: People = PEOPLE) -> list[str]:
     return found
 
 
+def public_answers() -> list[Recorded]:
+    """The public pages' answers (the charity's disclosure), as the tests recorded them."""
+    return [
+        Recorded("public", "GET", path, status, content_type, body)
+        for path, status, content_type, body in PUBLIC_ANSWERS
+    ]
+
+
 @session_check("donor-facing answers show no identity")
 def no_answer_shows_a_persons_id_phone_or_name() -> Verdict:
     problems = []
+    public = public_answers()
     if not RECORDED or not PEOPLE.names:
         problems.append("the API tests recorded no answers, or registered nobody, to scan")
     if "live" not in {record.via for record in RECORDED}:
         problems.append("no answer over real HTTP was recorded (tests/api/test_journey_live.py)")
-    for record in RECORDED:
+    if not {record.content_type.split(";")[0] for record in public} >= {
+        "text/html",
+        "text/csv",
+        XLSX,
+    }:
+        problems.append(
+            "no disclosure page, CSV and XLSX were recorded (tests/donations/test_disclosure.py)"
+        )
+    for record in [*RECORDED, *public]:
         text = readable_text(record)
         if text is None:
             continue
@@ -71,7 +101,11 @@ def no_answer_shows_a_persons_id_phone_or_name() -> Verdict:
             problems.append(
                 f"{record.via} {record.method} {record.path} {record.status}: {finding}"
             )
-    return Verdict(f"{len(RECORDED)} answers scanned for {len(PEOPLE.names)} people", problems)
+    return Verdict(
+        f"{len(RECORDED)} API answers and {len(public)} public pages and files scanned"
+        f" for {len(PEOPLE.names)} people",
+        problems,
+    )
 
 
 # -- an answer against the OpenAPI document -----------------------------------------------------

@@ -5,7 +5,7 @@ from __future__ import annotations
 
 import json
 
-from tests.api.answer_checks import findings, readable_text
+from tests.api.answer_checks import XLSX, findings, readable_text
 from tests.api.support import Recorded
 from tests.factories import People
 
@@ -36,3 +36,17 @@ def test_the_scanner_passes_over_opaque_identifiers() -> None:
 def test_images_are_not_read_as_text() -> None:
     image = Recorded("self-check", "GET", "/x.png", 200, "image/png", b"\x89PNG 13900000000")
     assert readable_text(image) is None
+
+
+def test_a_workbook_is_read_cell_by_cell() -> None:
+    from core.export import ExportFormat, write_table
+
+    book = write_table(
+        "t", ["镇街", "金额"], [["赤坎镇", "司徒文静 13900000000"]], ExportFormat.XLSX
+    )
+    planted = Recorded("public", "GET", "/x", 200, XLSX, book.body)
+
+    text = readable_text(planted)
+
+    assert text is not None
+    assert findings(text, People(names={"司徒文静"})) == ["mobile 13900000000", "name 司徒文静"]

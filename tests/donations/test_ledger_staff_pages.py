@@ -105,9 +105,9 @@ def test_donations_csv_lists_the_gifts_asked_for_and_is_audited(client):
 
     assert (response.status_code, response.mimetype) == (200, "text/csv")
     rows = list(csv.DictReader(io.StringIO(response.get_data(as_text=True).lstrip("\ufeff"))))
-    assert {row["donation_id"]: row["amount_fen"] for row in rows} == {
-        first: "4000",
-        second: "6000",
+    assert {row["捐赠编号"]: row["金额（元）"] for row in rows} == {
+        first: "40.00",
+        second: "60.00",
     }
     [export] = audit_events(AuditAction.DONATION_EXPORT)
     assert (export.actor_id, export.object_type, export.detail) == (

@@ -44,6 +44,10 @@ QUERY_ARGS = (
     "object_type",
     "object_id",
     "next",
+    "from",
+    "to",
+    "month",
+    "format",
 )
 EDGE_INTS = [0, -1, 2**31 - 1, 2**31, 2**53, 2**63 - 1, 2**63, 2**64, 10**23]
 EDGE_DATES = [
