@@ -75,6 +75,17 @@ class UserPanel:
     context: Callable[[User], Mapping[str, Any] | None]
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section a wing adds to the dashboard for the listed roles: `context(user)`
+    answers the template's variables, or None when the panel has nothing to show."""
+
+    template: str
+    roles: frozenset[Role]
+    context: Callable[[User], Mapping[str, Any] | None]
+    order: int = 100
+
+
 # The error body for one path prefix (the JSON API answers errors in its own shape).
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
 
@@ -92,6 +103,8 @@ class WingRegistry:
     # `flask create-user` options of the wings, and panels of the admin's user page.
     staff_links: list[StaffLinkOption] = field(default_factory=list)
     user_panels: list[UserPanel] = field(default_factory=list)
+    # Sections of the dashboard (a table per office, a partner's home page).
+    dashboard_panels: list[DashboardPanel] = field(default_factory=list)
     # Where a published need can be shown: (id, name) choices for the publish form.
     publication_destinations: list[Callable[[], list[tuple[str, str]]]] = field(
         default_factory=list

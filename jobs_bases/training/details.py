@@ -1,0 +1,130 @@
+"""What an application's page shows: choices with their waitlist places and offers,
+the points it would have today, the allocation's reason, the enrolment with its
+completion, certificate and follow-ups. Reading only (the view itself is audited by
+`applications.view_application`)."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+from datetime import date
+from typing import Any
+
+from sqlalchemy import select
+
+from core.db import db
+from core.people.models import Person
+from core.timeutil import local_today
+from jobs_bases.training.allocation import facts_of, named_reason
+from jobs_bases.training.certificates import certificate_of
+from jobs_bases.training.eligibility import completed_trades
+from jobs_bases.training.models import (
+    AllocationRun,
+    Application,
+    Certificate,
+    Course,
+    Enrolment,
+    Offer,
+    Outcome,
+    RunStatus,
+    WaitlistEntry,
+)
+from jobs_bases.training.outcomes import follow_up_due, outcomes_of
+from jobs_bases.training.points import Points, course_bonus, priority_points
+
+
+@dataclass(frozen=True)
+class ChoiceRow:
+    rank: int
+    course: Course
+    bonus: int
+    waitlist: WaitlistEntry | None
+
+
+@dataclass(frozen=True)
+class EnrolmentRow:
+    enrolment: Enrolment
+    certificate: Certificate | None
+    outcomes: dict[int, Outcome]
+    follow_ups: dict[int, date]  # months -> due date
+
+
+@dataclass(frozen=True)
+class ApplicationDetail:
+    application: Application
+    person: Person
+    points: Points
+    choices: list[ChoiceRow]
+    offers: list[Offer]
+    enrolments: list[EnrolmentRow]
+    reason: str | None  # the published allocation's reason, with course names
+
+
+def points_today(application: Application, person: Person, today: date) -> Points:
+    trained = bool(completed_trades(person.id))
+    return priority_points(facts_of(application, person, trained), today)
+
+
+def _published_reason(application: Application) -> str | None:
+    run = db.session.scalar(
+        select(AllocationRun).where(
+            AllocationRun.round_id == application.round_id,
+            AllocationRun.status == RunStatus.PUBLISHED,
+        )
+    )
+    if run is None:
+        return None
+    result: dict[str, Any] = run.result
+    for assignment in result["assignments"]:
+        if assignment["applicant_id"] == application.id:
+            titles = {
+                course.id: course.title
+                for course in db.session.scalars(
+                    select(Course).where(Course.round_id == application.round_id)
+                )
+            }
+            return named_reason(assignment["reason"], titles)
+    return None
+
+
+def application_detail(application: Application) -> ApplicationDetail:
+    person = db.session.get_one(Person, application.person_id)
+    waitlist = {
+        entry.course_id: entry
+        for entry in db.session.scalars(
+            select(WaitlistEntry).where(WaitlistEntry.application_id == application.id)
+        )
+    }
+    choices = [
+        ChoiceRow(
+            choice.rank,
+            choice.course,
+            course_bonus(person.town, choice.course.town),
+            waitlist.get(choice.course_id),
+        )
+        for choice in application.choices
+    ]
+    offers = list(
+        db.session.scalars(
+            select(Offer).where(Offer.application_id == application.id).order_by(Offer.id)
+        )
+    )
+    enrolments = [
+        EnrolmentRow(
+            enrolment,
+            certificate_of(enrolment.id),
+            outcomes_of(enrolment.id),
+            {months: follow_up_due(enrolment.course, months) for months in (3, 6)},
+        )
+        for enrolment in db.session.scalars(
+            select(Enrolment).where(Enrolment.application_id == application.id)
+        )
+    ]
+    return ApplicationDetail(
+        application=application,
+        person=person,
+        points=points_today(application, person, local_today()),
+        choices=choices,
+        offers=offers,
+        enrolments=enrolments,
+        reason=_published_reason(application),
+    )
