@@ -18,7 +18,13 @@ from jobs_bases.consent.models import SharedField
 from jobs_bases.training import applications, certificates, offers, outcomes
 from jobs_bases.training.courses import list_rounds
 from jobs_bases.training.details import application_detail
-from jobs_bases.training.forms import AcceptForm, ApplicationForm, OutcomeForm, WithdrawForm
+from jobs_bases.training.forms import (
+    AcceptForm,
+    ApplicationForm,
+    OutcomeForm,
+    WithdrawForm,
+    options,
+)
 from jobs_bases.training.models import ApplicationStatus
 from jobs_bases.training.notify import answer_by
 from jobs_bases.training.queries import (
@@ -75,14 +81,16 @@ def index() -> ResponseReturnValue:
 
 def _application_choices(form: ApplicationForm) -> None:
     people = applicable_people(staff())
-    form.person_id.choices = [(p.id, f"{mask_name(p.name)} · #{p.id} · {p.town}") for p in people]
+    form.person_id.choices = options(
+        (p.id, f"{mask_name(p.name)} · #{p.id} · {p.town}") for p in people
+    )
     rounds, courses = open_rounds_and_courses()
-    form.round_id.choices = [(r.id, r.name) for r in rounds]
-    options = [(0, "—")] + [
-        (c.id, f"{c.title} · {c.town} · {c.starts_on.isoformat()}") for c in courses
-    ]
+    form.round_id.choices = options((r.id, r.name) for r in rounds)
     for field in form.choice_fields():
-        field.choices = options
+        field.choices = options(
+            [(0, "—")]
+            + [(c.id, f"{c.title} · {c.town} · {c.starts_on.isoformat()}") for c in courses]
+        )
 
 
 @bp.route("/courses/applications/new", methods=["GET", "POST"])

@@ -344,6 +344,13 @@ def remove_session(actor: User, session_id: int, *, ip: str | None = None) -> Co
     return course
 
 
+def schedulable_course(actor: User, course_id: int) -> Course:
+    """A course whose sessions the actor may change (managers, the course's partner)."""
+    course = visible_course(actor, course_id)
+    require_runs_the_class_or_manager(actor, course)
+    return course
+
+
 def require_runs_the_class_or_manager(actor: User, course: Course) -> None:
     if not is_manager(actor):
         require_runs_the_class(actor, course)

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from collections.abc import Iterable
+
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import (
@@ -16,6 +18,7 @@ from wtforms import (
     TextAreaField,
     TimeField,
 )
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 from wtforms.widgets import CheckboxInput, ListWidget
 
@@ -29,6 +32,11 @@ KIND_LABELS = {
 DATE_MESSAGE = _l("Enter a date like 2026-06-30.")
 TIME_MESSAGE = _l("Enter a time like 09:00.")
 NUMBER_MESSAGE = _l("Enter a whole number.")
+
+
+def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
+    """Choices as wtforms wants them (raw tuples are deprecated)."""
+    return [SelectChoice(value, label) for value, label in pairs]
 
 
 class MultiCheckboxField(SelectMultipleField):
@@ -51,9 +59,9 @@ class CourseForm(FlaskForm):
     ends_on = DateField(_l("Last day"), validators=[InputRequired(DATE_MESSAGE)])
     apply_by = DateField(_l("Applications until"), validators=[InputRequired(DATE_MESSAGE)])
     location = StringField(_l("Location"), validators=[DataRequired(REQUIRED), Length(max=200)])
-    town = SelectField(_l("Town"), choices=[(town, town) for town in TOWN_NAMES])
+    town = SelectField(_l("Town"), choices=options((town, town) for town in TOWN_NAMES))
     eligible_kinds = MultiCheckboxField(
-        _l("Who may apply"), choices=list(KIND_LABELS.items()), default=list(KIND_LABELS)
+        _l("Who may apply"), choices=options(KIND_LABELS.items()), default=list(KIND_LABELS)
     )
     min_age = IntegerField(_l("Lowest age"), validators=[Optional()], default=18)
     max_age = IntegerField(_l("Highest age"), validators=[Optional()], default=60)
@@ -85,11 +93,11 @@ class SessionForm(FlaskForm):
 class ApplicationForm(FlaskForm):
     person_id = SelectField(_l("Person"), coerce=int)
     round_id = SelectField(_l("Round"), coerce=int)
-    choice_1 = SelectField(_l("1st choice"), coerce=int)
-    choice_2 = SelectField(_l("2nd choice"), coerce=int)
-    choice_3 = SelectField(_l("3rd choice"), coerce=int)
-    choice_4 = SelectField(_l("4th choice"), coerce=int)
-    choice_5 = SelectField(_l("5th choice"), coerce=int)
+    choice_1 = SelectField(_l("1st choice"), coerce=int, default=0)
+    choice_2 = SelectField(_l("2nd choice"), coerce=int, default=0)
+    choice_3 = SelectField(_l("3rd choice"), coerce=int, default=0)
+    choice_4 = SelectField(_l("4th choice"), coerce=int, default=0)
+    choice_5 = SelectField(_l("5th choice"), coerce=int, default=0)
     note = TextAreaField(
         _l("Office note (never shown to the partner)"), validators=[Optional(), Length(max=1000)]
     )
@@ -116,17 +124,19 @@ class WithdrawForm(FlaskForm):
 class ExamForm(FlaskForm):
     passed = RadioField(
         _l("Exam"),
-        choices=[("yes", _l("Passed")), ("no", _l("Not passed"))],
+        choices=options([("yes", _l("Passed")), ("no", _l("Not passed"))]),
         validators=[InputRequired(REQUIRED)],
     )
     submit = SubmitField(_l("Record"))
 
 
 class OutcomeForm(FlaskForm):
-    months = SelectField(_l("Follow-up"), choices=[("3", _l("3 months")), ("6", _l("6 months"))])
+    months = SelectField(
+        _l("Follow-up"), choices=options([("3", _l("3 months")), ("6", _l("6 months"))])
+    )
     employed = RadioField(
         _l("Working?"),
-        choices=[("yes", _l("Employed")), ("no", _l("Not employed"))],
+        choices=options([("yes", _l("Employed")), ("no", _l("Not employed"))]),
         validators=[InputRequired(REQUIRED)],
     )
     note = TextAreaField(_l("Note (where, what work)"), validators=[Optional(), Length(max=500)])

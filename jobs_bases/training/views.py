@@ -16,7 +16,7 @@ from core.users import Role
 from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
 from jobs_bases.partners.services import list_partners
 from jobs_bases.training import allocation, courses
-from jobs_bases.training.forms import KIND_LABELS, CourseForm, RoundForm, SessionForm
+from jobs_bases.training.forms import KIND_LABELS, CourseForm, RoundForm, SessionForm, options
 from jobs_bases.training.holding import held_seats
 from jobs_bases.training.queries import CourseFilter, course_page
 from jobs_bases.training.scope import TRAINING_ROLES, is_manager, runs_the_class, visible_course
@@ -63,8 +63,8 @@ def index() -> ResponseReturnValue:
 
 
 def _course_form(form: CourseForm) -> None:
-    form.round_id.choices = [(r.id, r.name) for r in courses.list_rounds()]
-    form.partner_id.choices = [(p.id, p.name) for p in list_partners(active_only=True)]
+    form.round_id.choices = options((r.id, r.name) for r in courses.list_rounds())
+    form.partner_id.choices = options((p.id, p.name) for p in list_partners(active_only=True))
 
 
 def _course_input(form: CourseForm) -> courses.CourseInput:
@@ -130,6 +130,7 @@ def course(course_id: int) -> ResponseReturnValue:
 @roles_required(*TRAINING_ROLES)
 @redirects_on_domain_error("courses.course")
 def add_session(course_id: int) -> ResponseReturnValue:
+    courses.schedulable_course(staff(), course_id)
     form = SessionForm()
     if form.validate_on_submit():
         courses.add_session(

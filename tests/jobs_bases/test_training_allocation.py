@@ -83,13 +83,15 @@ def test_a_run_keeps_its_input_and_output_and_changes_nothing_else(round_of_thre
 
 
 def test_the_review_names_courses_in_the_reasons(round_of_three):
-    desk, training_round, welding, cooking, ids = round_of_three
+    desk, training_round, _welding, _cooking, ids = round_of_three
     run = allocation.run_allocation(desk.admin, training_round.id, now=AFTER_DEADLINE)
 
     rows = {row.application_id: row for row in allocation.review(run)}
 
     assert rows[ids[0]].reason == "录取第1志愿（焊工培训班）。"
-    assert rows[ids[1]].reason.startswith("录取第2志愿（中式烹调培训班）：第1志愿（焊工培训班）名额已满")
+    assert rows[ids[1]].reason.startswith(
+        "录取第2志愿（中式烹调培训班）：第1志愿（焊工培训班）名额已满"
+    )
     assert "列候补第 1 位" in rows[ids[1]].reason
     assert rows[ids[2]].course_title is None and "未录取" in rows[ids[2]].reason
     assert rows[ids[2]].passed_over[0]["title"] == "焊工培训班"
@@ -120,10 +122,10 @@ def test_publishing_makes_offers_waitlists_tasks_and_notices(round_of_three):
     assert statuses == ["offered", "offered", "waitlisted"]
     tasks = db.session.scalars(select(Task).order_by(Task.id)).all()
     assert {t.kind for t in tasks} == {"training_offer", "training_waitlist"}
-    assert all(
-        t.assignee_role == Role.OFFICER and t.scope_unit_id == desk.office.id for t in tasks
-    )
-    notices = db.session.scalars(select(OutboxMessage).where(OutboxMessage.channel == "office_notice")).all()
+    assert all(t.assignee_role == Role.OFFICER and t.scope_unit_id == desk.office.id for t in tasks)
+    notices = db.session.scalars(
+        select(OutboxMessage).where(OutboxMessage.channel == "office_notice")
+    ).all()
     assert len(notices) == 3 and {n.recipient for n in notices} == {str(desk.office.id)}
     assert all("name" not in n.data for n in notices)
     assert audit_events(AuditAction.TRAINING_ALLOCATION_PUBLISH, run.id)
@@ -143,7 +145,7 @@ def test_publishing_waits_for_every_deadline(round_of_three):
 
 
 def test_a_run_gone_stale_is_refused_and_a_round_publishes_once(round_of_three):
-    desk, training_round, welding, cooking, ids = round_of_three
+    desk, training_round, welding, _cooking, ids = round_of_three
     stale = allocation.run_allocation(desk.admin, training_round.id, now=AFTER_DEADLINE)
     applications.withdraw_application(desk.officer, ids[2])
 

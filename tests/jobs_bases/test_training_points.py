@@ -84,7 +84,9 @@ def test_one_point_per_full_month_waiting_up_to_three(applied_on, waiting):
 def test_released_or_started_within_twelve_months(start, counts):
     points = priority_points(facts(case_start=start), RUN_DAY)
 
-    assert ("recent_start", 2) in points.parts if counts else "recent_start" not in dict(points.parts)
+    assert (
+        ("recent_start", 2) in points.parts if counts else "recent_start" not in dict(points.parts)
+    )
 
 
 def test_month_ends_count_as_full_months():

@@ -10,6 +10,7 @@ from __future__ import annotations
 import itertools
 from dataclasses import dataclass
 from datetime import UTC, date, datetime, time, timedelta
+from typing import Any
 
 from sqlalchemy import select
 
@@ -92,13 +93,11 @@ class Desk:
     officer: User
     admin: User
 
-    def person(self, **overrides: object) -> Person:
+    def person(self, **overrides: Any) -> Person:
         overrides.setdefault("name", f"李{'一二三四五六七八九十'[next(_serial) % 10]}明")
         return make_person(self.officer, self.office, **overrides)
 
-    def apply(
-        self, person: Person, choices: list[Course], *, now: datetime | None = None
-    ) -> int:
+    def apply(self, person: Person, choices: list[Course], *, now: datetime | None = None) -> int:
         training_round = choices[0].round_id
         return applications.apply(
             self.officer,
