@@ -5,6 +5,7 @@ from __future__ import annotations
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
 from wtforms import BooleanField, DateField, SelectField, StringField, SubmitField
+from wtforms.fields.choices import SelectChoice
 from wtforms.validators import DataRequired, Length, Optional
 
 from core.forms import REQUIRED
@@ -20,7 +21,10 @@ PARTNER_KIND_LABELS = {
 
 class PartnerForm(FlaskForm):
     name = StringField(_l("Name"), validators=[DataRequired(REQUIRED), Length(max=120)])
-    kind = SelectField(_l("Kind"), choices=list(PARTNER_KIND_LABELS.items()))
+    kind = SelectField(
+        _l("Kind"),
+        choices=[SelectChoice(value, label) for value, label in PARTNER_KIND_LABELS.items()],
+    )
     contact_name = StringField(_l("Contact person"), validators=[Optional(), Length(max=60)])
     contact_phone = StringField(_l("Contact phone"), validators=[Optional(), Length(max=32)])
     active = BooleanField(_l("Active"), default=True)

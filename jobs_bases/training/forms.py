@@ -31,7 +31,6 @@ KIND_LABELS = {
 }
 DATE_MESSAGE = _l("Enter a date like 2026-06-30.")
 TIME_MESSAGE = _l("Enter a time like 09:00.")
-NUMBER_MESSAGE = _l("Enter a whole number.")
 
 
 def options(pairs: Iterable[tuple[object, object]]) -> list[SelectChoice]:
@@ -74,7 +73,7 @@ class CourseForm(FlaskForm):
         default="培训合格证书",
     )
     min_attendance_pct = IntegerField(
-        _l("Attendance needed to complete (%)"),
+        _l("Attendance needed to complete, in percent"),
         validators=[InputRequired(REQUIRED), NumberRange(0, 100)],
         default=80,
     )

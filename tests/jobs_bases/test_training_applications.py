@@ -66,8 +66,9 @@ def test_an_application_after_the_deadline_is_refused_with_the_date(desk):
         desk.apply(person, [closed])
 
     assert refused.value.params["rank"] == 1
+    # The reason is shown in Chinese (the default language of the pages).
     assert str(refused.value.params["reason"]) == (
-        f"applications closed on {(TODAY - timedelta(days=1)).isoformat()}"
+        f"报名已于 {(TODAY - timedelta(days=1)).isoformat()} 截止"
     )
     db.session.rollback()
     assert _count() == 0
@@ -112,7 +113,7 @@ def test_after_withdrawing_the_person_may_apply_again(desk):
         (
             {"eligible_kinds": [PersonKind.RESETTLEMENT]},
             {},
-            "this course takes only people in post-release resettlement",
+            "本课程只招收安置帮教对象",
         ),
         (
             {"eligible_kinds": [PersonKind.CORRECTION]},
@@ -123,10 +124,10 @@ def test_after_withdrawing_the_person_may_apply_again(desk):
                 "term_end": None,
                 "release_date": TODAY - timedelta(days=60),
             },
-            "this course takes only people under community correction",
+            "本课程只招收社区矫正对象",
         ),
-        ({"min_age": 45, "max_age": 60}, {}, "below the lowest age of 45"),
-        ({"min_age": 18, "max_age": 30}, {}, "above the highest age of 30"),
+        ({"min_age": 45, "max_age": 60}, {}, "低于最低年龄 45 岁"),
+        ({"min_age": 18, "max_age": 30}, {}, "高于最高年龄 30 岁"),
     ],
 )
 def test_an_ineligible_choice_is_refused_with_its_reason(desk, rules, person, reason):
@@ -157,7 +158,7 @@ def test_an_earlier_completion_of_the_same_trade_excludes(desk, monkeypatch):
         desk.apply(person, [again])
     db.session.rollback()
 
-    assert "already completed a 中式烹调 course" in str(refused.value.params["reason"])
+    assert "已完成过中式烹调类课程" in str(refused.value.params["reason"])
     assert desk.apply(person, [open_to_all])
 
 
