@@ -18,13 +18,14 @@ from jobs_bases.training.models import (
     EnrolmentStatus,
     Outcome,
 )
+from portal.demo.seed import DEMO_PASSWORD
 
 
 def _count(query) -> int:
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def test_the_demo_has_two_finished_classes_and_one_open_course(ctx):
+def test_the_demo_has_two_finished_classes_and_one_open_course(ctx, web):
     result = ctx.test_cli_runner().invoke(args=["seed-demo"])
     assert result.exit_code == 0, result.output
 
@@ -44,3 +45,15 @@ def test_the_demo_has_two_finished_classes_and_one_open_course(ctx):
     trainer = user_by_username("trainer")
     assert trainer is not None
     assert {course.partner_id for course in [*closed, taking]} == {linked_partner_id(trainer)}
+
+    # The demo accounts open the training pages (the demo password is the demo's).
+    certificate = db.session.scalar(select(Certificate.number))
+    course_ids = [course.id for course in [*closed, taking]]
+    web.post("/login", data={"username": "trainer", "password": DEMO_PASSWORD})
+    for url in ["/", "/courses", *(f"/courses/{i}/trainees" for i in course_ids)]:
+        assert web.get(url).status_code == 200, url
+    web.post("/logout")
+    web.post("/login", data={"username": "social-worker", "password": DEMO_PASSWORD})
+    for url in ["/", "/courses", "/courses/applications", f"/courses/runs/{run.id}"]:
+        assert web.get(url).status_code == 200, url
+    assert web.get(f"/c/{certificate}").status_code == 200
