@@ -12,7 +12,6 @@ from core.params import parse_int
 from core.timeutil import local_today
 from core.web import client_ip, redirects_on_domain_error, roles_required, staff
 from jobs_bases.training import classes
-from jobs_bases.training.certificates import certificate_of
 from jobs_bases.training.courses import course_state, session_started, sessions_of
 from jobs_bases.training.forms import ExamForm
 from jobs_bases.training.scope import TRAINING_ROLES, runs_the_class
@@ -32,7 +31,6 @@ def trainees(course_id: int) -> ResponseReturnValue:
         state=course_state(course),
         runs_class=runs_the_class(staff(), course),
         action_form=ActionForm(),
-        certificate_of=certificate_of,
         today=local_today(),
     )
 

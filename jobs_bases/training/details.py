@@ -14,22 +14,66 @@ from sqlalchemy import select
 from core.db import db
 from core.people.models import Person
 from core.timeutil import local_today
-from jobs_bases.training.allocation import facts_of, named_reason
+from core.users import User
+from jobs_bases.training.allocation import facts_of, named_reason, runs_of
 from jobs_bases.training.certificates import certificate_of
+from jobs_bases.training.courses import course_state, get_round, sessions_of
 from jobs_bases.training.eligibility import completed_trades
+from jobs_bases.training.holding import held_seats
 from jobs_bases.training.models import (
     AllocationRun,
     Application,
     Certificate,
     Course,
+    CourseSession,
     Enrolment,
     Offer,
     Outcome,
     RunStatus,
+    TrainingRound,
     WaitlistEntry,
 )
 from jobs_bases.training.outcomes import follow_up_due, outcomes_of
 from jobs_bases.training.points import Points, course_bonus, priority_points
+from jobs_bases.training.queries import CourseFilter, CourseRow, course_page
+from jobs_bases.training.scope import visible_course
+
+
+@dataclass(frozen=True)
+class CourseDetail:
+    course: Course
+    state: str
+    sessions: list[CourseSession]
+    held: int  # seats held by open or accepted offers
+    enrolled: int  # seats held by accepted offers
+
+
+def course_detail(actor: User, course_id: int) -> CourseDetail:
+    """A course's page: its state, sessions and seats (NotFound outside the actor's view)."""
+    course = visible_course(actor, course_id)
+    return CourseDetail(
+        course,
+        course_state(course),
+        sessions_of(course.id),
+        held_seats(course.id),
+        held_seats(course.id, accepted_only=True),
+    )
+
+
+@dataclass(frozen=True)
+class RoundDetail:
+    training_round: TrainingRound
+    courses: list[CourseRow]
+    runs: list[AllocationRun]
+
+
+def round_detail(actor: User, round_id: int) -> RoundDetail:
+    training_round = get_round(round_id)
+    return RoundDetail(
+        training_round,
+        course_page(actor, CourseFilter(round_id=training_round.id)).items,
+        runs_of(training_round.id),
+    )
 
 
 @dataclass(frozen=True)

@@ -16,8 +16,8 @@ from core.users import Role
 from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
 from jobs_bases.partners.services import list_partners
 from jobs_bases.training import allocation, courses
+from jobs_bases.training.details import course_detail, round_detail
 from jobs_bases.training.forms import KIND_LABELS, CourseForm, RoundForm, SessionForm, options
-from jobs_bases.training.holding import held_seats
 from jobs_bases.training.queries import CourseFilter, course_page
 from jobs_bases.training.scope import TRAINING_ROLES, is_manager, runs_the_class, visible_course
 
@@ -109,14 +109,15 @@ def edit_course(course_id: int | None = None) -> ResponseReturnValue:
 @roles_required(*TRAINING_ROLES)
 def course(course_id: int) -> ResponseReturnValue:
     user = staff()
-    found = visible_course(user, course_id)
+    page = course_detail(user, course_id)
+    found = page.course
     return render_template(
         "training/course.html",
         course=found,
-        state=courses.course_state(found),
-        sessions=courses.sessions_of(found.id),
-        held=held_seats(found.id),
-        enrolled=held_seats(found.id, accepted_only=True),
+        state=page.state,
+        sessions=page.sessions,
+        held=page.held,
+        enrolled=page.enrolled,
         session_form=SessionForm(),
         action_form=ActionForm(),
         kinds=KIND_LABELS,
@@ -185,12 +186,12 @@ def rounds() -> ResponseReturnValue:
 @bp.get("/courses/rounds/<int:round_id>")
 @roles_required(*STAFF)
 def training_round(round_id: int) -> ResponseReturnValue:
-    found = courses.get_round(round_id)
+    page = round_detail(staff(), round_id)
     return render_template(
         "training/round.html",
-        training_round=found,
-        courses=course_page(staff(), CourseFilter(round_id=found.id)).items,
-        runs=allocation.runs_of(found.id),
+        training_round=page.training_round,
+        courses=page.courses,
+        runs=page.runs,
         form=ActionForm(),
         can_manage=is_manager(staff()),
     )

@@ -4,20 +4,25 @@ every page renders for each role that opens it."""
 
 from __future__ import annotations
 
+import re
+from collections.abc import Callable
 from datetime import timedelta
 
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import event, func, select
+from sqlalchemy.engine import Connection
 
 from core.db import db
+from core.orgs import OrgUnit
 from core.users import Role
 from jobs_bases.consent.models import SharedField
 from jobs_bases.training import classes, offers
-from jobs_bases.training.models import Application, Enrolment
-from tests.factories import make_unit, make_user
+from jobs_bases.training.models import Application, Enrolment, TrainingRound
+from tests.factories import make_unit, make_user, user
 from tests.jobs_bases.factories import make_partner, make_partner_user
 from tests.jobs_bases.training_factories import (
     TODAY,
+    Desk,
     add_sessions,
     at,
     make_course,
@@ -205,3 +210,55 @@ def test_an_expired_offer_is_refused_on_the_page(web, ctx):
 
     assert "it can no longer be accepted" in html(response)
     assert db.session.scalar(select(func.count()).select_from(Enrolment)) == 0
+
+
+def _statements(connection: Connection, request: Callable[[], object]) -> int:
+    executed: list[str] = []
+
+    def record(_conn, _cursor, statement, _params, _context, _executemany) -> None:
+        executed.append(statement)
+
+    event.listen(connection, "before_cursor_execute", record)
+    try:
+        request()
+    finally:
+        event.remove(connection, "before_cursor_execute", record)
+    # The harness's savepoint bookkeeping is not the page's.
+    return sum(
+        1
+        for statement in executed
+        if not statement.lstrip().startswith(("SAVEPOINT", "ROLLBACK", "RELEASE"))
+    )
+
+
+@pytest.mark.parametrize(
+    ("url", "rows"),
+    [
+        ("/courses", re.compile(r'href="/courses/\d+"')),
+        ("/courses/applications", re.compile(r'href="/courses/applications/\d+"')),
+        ("/", re.compile(r'id="training-funnel"')),
+    ],
+)
+def test_list_pages_run_as_many_queries_whatever_the_rows(web, ctx, connection, url, rows):
+    first = make_desk()
+    office_id, officer_id, admin_id = first.office.id, first.officer.id, first.admin.id
+    round_id, username = make_round(first.admin).id, first.officer.username
+
+    def add(n: int) -> None:
+        # By id: what was loaded before a page request is detached after it.
+        desk = Desk(db.session.get_one(OrgUnit, office_id), user(officer_id), user(admin_id))
+        training_round = db.session.get_one(TrainingRound, round_id)
+        for _ in range(n):
+            desk.apply(desk.person(), [make_course(training_round, admin=desk.admin)])
+
+    add(2)
+    login(web, username)
+    web.get(url)  # warm up: first-request work (caches, catalogues) is not the page's
+    small = _statements(connection, lambda: web.get(url))
+    small_rows = len(rows.findall(html(web.get(url))))
+    add(6)
+    large = _statements(connection, lambda: web.get(url))
+    large_rows = len(rows.findall(html(web.get(url))))
+
+    assert large == small
+    assert large_rows == small_rows if url == "/" else large_rows > small_rows
