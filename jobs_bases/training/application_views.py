@@ -25,7 +25,6 @@ from jobs_bases.training.forms import (
     WithdrawForm,
     options,
 )
-from jobs_bases.training.models import ApplicationStatus
 from jobs_bases.training.notify import answer_by
 from jobs_bases.training.queries import (
     ApplicationFilter,
@@ -132,7 +131,6 @@ def detail(application_id: int) -> ResponseReturnValue:
         outcome_form=OutcomeForm(),
         can_write=staff().may_write_casework,
         may_reveal=staff().may_reveal,
-        live=application.status != ApplicationStatus.WITHDRAWN,
     )
 
 

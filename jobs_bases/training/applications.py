@@ -234,6 +234,14 @@ def withdraw_application(
     assert application is not None
     if application.status == ApplicationStatus.WITHDRAWN:
         raise Conflict("This application is withdrawn already.")
+    judged = db.session.scalar(
+        select(Enrolment.id).where(
+            Enrolment.application_id == application.id,
+            Enrolment.status.in_([EnrolmentStatus.COMPLETED, EnrolmentStatus.NOT_COMPLETED]),
+        )
+    )
+    if judged is not None:
+        raise Conflict("The course is over: the application stays on record.")
     freed = _withdraw(application, Actor(actor.id, actor.username, ip), reason.strip(), now)
     db.session.commit()
     cascade(freed, now)

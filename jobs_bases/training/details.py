@@ -91,6 +91,10 @@ class EnrolmentRow:
     outcomes: dict[int, Outcome]
     follow_ups: dict[int, date]  # months -> due date
 
+    @property
+    def follow_up_open(self) -> bool:
+        return len(self.outcomes) < len(self.follow_ups)
+
 
 @dataclass(frozen=True)
 class ApplicationDetail:
@@ -101,6 +105,13 @@ class ApplicationDetail:
     offers: list[Offer]
     enrolments: list[EnrolmentRow]
     reason: str | None  # the published allocation's reason, with course names
+
+    @property
+    def withdrawable(self) -> bool:
+        """Still live, and no course of it judged yet."""
+        return self.application.status != "withdrawn" and not any(
+            row.enrolment.status in ("completed", "not_completed") for row in self.enrolments
+        )
 
 
 def points_today(application: Application, person: Person, today: date) -> Points:

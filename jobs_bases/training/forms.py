@@ -68,7 +68,7 @@ class CourseForm(FlaskForm):
         _l("An earlier completion of the same trade excludes"), default=True
     )
     certificate_type = StringField(
-        _l("Certificate"),
+        _l("Certificate type"),
         validators=[DataRequired(REQUIRED), Length(max=80)],
         default="培训合格证书",
     )

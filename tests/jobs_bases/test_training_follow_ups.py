@@ -18,7 +18,7 @@ from core.tasks.models import Task
 from core.users import Role
 from jobs_bases.consent.models import SharedField
 from jobs_bases.partners.services import link_account
-from jobs_bases.training import classes, offers, outcomes
+from jobs_bases.training import applications, classes, offers, outcomes
 from jobs_bases.training.models import (
     Application,
     Enrolment,
@@ -144,3 +144,10 @@ def test_a_partner_account_lasts_as_long_as_its_courses(ctx):
     link_account(desk.admin, account.id, partner_id=partner.id)
 
     assert fresh(type(account), account.id).access_until == course.ends_on
+
+
+def test_an_application_whose_course_was_judged_stays_on_record(finished):
+    desk, _course, _enrolment_id, application_id = finished
+
+    with pytest.raises(Conflict):
+        applications.withdraw_application(desk.officer, application_id)
