@@ -17,7 +17,7 @@ from core.orgs import OrgUnit
 from core.users import Role
 from jobs_bases.consent.models import SharedField
 from jobs_bases.training import classes, offers
-from jobs_bases.training.models import Application, Enrolment, TrainingRound
+from jobs_bases.training.models import Application, Course, Enrolment, TrainingRound
 from tests.factories import make_unit, make_user, user
 from tests.jobs_bases.factories import make_partner, make_partner_user
 from tests.jobs_bases.training_factories import (
@@ -262,3 +262,73 @@ def test_list_pages_run_as_many_queries_whatever_the_rows(web, ctx, connection, 
 
     assert large == small
     assert large_rows == small_rows if url == "/" else large_rows > small_rows
+
+
+def test_bad_input_on_the_forms_gets_a_message_never_a_500(web, world):
+    course_count = db.session.scalar(select(func.count()).select_from(Course))
+    login(web, world["desk"].admin.username)
+    english(web)
+    course = world["course"]
+
+    revealing = web.post(
+        "/courses/new",
+        data={
+            "round_id": world["round"],
+            "partner_id": db.session.get_one(Course, course).partner_id,
+            "title": "社区矫正人员电工班",
+            "trade": "电工",
+            "seats": "10",
+            "starts_on": "2027-03-01",
+            "ends_on": "2027-03-10",
+            "apply_by": "2027-02-01",
+            "location": "某地",
+            "town": "赤坎镇",
+            "eligible_kinds": ["correction"],
+            "certificate_type": "培训合格证书",
+            "min_attendance_pct": "80",
+        },
+    )
+    assert revealing.status_code == 200 and "leave out" in html(revealing)
+    garbage = web.post(
+        "/courses/new",
+        data={"seats": "many", "starts_on": "2027-02-30", "eligible_kinds": ["nobody"]},
+    )
+    assert garbage.status_code == 200
+    for url, data in (
+        (f"/courses/{course}/sessions", {"on_date": "someday", "start_time": "25:00"}),
+        (
+            f"/courses/{course}/sessions",
+            {"on_date": "2099-01-01", "start_time": "09:00", "end_time": "08:00"},
+        ),
+        ("/courses/applications/new", {"person_id": "abc", "round_id": "", "choice_1": "x"}),
+        (
+            f"/courses/enrolments/{world['enrolment']}/outcomes",
+            {"months": "9", "employed": "maybe"},
+        ),
+        (f"/courses/trainees/{world['enrolment']}/exam", {"passed": "perhaps"}),
+        (
+            f"/courses/sessions/{world['sessions'][0]}/attendance",
+            {"present": ["abc", "99999999999"]},
+        ),
+        (f"/courses/offers/{world['offer']}/accept", {}),
+        ("/courses/offers/2147483647/accept", {}),
+        ("/courses/rounds", {"name": ""}),
+    ):
+        response = web.post(url, data=data)
+        assert response.status_code < 500, (url, response.status_code)
+    assert db.session.scalar(select(func.count()).select_from(Course)) == course_count
+
+
+def test_refusals_read_in_chinese(web, ctx):
+    desk = make_desk()
+    training_round = make_round(desk.admin)
+    closed = make_course(
+        training_round, admin=desk.admin, title="电工班", apply_by=TODAY - timedelta(days=1)
+    )
+    form = {"person_id": desk.person().id, "round_id": training_round.id, "choice_1": closed.id}
+    login(web, desk.officer.username)
+
+    page = html(web.post("/courses/applications/new", data=form))
+
+    day = (TODAY - timedelta(days=1)).isoformat()
+    assert f"第1志愿（电工班）：报名已于 {day} 截止。" in page
