@@ -26,6 +26,7 @@ from jobs_bases.training.models import (
     Outcome,
 )
 from jobs_bases.training.outcomes import months_after
+from portal.jobs import run_job, scheduled_jobs
 from tests.factories import audit_events, fresh, make_unit, make_user
 from tests.jobs_bases.factories import make_partner, make_partner_user
 from tests.jobs_bases.training_factories import (
@@ -151,3 +152,16 @@ def test_an_application_whose_course_was_judged_stays_on_record(finished):
 
     with pytest.raises(Conflict):
         applications.withdraw_application(desk.officer, application_id)
+
+
+def test_the_training_job_is_scheduled_and_opens_due_follow_ups(app, finished, monkeypatch):
+    _desk, course, _enrolment_id, _application_id = finished
+    [job] = [job for job in scheduled_jobs(app) if job.name == "training"]
+    monkeypatch.setattr(
+        outcomes, "local_today", lambda: months_after(course.ends_on, 3) + timedelta(days=1)
+    )
+
+    run_job(app, job)
+
+    assert job.interval_s(app.config) == 900
+    assert db.session.scalar(select(Task).where(Task.kind == "training_outcome")) is not None
