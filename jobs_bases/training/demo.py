@@ -19,6 +19,7 @@ from core.privacy import age_on
 from core.timeutil import SHANGHAI, local_today
 from core.users import Role, User, user_by_username
 from jobs_bases.consent.models import SharedField
+from jobs_bases.partners.access import renew_access
 from jobs_bases.partners.models import TrainingPartner
 from jobs_bases.training import allocation, applications, classes, courses, offers, outcomes
 from jobs_bases.training.models import Course, Enrolment, Offer, OfferStatus
@@ -280,3 +281,7 @@ def seed_training(admin: User) -> None:
         _past_class(admin, partner, spec, rng, taken)
     _open_course(admin, partner, rng, taken)
     outcomes.open_outcome_tasks()
+    trainer = user_by_username("trainer")
+    if trainer is not None:
+        # Linked before any course existed (a grace period): now to the end of its courses.
+        renew_access(admin, trainer.id)

@@ -45,6 +45,7 @@ def test_the_demo_has_two_finished_classes_and_one_open_course(ctx, web):
     trainer = user_by_username("trainer")
     assert trainer is not None
     assert {course.partner_id for course in [*closed, taking]} == {linked_partner_id(trainer)}
+    assert trainer.access_until == taking.ends_on
 
     # The demo accounts open the training pages (the demo password is the demo's).
     certificate = db.session.scalar(select(Certificate.number))
