@@ -130,6 +130,31 @@ class AuditAction(enum.StrEnum):
     REFERRAL_WITHDRAW = "referral.withdraw"
     REFERRAL_SHEET_VIEW = "referral.sheet_view"
     FOLLOW_UP_RECORD = "referral.follow_up"
+    # Skills training: courses, applications, allocation, offers, the class, certificates.
+    TRAINING_ROUND_SAVE = "training.round_save"
+    TRAINING_COURSE_SAVE = "training.course_save"
+    TRAINING_SESSION_SAVE = "training.session_save"
+    TRAINING_SESSION_DELETE = "training.session_delete"
+    TRAINING_APPLY = "training.apply"
+    TRAINING_APPLICATION_VIEW = "training.application_view"
+    TRAINING_APPLICATION_WITHDRAW = "training.application_withdraw"
+    TRAINING_ALLOCATION_RUN = "training.allocation_run"
+    TRAINING_ALLOCATION_PUBLISH = "training.allocation_publish"
+    TRAINING_OFFER_MADE = "training.offer_made"
+    TRAINING_OFFER_ACCEPT = "training.offer_accept"
+    TRAINING_OFFER_DECLINE = "training.offer_decline"
+    TRAINING_OFFER_EXPIRE = "training.offer_expire"
+    TRAINING_OFFER_RELEASE = "training.offer_release"
+    TRAINING_OFFER_WITHDRAW = "training.offer_withdraw"
+    TRAINING_ENROLMENT_WITHDRAW = "training.enrolment_withdraw"
+    TRAINING_TRAINEES_VIEW = "training.trainees_view"
+    TRAINING_TRAINEE_VIEW = "training.trainee_view"
+    TRAINING_ATTENDANCE_RECORD = "training.attendance_record"
+    TRAINING_EXAM_RECORD = "training.exam_record"
+    TRAINING_COURSE_CLOSE = "training.course_close"
+    TRAINING_CERTIFICATE_DOWNLOAD = "training.certificate_download"
+    TRAINING_CERTIFICATE_CHECK = "training.certificate_check"
+    TRAINING_OUTCOME_RECORD = "training.outcome_record"
 
     @property
     def label(self) -> str:
@@ -243,6 +268,30 @@ ACTION_LABELS = {
     AuditAction.REFERRAL_WITHDRAW: _l("Referral withdrawn"),
     AuditAction.REFERRAL_SHEET_VIEW: _l("What the employer may be told was viewed"),
     AuditAction.FOLLOW_UP_RECORD: _l("Retention follow-up recorded"),
+    AuditAction.TRAINING_ROUND_SAVE: _l("Training round saved"),
+    AuditAction.TRAINING_COURSE_SAVE: _l("Training course saved"),
+    AuditAction.TRAINING_SESSION_SAVE: _l("Course session scheduled"),
+    AuditAction.TRAINING_SESSION_DELETE: _l("Course session removed"),
+    AuditAction.TRAINING_APPLY: _l("Training application entered"),
+    AuditAction.TRAINING_APPLICATION_VIEW: _l("Training application viewed"),
+    AuditAction.TRAINING_APPLICATION_WITHDRAW: _l("Training application withdrawn"),
+    AuditAction.TRAINING_ALLOCATION_RUN: _l("Training seat allocation run"),
+    AuditAction.TRAINING_ALLOCATION_PUBLISH: _l("Training seat allocation published"),
+    AuditAction.TRAINING_OFFER_MADE: _l("Training seat offered"),
+    AuditAction.TRAINING_OFFER_ACCEPT: _l("Training offer accepted"),
+    AuditAction.TRAINING_OFFER_DECLINE: _l("Training offer declined"),
+    AuditAction.TRAINING_OFFER_EXPIRE: _l("Training offer expired"),
+    AuditAction.TRAINING_OFFER_RELEASE: _l("Training seat released for a better one"),
+    AuditAction.TRAINING_OFFER_WITHDRAW: _l("Training seat given up: withdrawn or case ended"),
+    AuditAction.TRAINING_ENROLMENT_WITHDRAW: _l("Trainee withdrawn from a course"),
+    AuditAction.TRAINING_TRAINEES_VIEW: _l("Trainee list viewed"),
+    AuditAction.TRAINING_TRAINEE_VIEW: _l("Trainee record viewed"),
+    AuditAction.TRAINING_ATTENDANCE_RECORD: _l("Attendance recorded"),
+    AuditAction.TRAINING_EXAM_RECORD: _l("Exam result recorded"),
+    AuditAction.TRAINING_COURSE_CLOSE: _l("Course completion judged, certificates issued"),
+    AuditAction.TRAINING_CERTIFICATE_DOWNLOAD: _l("Training certificate downloaded"),
+    AuditAction.TRAINING_CERTIFICATE_CHECK: _l("Training certificate checked in public"),
+    AuditAction.TRAINING_OUTCOME_RECORD: _l("Employment after training recorded"),
 }
 
 

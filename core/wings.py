@@ -110,6 +110,17 @@ class ReportSection:
 MonthlySheet = Callable[[DateRange], Sheet]
 
 
+@dataclass(frozen=True)
+class DashboardPanel:
+    """A section a wing adds to the dashboard for the listed roles: `context(user)`
+    answers the template's variables, or None when the panel has nothing to show."""
+
+    template: str
+    roles: frozenset[Role]
+    context: Callable[[User], Mapping[str, Any] | None]
+    order: int = 100
+
+
 # The error body for one path prefix (the JSON API answers errors in its own shape).
 ErrorRenderer = Callable[[HTTPException], ResponseReturnValue]
 
@@ -130,6 +141,8 @@ class WingRegistry:
     person_panels: list[PersonPanel] = field(default_factory=list)
     # Every setting a wing read from the environment, with its default (apply_settings).
     settings: dict[str, object] = field(default_factory=dict)
+    # Sections of the dashboard (a table per office, a partner's home page).
+    dashboard_panels: list[DashboardPanel] = field(default_factory=list)
     # Where a published need can be shown: (id, name) choices for the publish form.
     publication_destinations: list[Callable[[], list[tuple[str, str]]]] = field(
         default_factory=list

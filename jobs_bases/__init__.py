@@ -42,17 +42,18 @@ def load_models() -> None:
     import jobs_bases.bases.models
     import jobs_bases.consent.models
     import jobs_bases.jobs.models
-    import jobs_bases.partners.models  # noqa: F401
+    import jobs_bases.partners.models
+    import jobs_bases.training.models  # noqa: F401
 
 
 def init_app(app: Flask) -> None:
     """Settings, then each domain's own `init_app` (blueprints, commands, periodic jobs,
     navigation, dashboard counts, lifecycle handlers, demo seeding)."""
     from core.wings import apply_settings, registry
-    from jobs_bases import bases, consent, demo, jobs, partners
+    from jobs_bases import bases, consent, demo, jobs, partners, training
 
     load_models()
     apply_settings(app, SETTINGS)
-    for domain in (partners, consent, bases, jobs):
+    for domain in (partners, consent, bases, jobs, training):
         domain.init_app(app)
     registry(app).demo_seeders.append(demo.seed_demo)

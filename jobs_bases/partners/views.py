@@ -9,6 +9,7 @@ from flask import Blueprint, flash, redirect, render_template, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from sqlalchemy import select
+from wtforms.fields.choices import SelectChoice
 
 from core.db import db
 from core.users import Role, User
@@ -62,11 +63,11 @@ def edit_partner(partner_id: int | None = None) -> ResponseReturnValue:
     return render_template("partners/partner_form.html", form=form, partner=partner)
 
 
-def _targets(user: User) -> list[tuple[int, str]]:
+def _targets(user: User) -> list[SelectChoice]:
     if user.has_role(Role.TRAINING_PARTNER):
-        return [(p.id, p.name) for p in list_partners(active_only=True)]
+        return [SelectChoice(p.id, p.name) for p in list_partners(active_only=True)]
     bases = db.session.scalars(select(Base).where(Base.retired_at.is_(None)).order_by(Base.name))
-    return [(b.id, b.name) for b in bases]
+    return [SelectChoice(b.id, b.name) for b in bases]
 
 
 def user_panel_context(user: User) -> Mapping[str, Any] | None:

@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0013_reports'
-down_revision = '0011_volunteers'
+down_revision = '0012_training'
 branch_labels = None
 depends_on = None
 

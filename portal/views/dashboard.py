@@ -30,4 +30,11 @@ def index() -> ResponseReturnValue:
         for count in registry(current_app).counts
         if user.has_role(*count.roles)
     ]
-    return render_template("dashboard.html", rows=rows, totals=totals, waiting=waiting)
+    panels = [
+        (panel.template, context)
+        for panel in sorted(registry(current_app).dashboard_panels, key=lambda p: p.order)
+        if user.has_role(*panel.roles) and (context := panel.context(user)) is not None
+    ]
+    return render_template(
+        "dashboard.html", rows=rows, totals=totals, waiting=waiting, panels=panels
+    )
