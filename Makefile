@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Our code, for the linter, the formatter and the type checker alike.
 PACKAGES := core portal donations jobs_bases volunteers sandboxes bench tests
 
-.PHONY: fonts install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-ledger bench-donate translations clean
+.PHONY: fonts install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-ledger bench-donate translations clean
 
 install: $(STAMP) translations fonts
 
@@ -70,6 +70,10 @@ test: install
 
 bench-allocation: install
 	$(BIN)/python -m bench.bench_allocation
+
+# The seat engine's whole command on 20,000 applicants x 40 courses (target: under 2 s).
+bench-seats: install
+	$(BIN)/python -m bench.bench_seats
 
 # Webhook events applied per second, on SQLite and on PostgreSQL.
 bench-ledger: install
