@@ -59,10 +59,11 @@ def load_models() -> None:
 def init_app(app: Flask) -> None:
     """Settings, blueprints, signals, navigation, dashboard counts, jobs and demo seeding
     of each domain package: each package's own `init_app` says what it adds."""
-    from core.wings import apply_settings
-    from volunteers import accounts, programmes, vetting
+    from core.wings import apply_settings, registry
+    from volunteers import accounts, demo, programmes, vetting
 
     load_models()
     apply_settings(app, SETTINGS)
     for package in (accounts, vetting, programmes):
         package.init_app(app)
+    registry(app).demo_seeders.append(demo.seed_demo_volunteers)

@@ -1,8 +1,8 @@
-"""volunteers: accounts and organisations, sessions, password resets, vetting
+"""volunteers: accounts, organisations, sessions, password resets, vetting, programmes, activities, shifts, sign-ups, hours
 
 Revision ID: 0011_volunteers
 Revises: 0009_sessions_staff_session
-Create Date: 2026-12-04 09:13:26.503435
+Create Date: 2026-12-04 09:23:08.461805
 
 """
 from alembic import op
@@ -74,6 +74,17 @@ def upgrade():
     with op.batch_alter_table('volunteer_password_reset', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_volunteer_password_reset_volunteer_id'), ['volunteer_id'], unique=False)
 
+    op.create_table('volunteer_programme',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('name', sa.String(length=80), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('active', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('created_by_id', sa.Integer(), nullable=True),
+    sa.ForeignKeyConstraint(['created_by_id'], ['staff_user.id'], name=op.f('fk_volunteer_programme_created_by_id_staff_user')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_programme')),
+    sa.UniqueConstraint('name', name=op.f('uq_volunteer_programme_name'))
+    )
     op.create_table('volunteer_session',
     sa.Column('token_hash', sa.String(length=64), nullable=False),
     sa.Column('volunteer_id', sa.Integer(), nullable=False),
@@ -127,11 +138,140 @@ def upgrade():
     with op.batch_alter_table('volunteer_vetting_decision', schema=None) as batch_op:
         batch_op.create_index(batch_op.f('ix_volunteer_vetting_decision_volunteer_id'), ['volunteer_id'], unique=False)
 
+    op.create_table('volunteer_activity',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('title', sa.String(length=120), nullable=False),
+    sa.Column('description', sa.Text(), nullable=False),
+    sa.Column('needs_vetting', sa.Boolean(), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.ForeignKeyConstraint(['programme_id'], ['volunteer_programme.id'], name=op.f('fk_volunteer_activity_programme_id_volunteer_programme')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_activity'))
+    )
+    with op.batch_alter_table('volunteer_activity', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_activity_programme_id'), ['programme_id'], unique=False)
+
+    op.create_table('volunteer_programme_coordinator',
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('user_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['programme_id'], ['volunteer_programme.id'], name=op.f('fk_volunteer_programme_coordinator_programme_id_volunteer_programme')),
+    sa.ForeignKeyConstraint(['user_id'], ['staff_user.id'], name=op.f('fk_volunteer_programme_coordinator_user_id_staff_user')),
+    sa.PrimaryKeyConstraint('programme_id', 'user_id', name=op.f('pk_volunteer_programme_coordinator'))
+    )
+    with op.batch_alter_table('volunteer_programme_coordinator', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_programme_coordinator_user_id'), ['user_id'], unique=False)
+
+    op.create_table('volunteer_programme_partner',
+    sa.Column('programme_id', sa.Integer(), nullable=False),
+    sa.Column('organisation_id', sa.Integer(), nullable=False),
+    sa.ForeignKeyConstraint(['organisation_id'], ['volunteer_organisation.id'], name=op.f('fk_volunteer_programme_partner_organisation_id_volunteer_organisation')),
+    sa.ForeignKeyConstraint(['programme_id'], ['volunteer_programme.id'], name=op.f('fk_volunteer_programme_partner_programme_id_volunteer_programme')),
+    sa.PrimaryKeyConstraint('programme_id', 'organisation_id', name=op.f('pk_volunteer_programme_partner'))
+    )
+    op.create_table('volunteer_shift',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=36), nullable=False),
+    sa.Column('activity_id', sa.Integer(), nullable=False),
+    sa.Column('starts_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('ends_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('place', sa.String(length=120), nullable=False),
+    sa.Column('town', sa.String(length=64), nullable=True),
+    sa.Column('capacity', sa.Integer(), nullable=False),
+    sa.Column('checkin_code', sa.String(length=12), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('open', 'cancelled')", name=op.f('ck_volunteer_shift_status')),
+    sa.CheckConstraint('capacity > 0', name=op.f('ck_volunteer_shift_capacity_positive')),
+    sa.CheckConstraint('ends_at > starts_at', name=op.f('ck_volunteer_shift_ends_after_start')),
+    sa.ForeignKeyConstraint(['activity_id'], ['volunteer_activity.id'], name=op.f('fk_volunteer_shift_activity_id_volunteer_activity')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_shift')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_volunteer_shift_public_id'))
+    )
+    with op.batch_alter_table('volunteer_shift', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_shift_activity_id'), ['activity_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_shift_starts_at'), ['starts_at'], unique=False)
+
+    op.create_table('volunteer_signup',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=36), nullable=False),
+    sa.Column('shift_id', sa.Integer(), nullable=False),
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('signed_up_at', sa.DateTime(timezone=True), nullable=False),
+    sa.Column('confirmed_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancelled_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('cancel_reason', sa.String(length=32), nullable=True),
+    sa.Column('checked_in_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('checked_out_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('code_failures', sa.Integer(), nullable=False),
+    sa.CheckConstraint("status IN ('confirmed', 'waitlisted', 'cancelled')", name=op.f('ck_volunteer_signup_status')),
+    sa.ForeignKeyConstraint(['shift_id'], ['volunteer_shift.id'], name=op.f('fk_volunteer_signup_shift_id_volunteer_shift')),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer.id'], name=op.f('fk_volunteer_signup_volunteer_id_volunteer')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_signup')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_volunteer_signup_public_id')),
+    sa.UniqueConstraint('shift_id', 'volunteer_id', name='uq_volunteer_signup_shift_volunteer')
+    )
+    with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_signup_shift_id'), ['shift_id'], unique=False)
+        batch_op.create_index('ix_volunteer_signup_volunteer_status', ['volunteer_id', 'status'], unique=False)
+
+    op.create_table('volunteer_hours',
+    sa.Column('id', sa.Integer(), nullable=False),
+    sa.Column('public_id', sa.String(length=36), nullable=False),
+    sa.Column('signup_id', sa.Integer(), nullable=False),
+    sa.Column('volunteer_id', sa.Integer(), nullable=False),
+    sa.Column('shift_id', sa.Integer(), nullable=False),
+    sa.Column('minutes', sa.Integer(), nullable=False),
+    sa.Column('status', sa.String(length=16), nullable=False),
+    sa.Column('reason', sa.Text(), nullable=False),
+    sa.Column('decided_by_id', sa.Integer(), nullable=True),
+    sa.Column('decided_at', sa.DateTime(timezone=True), nullable=True),
+    sa.Column('created_at', sa.DateTime(timezone=True), nullable=False),
+    sa.CheckConstraint("status IN ('pending', 'approved', 'declined')", name=op.f('ck_volunteer_hours_status')),
+    sa.CheckConstraint('minutes >= 0', name=op.f('ck_volunteer_hours_minutes_not_negative')),
+    sa.ForeignKeyConstraint(['decided_by_id'], ['staff_user.id'], name=op.f('fk_volunteer_hours_decided_by_id_staff_user')),
+    sa.ForeignKeyConstraint(['shift_id'], ['volunteer_shift.id'], name=op.f('fk_volunteer_hours_shift_id_volunteer_shift')),
+    sa.ForeignKeyConstraint(['signup_id'], ['volunteer_signup.id'], name=op.f('fk_volunteer_hours_signup_id_volunteer_signup')),
+    sa.ForeignKeyConstraint(['volunteer_id'], ['volunteer.id'], name=op.f('fk_volunteer_hours_volunteer_id_volunteer')),
+    sa.PrimaryKeyConstraint('id', name=op.f('pk_volunteer_hours')),
+    sa.UniqueConstraint('public_id', name=op.f('uq_volunteer_hours_public_id')),
+    sa.UniqueConstraint('signup_id', name=op.f('uq_volunteer_hours_signup_id'))
+    )
+    with op.batch_alter_table('volunteer_hours', schema=None) as batch_op:
+        batch_op.create_index(batch_op.f('ix_volunteer_hours_shift_id'), ['shift_id'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_hours_status'), ['status'], unique=False)
+        batch_op.create_index(batch_op.f('ix_volunteer_hours_volunteer_id'), ['volunteer_id'], unique=False)
+
     # ### end Alembic commands ###
 
 
 def downgrade():
     # ### commands auto generated by Alembic - please adjust! ###
+    with op.batch_alter_table('volunteer_hours', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_hours_volunteer_id'))
+        batch_op.drop_index(batch_op.f('ix_volunteer_hours_status'))
+        batch_op.drop_index(batch_op.f('ix_volunteer_hours_shift_id'))
+
+    op.drop_table('volunteer_hours')
+    with op.batch_alter_table('volunteer_signup', schema=None) as batch_op:
+        batch_op.drop_index('ix_volunteer_signup_volunteer_status')
+        batch_op.drop_index(batch_op.f('ix_volunteer_signup_shift_id'))
+
+    op.drop_table('volunteer_signup')
+    with op.batch_alter_table('volunteer_shift', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_shift_starts_at'))
+        batch_op.drop_index(batch_op.f('ix_volunteer_shift_activity_id'))
+
+    op.drop_table('volunteer_shift')
+    op.drop_table('volunteer_programme_partner')
+    with op.batch_alter_table('volunteer_programme_coordinator', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_programme_coordinator_user_id'))
+
+    op.drop_table('volunteer_programme_coordinator')
+    with op.batch_alter_table('volunteer_activity', schema=None) as batch_op:
+        batch_op.drop_index(batch_op.f('ix_volunteer_activity_programme_id'))
+
+    op.drop_table('volunteer_activity')
     with op.batch_alter_table('volunteer_vetting_decision', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_volunteer_vetting_decision_volunteer_id'))
 
@@ -145,6 +285,7 @@ def downgrade():
         batch_op.drop_index(batch_op.f('ix_volunteer_session_expires_at'))
 
     op.drop_table('volunteer_session')
+    op.drop_table('volunteer_programme')
     with op.batch_alter_table('volunteer_password_reset', schema=None) as batch_op:
         batch_op.drop_index(batch_op.f('ix_volunteer_password_reset_volunteer_id'))
 

@@ -3,15 +3,19 @@
 from __future__ import annotations
 
 import itertools
+from dataclasses import dataclass
+from datetime import timedelta
 from typing import Any
 
 from flask.testing import FlaskClient
 from werkzeug.test import TestResponse
 
+from core.db import utcnow
 from core.users import Role, User
 from tests.factories import make_staff
 from volunteers.accounts.models import Volunteer
 from volunteers.accounts.registration import Registration, register_volunteer
+from volunteers.programmes.models import Shift
 from volunteers.vetting import services as vetting
 from volunteers.vetting.services import Outcome, Step
 
@@ -68,3 +72,70 @@ def volunteer_login(
     assert response.status_code == 302, response.get_data(as_text=True)
     assert response.location == "/v/"
     return response
+
+
+# -- programmes, activities, shifts ------------------------------------------------------------
+
+
+def make_programme(coordinator: User, name: str | None = None) -> int:
+    from volunteers.programmes.catalogue import ProgrammeInput, save_programme
+
+    programme = save_programme(coordinator, ProgrammeInput(name=name or f"项目{next(_serial)}"))
+    return programme.id
+
+
+def make_activity(coordinator: User, programme_id: int, *, needs_vetting: bool = True) -> int:
+    from volunteers.programmes.catalogue import ActivityInput, save_activity
+
+    activity = save_activity(
+        coordinator,
+        ActivityInput(title=f"活动{next(_serial)}", needs_vetting=needs_vetting),
+        programme_id=programme_id,
+    )
+    return activity.id
+
+
+def make_shift(
+    coordinator: User,
+    activity_id: int,
+    *,
+    starts_in: timedelta = timedelta(days=3),
+    length: timedelta = timedelta(hours=3),
+    capacity: int = 5,
+) -> Shift:
+    from volunteers.programmes.catalogue import ShiftInput, add_shift
+
+    start = utcnow() + starts_in
+    return add_shift(
+        coordinator,
+        activity_id,
+        ShiftInput(
+            starts_at=start,
+            ends_at=start + length,
+            place="开平市司法局三楼",
+            capacity=capacity,
+            town="三埠街道",
+        ),
+    )
+
+
+@dataclass
+class Setting:
+    """A coordinator running one programme with one activity (vetted by default)."""
+
+    coordinator: User
+    programme_id: int
+    activity_id: int
+
+    def shift(self, **kw: Any) -> Shift:
+        return make_shift(self.coordinator, self.activity_id, **kw)
+
+
+def make_setting(*, needs_vetting: bool = True) -> Setting:
+    coordinator = make_coordinator()
+    programme_id = make_programme(coordinator)
+    return Setting(
+        coordinator,
+        programme_id,
+        make_activity(coordinator, programme_id, needs_vetting=needs_vetting),
+    )

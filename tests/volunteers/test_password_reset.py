@@ -6,8 +6,6 @@ from __future__ import annotations
 import re
 from datetime import timedelta
 
-import pytest
-from flask import Flask
 from sqlalchemy import select
 
 from core.db import db, utcnow
@@ -23,13 +21,6 @@ web = harness.web
 
 NEW_PASSWORD = "a-brand-new-secret-9"
 LINK = re.compile(r"/v/reset/([A-Za-z0-9_\-]+)")
-
-
-@pytest.fixture()
-def delivery(app: Flask, monkeypatch: pytest.MonkeyPatch) -> MemoryDelivery:
-    memory = MemoryDelivery()
-    monkeypatch.setitem(app.extensions, "volunteer_delivery", memory)
-    return memory
 
 
 def _ask(web, login: str) -> None:

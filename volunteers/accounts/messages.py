@@ -157,3 +157,14 @@ def send_volunteer_messages() -> int:
 def init_messages(app: Flask) -> None:
     app.extensions["volunteer_delivery"] = make_delivery(app)
     register_text(app, RESET_KIND, _reset_text)
+
+
+def queue_for_volunteer(
+    volunteer: Volunteer, kind: str, dedupe_key: str, data: Mapping[str, Any] | None = None
+) -> bool:
+    """Queue a message to the volunteer in the caller's transaction, by email if they
+    gave one, else by text message; False if queued before (or no address at all)."""
+    channel = EMAIL_CHANNEL if volunteer.email else SMS_CHANNEL if volunteer.phone else None
+    if channel is None:
+        return False
+    return outbox.queue_message(channel, str(volunteer.id), kind, dedupe_key, data)

@@ -86,16 +86,17 @@ def is_approved(volunteer_id: int) -> bool:
     return status_of(volunteer_id) is VettingStatus.APPROVED
 
 
-def approved_for_update(volunteer_id: int) -> bool:
-    """`is_approved`, holding the vetting row (FOR SHARE) until the caller's transaction
+def status_for_update(volunteer_id: int) -> VettingStatus:
+    """`status_of`, holding the vetting row (FOR SHARE) until the caller's transaction
     ends: a sign-up checked this way cannot slip past a suspension committing at the
-    same moment (the suspension waits, then cancels it; or the sign-up sees it)."""
+    same moment (the suspension waits for it, then cancels it; or it sees the
+    suspension)."""
     status = db.session.scalar(
         select(Vetting.status)
         .where(Vetting.volunteer_id == volunteer_id)
         .with_for_update(read=True)
     )
-    return status == VettingStatus.APPROVED
+    return VettingStatus(status) if status else VettingStatus.PENDING
 
 
 def may_meet_mentees(volunteer_id: int, *, minor: bool = False) -> bool:

@@ -1,0 +1,67 @@
+"""What the vetting pages show."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass
+
+from sqlalchemy import select
+
+from core import audit
+from core.audit import Actor
+from core.audit_actions import AuditAction
+from core.db import db
+from core.errors import NotFound
+from core.users import User
+from volunteers.accounts.identity import mask_email, mask_phone
+from volunteers.accounts.models import Volunteer
+from volunteers.vetting.models import Vetting, VettingDecision, VettingStatus
+from volunteers.vetting.services import VETTERS, decisions_of
+
+
+def volunteers_list(status: str | None, limit: int = 200) -> list[tuple[Volunteer, Vetting]]:
+    query = (
+        select(Volunteer, Vetting)
+        .join(Vetting, Vetting.volunteer_id == Volunteer.id)
+        .order_by(Volunteer.created_at.desc(), Volunteer.id.desc())
+        .limit(limit)
+    )
+    if status in tuple(VettingStatus):
+        query = query.where(Vetting.status == status)
+    return [(v, vt) for v, vt in db.session.execute(query)]
+
+
+@dataclass(frozen=True)
+class VolunteerPage:
+    volunteer: Volunteer
+    vetting: Vetting
+    decisions: list[VettingDecision]
+    email: str  # masked unless revealed
+    phone: str
+    revealed: bool
+
+
+def volunteer_page(user: User, volunteer_id: int, *, reveal: bool, ip: str | None) -> VolunteerPage:
+    """A volunteer's record for staff, audited as a view; `reveal` shows email and phone
+    in clear to coordinators and admins, audited as a reveal."""
+    found = db.session.execute(
+        select(Volunteer, Vetting)
+        .join(Vetting, Vetting.volunteer_id == Volunteer.id)
+        .where(Volunteer.id == volunteer_id)
+    ).first()
+    if found is None:
+        raise NotFound("There is no such volunteer.")
+    volunteer, vetting = found
+    revealed = reveal and user.has_role(*VETTERS)
+    actor = Actor(user.id, user.username, ip)
+    audit.record(actor, AuditAction.VOLUNTEER_VIEW, "volunteer", volunteer.id)
+    if revealed:
+        audit.record(actor, AuditAction.VOLUNTEER_REVEAL, "volunteer", volunteer.id)
+    db.session.commit()
+    return VolunteerPage(
+        volunteer,
+        vetting,
+        decisions_of(volunteer_id),
+        volunteer.email or "" if revealed else mask_email(volunteer.email),
+        volunteer.phone or "" if revealed else mask_phone(volunteer.phone),
+        revealed,
+    )
