@@ -102,8 +102,8 @@ class MenteeCard:
     languages: list[str] | None
     needs: list[str] | None
     needs_note: str | None
-    office_name: str
-    contact_name: str | None  # None: the office itself (e.g. just after a transfer)
+    office_name: str | None  # the office names the town: shown only when the town is shared
+    contact_name: str | None  # None: no contact officer (e.g. just after a transfer)
     meetings: list[MeetingLine]
 
 
@@ -136,7 +136,7 @@ def _card(pair: MentorPair) -> MenteeCard:
         languages=list(profile.languages) if profile and consent.share_languages else None,
         needs=list(profile.needs) if profile and consent.share_needs else None,
         needs_note=(profile.needs_note or None) if profile and consent.share_needs else None,
-        office_name=office.name,
+        office_name=office.name if consent.share_town else None,
         contact_name=contact.display_name if contact is not None and contact.active else None,
         meetings=[MeetingLine(m.met_on, m.duration_min, m.topic, m.concern) for m in meetings],
     )

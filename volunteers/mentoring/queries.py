@@ -102,14 +102,14 @@ def aliases(person_ids: list[int]) -> dict[int, str]:
             MentoringProfile.person_id.in_(person_ids)
         )
     )
-    return dict(rows.tuples())
+    return {key: value for key, value in rows.tuples()}
 
 
 def volunteer_names(volunteer_ids: list[int]) -> dict[int, str]:
     rows = db.session.execute(
         select(Volunteer.id, Volunteer.display_name).where(Volunteer.id.in_(volunteer_ids))
     )
-    return dict(rows.tuples())
+    return {key: value for key, value in rows.tuples()}
 
 
 @dataclass(frozen=True)
@@ -332,13 +332,14 @@ def mentee_rows(user: User, *, limit: int = 500) -> list[MenteeRow]:
             )
         )
     )
-    open_pairs = dict(
-        db.session.execute(
+    open_pairs = {
+        person_id: status
+        for person_id, status in db.session.execute(
             select(MentorPair.person_id, MentorPair.status).where(
                 MentorPair.person_id.in_(ids), MentorPair.status.in_(OPEN_STATUSES)
             )
         ).tuples()
-    )
+    }
     return [
         MenteeRow(
             p,
