@@ -32,10 +32,16 @@ def require_coordinator(actor: User) -> None:
         raise PermissionDenied("Only coordinators may run pairings and decide on pairs.")
 
 
-def person_in_scope(actor: User, person_id: int) -> Person:
+def person_in_scope(actor: User, person_id: int, *, lock: bool = False) -> Person:
     """The person, if the actor's casework scope holds them (minors only with the
-    juvenile permission); NotFound otherwise."""
-    return get_person(actor, person_id)
+    juvenile permission); NotFound otherwise. Locked when asked: a use case that ends or
+    starts a person's pair takes the person's row first (see `pairs.lock_for_decision`)."""
+    if not lock:
+        return get_person(actor, person_id)
+    person = db.session.scalar(scoped_people(actor).where(Person.id == person_id).with_for_update())
+    if person is None:
+        raise NotFound("No such person.")
+    return person
 
 
 def active_person_in_scope(actor: User, person_id: int) -> Person:

@@ -4,8 +4,9 @@ pair over after a transfer. The coordinator also sets how many mentees a volunte
 takes.
 
 Every decision that starts a pair checks the hard rules again, at that moment, with
-the volunteer's vetting row held (FOR SHARE): a suspension committing at the same
-time either is seen here or waits and then ends the pair.
+the volunteer's vetting row held (`lock_for_decision`): a suspension committing at
+the same time either is seen here or waits and then ends the pair, and two approvals
+for one volunteer's last place start one pair.
 """
 
 from __future__ import annotations
@@ -156,8 +157,32 @@ def _refuse_if_broken(pair: MentorPair, person: Person) -> None:
         raise rule_refusal(rules[0])
 
 
-def _person_locked(person_id: int) -> Person:
-    person = db.session.get(Person, person_id, with_for_update=True)
+def lock_for_decision(pair: MentorPair, *, hold_vetting: bool) -> Person:
+    """Take the rows a decision on `pair` needs, in the order every mentoring use case
+    takes them: the volunteer's vetting row (only to start a pair), the person, then the
+    pair. A suspension (vetting, then pairs), a case ending or a transfer (person, then
+    pairs) and a consent withdrawal (person, consent, pairs) racing this decision then
+    wait for it, or it for them; none deadlocks. Holding the vetting row also lines up
+    two decisions starting pairs of one volunteer, so each counts the places the other
+    took. Returns the person; the pair is reloaded as locked."""
+    if hold_vetting:
+        db.session.execute(
+            select(Vetting.volunteer_id)
+            .where(Vetting.volunteer_id == pair.volunteer_id)
+            .with_for_update()
+        )
+    person = db.session.scalar(
+        select(Person)
+        .where(Person.id == pair.person_id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
+    db.session.scalar(
+        select(MentorPair)
+        .where(MentorPair.id == pair.id)
+        .with_for_update()
+        .execution_options(populate_existing=True)
+    )
     if person is None:
         raise NotFound("No such mentoring pair.")
     return person
@@ -189,10 +214,10 @@ def approve_pair(actor: User, pair_id: int, *, ip: str | None = None) -> MentorP
     """The coordinator approves a proposed pair. An adult's pair starts now; a minor's
     waits for the person's officer to confirm it (a task tells the office)."""
     require_coordinator(actor)
-    pair = pair_for_coordinator(actor, pair_id, lock=True)
+    pair = pair_for_coordinator(actor, pair_id)
+    person = lock_for_decision(pair, hold_vetting=True)
     if pair.status != PairStatus.PROPOSED:
         raise Conflict("This pair has already been decided.")
-    person = _person_locked(pair.person_id)
     _refuse_if_broken(pair, person)
     consent = current_consent(person.id, for_update=True)
     assert consent is not None  # the consent rule just passed
@@ -247,10 +272,10 @@ def confirm_pair(actor: User, pair_id: int, *, ip: str | None = None) -> MentorP
     """The person's officer confirms a minor's approved pair: it starts now, with the
     confirming officer as the volunteer's contact."""
     require_writer(actor)
-    pair = pair_for_casework(actor, pair_id, lock=True)
+    pair = pair_for_casework(actor, pair_id)
+    person = lock_for_decision(pair, hold_vetting=True)
     if pair.status != PairStatus.AWAITING_OFFICER:
         raise Conflict("This pair is not waiting for confirmation.")
-    person = _person_locked(pair.person_id)
     _refuse_if_broken(pair, person)
     now = utcnow()
     pair.status = PairStatus.ACTIVE
@@ -275,10 +300,11 @@ def end_pair_as_staff(actor: User, pair_id: int, note: str, *, ip: str | None = 
     officer refusing a minor's pair awaiting confirmation ends it this way too."""
     note = _note(note, required=True)
     if actor.may_write_casework:
-        pair = pair_for_casework(actor, pair_id, lock=True)
+        pair = pair_for_casework(actor, pair_id)
     else:
         require_coordinator(actor)
-        pair = pair_for_coordinator(actor, pair_id, lock=True)
+        pair = pair_for_coordinator(actor, pair_id)
+    lock_for_decision(pair, hold_vetting=False)
     if not pair.is_open:
         raise Conflict("This pair has already ended.")
     reason = (

@@ -196,7 +196,7 @@ def withdraw_consent(actor: User, person_id: int, *, ip: str | None = None) -> i
     runs, and their pairing (proposed, awaiting confirmation or running) ends now.
     Returns how many pairs ended. Works on an ended case too (nothing to end then)."""
     require_writer(actor)
-    person = person_in_scope(actor, person_id)
+    person = person_in_scope(actor, person_id, lock=True)
     consent = current_consent(person.id, for_update=True)
     if consent is None:
         raise Conflict("There is no consent on record to withdraw.")

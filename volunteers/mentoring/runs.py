@@ -101,22 +101,31 @@ def run_pairing(
     db.session.add(run)
     db.session.flush()
     minors = {m.profile.id for m in mentees if m.profile.is_minor}
-    for pair in result.pairs:
-        breakdown = scored[(pair.volunteer_id, pair.mentee_id)]
-        db.session.add(
-            MentorPair(
-                run_id=run.id,
-                volunteer_id=int(pair.volunteer_id),
-                person_id=int(pair.mentee_id),
-                status=PairStatus.PROPOSED,
-                is_minor=pair.mentee_id in minors,
-                score=int(pair.score),
-                breakdown=[term_json(t) for t in breakdown.terms],
-                reason=pair.reason,
-                reason_en=pair.reason_en,
-                proposed_at=run.started_at,
+    try:
+        for pair in result.pairs:
+            breakdown = scored[(pair.volunteer_id, pair.mentee_id)]
+            db.session.add(
+                MentorPair(
+                    run_id=run.id,
+                    volunteer_id=int(pair.volunteer_id),
+                    person_id=int(pair.mentee_id),
+                    status=PairStatus.PROPOSED,
+                    is_minor=pair.mentee_id in minors,
+                    score=int(pair.score),
+                    breakdown=[term_json(t) for t in breakdown.terms],
+                    reason=pair.reason,
+                    reason_en=pair.reason_en,
+                    proposed_at=run.started_at,
+                )
             )
-        )
+        db.session.flush()
+    except IntegrityError:
+        # Two runs at once: the open-pair index let the other one through first (on
+        # PostgreSQL this insert waited for it to commit).
+        db.session.rollback()
+        raise Conflict(
+            "Another pairing run has just proposed some of these people. Look at the pairs to approve, then run again."
+        ) from None
     audit.record(
         Actor(actor.id, actor.username, ip),
         AuditAction.MENTORING_RUN,
@@ -128,12 +137,5 @@ def run_pairing(
         excluded=len(matrix.excluded),
         with_minors=run.with_minors,
     )
-    try:
-        db.session.commit()
-    except IntegrityError:
-        # Two runs at once: the open-pair index let the other one through first.
-        db.session.rollback()
-        raise Conflict(
-            "Another pairing run has just proposed some of these people. Look at the pairs to approve, then run again."
-        ) from None
+    db.session.commit()
     return run
