@@ -33,7 +33,7 @@ def registration(**overrides: Any) -> Registration:
         "conduct_version": CONDUCT,
         "conduct_agreed": True,
         "email": f"vol{n}@example.org",
-        "phone": f"139{n:08d}",
+        "phone": f"199{n:08d}",
         "languages": ["粤语", "普通话"],
         "towns": ["赤坎镇"],
         "availability": ["sat-morning"],

@@ -19,6 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
+from urllib.parse import quote
 
 from flask import Flask, Response, request, request_finished
 
@@ -67,13 +68,13 @@ def _on_response(_app: Flask, response: Response, **_kw: Any) -> None:
         return
     if (response.mimetype or "").startswith("image/"):
         return  # its words are recorded as drawn (below)
-    SEEN.append(
-        Seen(
-            "page",
-            f"{request.method} {request.path} {response.status_code}",
-            response.get_data(as_text=True),
-        )
-    )
+    if 300 <= response.status_code < 400:
+        return  # a redirect's body only names where to go (the fuzzer's own path, say)
+    # What the client itself sent (a path the route fuzzer made up) is no leak.
+    text = response.get_data(as_text=True)
+    for sent in {request.full_path, request.path, quote(request.path, safe="")}:
+        text = text.replace(sent, " ")
+    SEEN.append(Seen("page", f"{request.method} {request.path} {response.status_code}", text))
 
 
 def watch_volunteer_surface() -> None:

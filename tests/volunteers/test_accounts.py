@@ -27,7 +27,7 @@ def _form(**overrides: object) -> dict[str, object]:
         "username": "chen-xiaomei",
         "display_name": "陈小美",
         "email": "Chen.XM@example.org",
-        "phone": "139 1234 5678",
+        "phone": "199 1234 5678",
         "password": VOLUNTEER_PASSWORD,
         "gender": "female",
         "skills": "心理辅导，法律咨询",
@@ -53,7 +53,7 @@ def test_register_then_log_in_with_username_email_or_phone(web, ctx):
     volunteer = db.session.scalar(select(Volunteer).where(Volunteer.username == "chen-xiaomei"))
     assert volunteer is not None
     assert volunteer.email == "chen.xm@example.org"
-    assert volunteer.phone == "13912345678"
+    assert volunteer.phone == "19912345678"
     assert volunteer.skills == ["心理辅导", "法律咨询"]
     assert volunteer.languages == ["粤语", "普通话"]
     assert volunteer.towns == ["赤坎镇", "三埠街道"]
@@ -63,7 +63,7 @@ def test_register_then_log_in_with_username_email_or_phone(web, ctx):
     assert db.session.get_one(Vetting, volunteer.id).status == "pending"
     assert [e.object_id for e in audit_events("volunteer.register")] == [str(volunteer.id)]
 
-    for login in ("chen-xiaomei", "CHEN.XM@example.org", "+86 139-1234-5678"):
+    for login in ("chen-xiaomei", "CHEN.XM@example.org", "+86 199-1234-5678"):
         volunteer_login(web, login)
         assert "陈小美" in html(web.get("/v/"))
         web.post("/v/logout")
@@ -78,24 +78,24 @@ def test_the_home_page_needs_a_login(web, ctx):
 
 
 def test_email_and_phone_are_encrypted_at_rest(web, ctx):
-    volunteer_id = make_volunteer(email="secret.person@example.org", phone="13800001111").id
+    volunteer_id = make_volunteer(email="secret.person@example.org", phone="19800001111").id
     row = db.session.execute(
         text("SELECT email, phone, email_bidx, phone_bidx FROM volunteer WHERE id = :id"),
         {"id": volunteer_id},
     ).one()
-    assert "secret.person" not in row.email and "13800001111" not in row.phone
+    assert "secret.person" not in row.email and "19800001111" not in row.phone
     assert row.email_bidx and row.phone_bidx
-    assert "13800001111" not in repr(db.session.get(Volunteer, volunteer_id))
+    assert "19800001111" not in repr(db.session.get(Volunteer, volunteer_id))
 
 
 def test_duplicate_registration_is_refused_in_chinese_and_saves_nothing(web, ctx):
-    make_volunteer(username="taken-name", email="taken@example.org", phone="13700002222")
+    make_volunteer(username="taken-name", email="taken@example.org", phone="19700002222")
     before = _volunteers()
 
     cases = [
         (_form(username="Taken-Name", email="a@example.org", phone=""), "用户名已被使用"),
         (_form(username="fresh-one", email="TAKEN@example.org", phone=""), "该邮箱已注册"),
-        (_form(username="fresh-two", email="", phone="137-0000-2222"), "该手机号已注册"),
+        (_form(username="fresh-two", email="", phone="197-0000-2222"), "该手机号已注册"),
     ]
     for data, message in cases:
         response = web.post("/v/register", data=data)
@@ -193,8 +193,8 @@ def test_a_wrong_password_is_refused_and_audited_without_the_login_typed(web, ct
 
 
 def test_five_failures_lock_the_account_whichever_name_is_typed(web, ctx):
-    make_volunteer(username="lock-me", email="lock@example.org", phone="13600003333")
-    names = ["lock-me", "lock@example.org", "13600003333", "lock-me", "lock@example.org"]
+    make_volunteer(username="lock-me", email="lock@example.org", phone="19600003333")
+    names = ["lock-me", "lock@example.org", "19600003333", "lock-me", "lock@example.org"]
     for name in names:
         web.post("/v/login", data={"login": name, "password": "wrong-password-1"})
     blocked = web.post("/v/login", data={"login": "lock-me", "password": VOLUNTEER_PASSWORD})

@@ -39,7 +39,7 @@ def test_from_registration_to_a_certificate(web, ctx, clock):
             "kind": "individual",
             "username": "li-ming",
             "display_name": "李明",
-            "phone": "13812340000",
+            "phone": "19812340000",
             "password": VOLUNTEER_PASSWORD,
             "languages": ["粤语"],
             "conduct_version": CONDUCT,
@@ -102,7 +102,7 @@ def test_from_registration_to_a_certificate(web, ctx, clock):
     code, shift_public_id, starts_at = shift.checkin_code, shift.public_id, shift.starts_at
 
     # -- the volunteer finds the shift and signs up --
-    volunteer_login(volunteer_web, "13812340000")
+    volunteer_login(volunteer_web, "19812340000")
     home = html(volunteer_web.get("/v/"))
     assert "审核通过" in home or "已获" in home or "我的班次" in home
     assert "入户走访" in html(volunteer_web.get("/v/shifts"))
@@ -156,7 +156,7 @@ def test_from_registration_to_a_certificate(web, ctx, clock):
     assert rows[0][0] == "志愿者编号"
     assert rows[1][:4] == [public_id, "李明", "黄丝带帮教", "入户走访"]
     assert rows[1][-1] == "2"
-    assert "13812340000" not in exported.get_data(as_text=True)
+    assert "19812340000" not in exported.get_data(as_text=True)
     assert audit_events("hours.export")
     assert db.session.scalars(select(Signup.checked_out_at)).one() is not None
 

@@ -75,10 +75,10 @@ def test_a_reset_link_sets_a_new_password_once(web, ctx, delivery):
 
 
 def test_a_text_message_goes_to_the_mobile_typed(web, ctx, delivery):
-    make_volunteer(username="by-phone", email="", phone="13500004444")
-    _ask(web, "135 0000 4444")
+    make_volunteer(username="by-phone", email="", phone="19500004444")
+    _ask(web, "195 0000 4444")
     _link(delivery)
-    assert delivery.sent[-1][:2] == ("volunteer_sms", "13500004444")
+    assert delivery.sent[-1][:2] == ("volunteer_sms", "19500004444")
 
 
 def test_an_expired_link_is_refused(web, ctx, delivery):

@@ -229,11 +229,11 @@ def test_reminders_are_delivered_through_the_volunteer_sender(ctx, clock, delive
     from volunteers.accounts.messages import send_volunteer_messages
 
     shift = make_setting().shift(starts_in=timedelta(days=2))
-    volunteer_id = make_approved_volunteer(email="", phone="13900009999").id
+    volunteer_id = make_approved_volunteer(email="", phone="19900009999").id
     _sign_up(volunteer_id, shift.public_id)
     clock.to(shift.starts_at - timedelta(hours=3))
     queue_reminders(timedelta(hours=24))
     assert send_volunteer_messages() == 1
     channel, address, text = delivery.sent[0]
-    assert (channel, address) == ("volunteer_sms", "13900009999")
+    assert (channel, address) == ("volunteer_sms", "19900009999")
     assert "志愿服务提醒" == text.subject and shift.place in text.body

@@ -105,3 +105,13 @@ def test_check_in_errors_stay_on_the_page(web, ctx, clock):
     clock.to(starts_at)
     out_first = web.post(f"{signup_url}/checkout", data={"code": "123456"})
     assert "请先签到" in html(out_first)
+
+
+def test_volunteer_pages_are_made_for_phones(web, ctx):
+    for path in ("/v/login", "/v/register", "/v/reset", "/v/conduct"):
+        page = html(web.get(path))
+        assert 'name="viewport" content="width=device-width, initial-scale=1"' in page, path
+        assert "/v/static/volunteer.css" in page and "/static/app.css" not in page, path
+    with web.get("/v/static/volunteer.css") as css:
+        assert css.status_code == 200
+        assert b"max-width: 560px" in css.data and b"font: 17px" in css.data

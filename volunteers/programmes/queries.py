@@ -8,6 +8,7 @@ from datetime import datetime
 from sqlalchemy import func, select
 
 from core.db import db, utcnow
+from core.errors import NotFound
 from core.users import Role, User
 from volunteers.accounts.models import Organisation, Volunteer
 from volunteers.programmes.models import (
@@ -27,6 +28,9 @@ from volunteers.programmes.scope import (
     seen_shift,
     visible_programme_ids,
 )
+from volunteers.programmes.signups import own_signup
+from volunteers.vetting.models import VettingStatus
+from volunteers.vetting.services import status_of
 
 
 @dataclass(frozen=True)
@@ -248,3 +252,35 @@ def volunteer_names(ids: list[int]) -> dict[int, str]:
         .tuples()
         .all()
     )
+
+
+@dataclass(frozen=True)
+class SignupPage:
+    signup: Signup
+    position: int | None  # on the waitlist
+    entry: HoursEntry | None
+
+
+def signup_page(volunteer_id: int, public_id: str) -> SignupPage:
+    """The volunteer's own sign-up with its waitlist position and hours; another
+    volunteer's answers NotFound."""
+    signup = own_signup(volunteer_id, public_id)
+    entry = db.session.scalar(select(HoursEntry).where(HoursEntry.signup_id == signup.id))
+    position = waitlist_position(signup) if signup.status == SignupStatus.WAITLISTED else None
+    return SignupPage(signup, position, entry)
+
+
+@dataclass(frozen=True)
+class VolunteerShiftPage:
+    row: ShiftRow
+    mine: Signup | None  # the volunteer's live sign-up, if any
+    status: VettingStatus
+
+
+def volunteer_shift_page(volunteer_id: int, public_id: str) -> VolunteerShiftPage:
+    row = shift_for_volunteers(public_id)
+    if row is None:
+        raise NotFound("There is no such shift.")
+    mine = signup_of(volunteer_id, row.shift.id)
+    live = mine if mine is not None and mine.status != SignupStatus.CANCELLED else None
+    return VolunteerShiftPage(row, live, status_of(volunteer_id))

@@ -21,7 +21,6 @@ from volunteers.programmes import attendance, hours, queries, signups
 from volunteers.programmes.certificate_png import render_png
 from volunteers.programmes.forms import CodeForm
 from volunteers.programmes.models import SignupStatus
-from volunteers.vetting.services import status_of
 
 bp = Blueprint("volunteer_shifts", __name__, url_prefix="/v", template_folder="templates")
 
@@ -45,16 +44,13 @@ def _cutoff_hours() -> int:
 @bp.get("/shifts/<shift_id>")
 @volunteer_required
 def shift(shift_id: str) -> ResponseReturnValue:
-    row = queries.shift_for_volunteers(shift_id)
-    if row is None:
-        abort(404)
-    mine = queries.signup_of(volunteer().id, row.shift.id)
+    page = queries.volunteer_shift_page(volunteer().id, shift_id)
     return render_template(
         "volunteer_shifts/shift.html",
-        row=row,
-        mine=mine if mine is not None and mine.status != SignupStatus.CANCELLED else None,
+        row=page.row,
+        mine=page.mine,
         form=ActionForm(),
-        status=status_of(volunteer().id),
+        status=page.status,
         cutoff_h=_cutoff_hours(),
     )
 
@@ -79,15 +75,12 @@ def sign_up(shift_id: str) -> ResponseReturnValue:
 
 
 def _render_signup(signup_id: str, form: CodeForm) -> ResponseReturnValue:
-    signup = signups.own_signup(volunteer().id, signup_id)
-    entry = next((h for h in hours.own_hours(volunteer().id) if h.signup_id == signup.id), None)
+    page = queries.signup_page(volunteer().id, signup_id)
     return render_template(
         "volunteer_shifts/signup.html",
-        signup=signup,
-        position=queries.waitlist_position(signup)
-        if signup.status == SignupStatus.WAITLISTED
-        else None,
-        entry=entry,
+        signup=page.signup,
+        position=page.position,
+        entry=page.entry,
         form=form,
         cancel_form=ActionForm(),
     )
