@@ -101,6 +101,26 @@ class AuditAction(enum.StrEnum):
     VETTING_APPROVE = "vetting.approve"
     VETTING_REJECT = "vetting.reject"
     VETTING_SUSPEND = "vetting.suspend"
+    # Mentoring pairs (Yellow Ribbon): profiles, consent, runs, pairs, meetings.
+    MENTORING_PROFILE_SAVE = "mentoring.profile_save"
+    MENTORING_PROFILE_VIEW = "mentoring.profile_view"
+    MENTORING_CONSENT_RECORD = "mentoring.consent_record"
+    MENTORING_CONSENT_WITHDRAW = "mentoring.consent_withdraw"
+    MENTORING_CONFLICT_DECLARE = "mentoring.conflict_declare"
+    MENTORING_CONFLICT_REMOVE = "mentoring.conflict_remove"
+    MENTORING_CAPACITY_SET = "mentoring.capacity_set"
+    MENTORING_RUN = "mentoring.run"
+    MENTORING_PAIR_VIEW = "mentoring.pair_view"
+    MENTORING_PAIR_APPROVE = "mentoring.pair_approve"
+    MENTORING_PAIR_DECLINE = "mentoring.pair_decline"
+    MENTORING_PAIR_CONFIRM = "mentoring.pair_confirm"
+    MENTORING_PAIR_MOVE = "mentoring.pair_move"
+    MENTORING_PAIR_TAKE_OVER = "mentoring.pair_take_over"
+    MENTORING_PAIR_END = "mentoring.pair_end"
+    MENTORING_MENTEE_VIEW = "mentoring.mentee_view"
+    MENTORING_MEETING_LOG = "mentoring.meeting_log"
+    MENTORING_CONCERN_RESOLVE = "mentoring.concern_resolve"
+    MENTORING_SCRUB = "mentoring.scrub"
     # Programmes, activities, shifts and hours.
     PROGRAMME_SAVE = "programme.save"
     ACTIVITY_SAVE = "activity.save"
@@ -241,6 +261,25 @@ ACTION_LABELS = {
     AuditAction.VETTING_APPROVE: _l("Volunteer approved"),
     AuditAction.VETTING_REJECT: _l("Volunteer rejected"),
     AuditAction.VETTING_SUSPEND: _l("Volunteer suspended"),
+    AuditAction.MENTORING_PROFILE_SAVE: _l("Mentoring profile saved"),
+    AuditAction.MENTORING_PROFILE_VIEW: _l("Mentoring profile viewed"),
+    AuditAction.MENTORING_CONSENT_RECORD: _l("Consent to mentoring recorded"),
+    AuditAction.MENTORING_CONSENT_WITHDRAW: _l("Consent to mentoring withdrawn"),
+    AuditAction.MENTORING_CONFLICT_DECLARE: _l("Conflict of interest declared"),
+    AuditAction.MENTORING_CONFLICT_REMOVE: _l("Conflict of interest removed"),
+    AuditAction.MENTORING_CAPACITY_SET: _l("Mentor capacity set"),
+    AuditAction.MENTORING_RUN: _l("Pairing run"),
+    AuditAction.MENTORING_PAIR_VIEW: _l("Mentoring pair viewed"),
+    AuditAction.MENTORING_PAIR_APPROVE: _l("Mentoring pair approved"),
+    AuditAction.MENTORING_PAIR_DECLINE: _l("Mentoring pair declined"),
+    AuditAction.MENTORING_PAIR_CONFIRM: _l("Mentoring pair confirmed by the officer"),
+    AuditAction.MENTORING_PAIR_MOVE: _l("Mentoring pair moved with a transfer"),
+    AuditAction.MENTORING_PAIR_TAKE_OVER: _l("Mentoring pair taken over by an officer"),
+    AuditAction.MENTORING_PAIR_END: _l("Mentoring pair ended"),
+    AuditAction.MENTORING_MENTEE_VIEW: _l("Mentee page viewed by the volunteer"),
+    AuditAction.MENTORING_MEETING_LOG: _l("Mentoring meeting logged"),
+    AuditAction.MENTORING_CONCERN_RESOLVE: _l("Mentoring concern resolved"),
+    AuditAction.MENTORING_SCRUB: _l("Mentoring notes removed with the anonymisation"),
     AuditAction.PROGRAMME_SAVE: _l("Programme saved"),
     AuditAction.ACTIVITY_SAVE: _l("Activity saved"),
     AuditAction.SHIFT_SAVE: _l("Shift saved"),

@@ -52,6 +52,7 @@ SETTINGS = {
 def load_models() -> None:
     """Every table of the wing on the shared metadata (for the mapper and Alembic)."""
     import volunteers.accounts.models
+    import volunteers.mentoring.models
     import volunteers.programmes.models
     import volunteers.vetting.models  # noqa: F401
 
@@ -60,10 +61,11 @@ def init_app(app: Flask) -> None:
     """Settings, blueprints, signals, navigation, dashboard counts, jobs and demo seeding
     of each domain package: each package's own `init_app` says what it adds."""
     from core.wings import apply_settings, registry
-    from volunteers import accounts, demo, programmes, vetting
+    from volunteers import accounts, demo, mentoring, programmes, vetting
 
     load_models()
     apply_settings(app, SETTINGS)
     for package in (accounts, vetting, programmes):
         package.init_app(app)
     registry(app).demo_seeders.append(demo.seed_demo_volunteers)
+    mentoring.init_app(app)  # after the volunteers' demo: its seeder pairs their volunteers

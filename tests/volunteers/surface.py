@@ -19,7 +19,7 @@ import re
 from collections.abc import Iterable
 from dataclasses import dataclass
 from typing import Any
-from urllib.parse import quote
+from urllib.parse import quote, quote_plus
 
 from flask import Flask, Response, request, request_finished
 
@@ -72,7 +72,10 @@ def _on_response(_app: Flask, response: Response, **_kw: Any) -> None:
         return  # a redirect's body only names where to go (the fuzzer's own path, say)
     # What the client itself sent (a path the route fuzzer made up) is no leak.
     text = response.get_data(as_text=True)
-    for sent in {request.full_path, request.path, quote(request.path, safe="")}:
+    # (also the path and query as a link of the page's layout carries them: the language
+    # switch's `next`, quoted the way Werkzeug builds a query string)
+    in_a_link = quote_plus(request.full_path, safe="!$'()*,/:;?@")
+    for sent in {request.full_path, request.path, quote(request.path, safe=""), in_a_link}:
         text = text.replace(sent, " ")
     SEEN.append(Seen("page", f"{request.method} {request.path} {response.status_code}", text))
 

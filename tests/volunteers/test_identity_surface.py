@@ -9,11 +9,14 @@ from datetime import timedelta
 
 from flask import Flask
 
+from core.db import db
+from core.people.models import Person
 from core.users import Role
 from tests.factories import make_person, make_staff, make_unit
 from tests.pages import html
 from tests.portal import test_web_harness as harness
 from tests.volunteers.factories import make_approved_volunteer, make_setting, volunteer_login
+from tests.volunteers.mentoring_factories import make_active_pair, make_casework
 from tests.volunteers.surface import findings_in
 from volunteers.accounts.messages import send_volunteer_messages
 from volunteers.programmes import attendance, hours, signups
@@ -42,8 +45,18 @@ def test_every_volunteer_page_file_and_message_is_free_of_identity(web, ctx, clo
     setting = make_setting()
     served = setting.shift(starts_in=timedelta(days=2))
     upcoming = setting.shift(starts_in=timedelta(days=9))
-    volunteer = make_approved_volunteer(username="surface-check", email="surface@example.org")
+    volunteer = make_approved_volunteer(
+        username="surface-check",
+        email="surface@example.org",
+        skills=["就业指导"],
+        towns=["赤坎镇"],
+        languages=["粤语"],
+        availability=["sat-morning"],
+    )
     volunteer_id = volunteer.id
+    # A mentee of theirs, named like the person above, for the mentee pages.
+    mentee = make_active_pair(make_casework(), volunteer, name="欧阳明华", phone="13711112222")
+    person_row.append(_identity(mentee.person_id))
     done = signups.sign_up(volunteer_id, served.public_id, cutoff=CUTOFF)
     later = signups.sign_up(volunteer_id, upcoming.public_id, cutoff=CUTOFF)
     clock.to(served.starts_at)
@@ -57,6 +70,7 @@ def test_every_volunteer_page_file_and_message_is_free_of_identity(web, ctx, clo
         "signup_id": later.public_id,
         "year": str(year),
         "token": "not-a-live-token-" + "x" * 30,
+        "public_id": mentee.public_id,
     }
 
     volunteer_login(web, "surface-check")
@@ -70,6 +84,7 @@ def test_every_volunteer_page_file_and_message_is_free_of_identity(web, ctx, clo
         visited.append(path)
     assert any("/certificates/" in path for path in visited)
     assert {"/v/", "/v/shifts", "/v/hours", "/v/register", "/v/login"} <= set(visited)
+    assert f"/v/mentee/{mentee.public_id}" in visited
 
     # Messages to volunteers: a reminder, sent and read.
     from volunteers.programmes.reminders import queue_reminders
@@ -79,6 +94,11 @@ def test_every_volunteer_page_file_and_message_is_free_of_identity(web, ctx, clo
     assert send_volunteer_messages() >= 1
     for _channel, _address, text in delivery.sent:
         assert findings_in(f"{text.subject}\n{text.body}", person_row) == []
+
+
+def _identity(person_id: int) -> tuple[str | None, str | None, str | None]:
+    person = db.session.get_one(Person, person_id)
+    return (person.name, person.id_number, person.phone)
 
 
 def test_the_scan_finds_a_name_an_id_number_and_a_phone():
