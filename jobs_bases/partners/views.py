@@ -25,7 +25,6 @@ from jobs_bases.partners.services import (
     list_partners,
     save_partner,
 )
-from jobs_bases.views_common import options
 
 bp = Blueprint("partners", __name__, template_folder="templates")
 
@@ -77,7 +76,7 @@ def user_panel_context(user: User) -> Mapping[str, Any] | None:
         return None
     link = link_of(user)
     link_form = LinkForm(prefix="link")
-    link_form.target.choices = options(_targets(user))
+    link_form.target.choices = _targets(user)
     if link is not None:
         link_form.target.data = link.partner_id or link.base_id
     target = None
@@ -100,7 +99,7 @@ def user_panel_context(user: User) -> Mapping[str, Any] | None:
 def link_user(user_id: int) -> ResponseReturnValue:
     user = db.session.get(User, user_id)
     form = LinkForm(prefix="link")
-    form.target.choices = [] if user is None else options(_targets(user))
+    form.target.choices = [] if user is None else _targets(user)
     if user is not None and form.validate_on_submit():
         chosen = form.target.data
         is_partner = user.has_role(Role.TRAINING_PARTNER)
