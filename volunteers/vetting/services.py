@@ -128,6 +128,10 @@ def _require(user: User, roles: frozenset[Role]) -> None:
 
 
 def _locked(volunteer_id: int) -> Vetting:
+    # The volunteer's row first, then the vetting: the order a sign-up takes them in
+    # (volunteers.programmes.signups), so a decision racing a sign-up waits, never
+    # deadlocks on the foreign-key checks of the rows each one writes.
+    db.session.scalar(select(Volunteer.id).where(Volunteer.id == volunteer_id).with_for_update())
     vetting = db.session.scalar(
         select(Vetting).where(Vetting.volunteer_id == volunteer_id).with_for_update()
     )
