@@ -218,6 +218,8 @@ def test_api_error_rate_fails_calls_before_they_do_anything(
     payments_sandbox, payments_sandbox_faults
 ) -> None:
     client = payments_sandbox.client(max_network_retries=0)
+    # An event of our own first: run alone or first, the sandbox may have none yet.
+    client.v1.payment_intents.create(params={"amount": 100, "currency": "cny"})
     newest = client.v1.events.list(params={"limit": 1}).data[0].id
     payments_sandbox_faults(api_error_rate=1.0)
 
