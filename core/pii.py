@@ -95,8 +95,12 @@ def _is_separator(char: str) -> bool:
 
 
 def _fold(text: str) -> str:
-    """Full-width to ASCII, invisible characters out, Chinese digits to ASCII."""
-    folded = unicodedata.normalize("NFKC", text)
+    """Full-width to ASCII, invisible characters out, Chinese digits to ASCII.
+
+    The full-width comma is Chinese punctuation between clauses, never a thousands
+    separator: it becomes the enumeration comma (which NFKC keeps), so "¥130，100,000元"
+    stays two amounts and is not read as one 11-digit number."""
+    folded = unicodedata.normalize("NFKC", text.replace("\uff0c", "\u3001"))
     visible = "".join(c for c in folded if unicodedata.category(c) != "Cf")
     return visible.translate(CHINESE_DIGITS).replace("x", "X")
 

@@ -168,3 +168,11 @@ def test_harmless_numbers_that_were_refused_before():
 def test_a_landline_grouped_like_an_amount_is_still_a_landline():
     assert find_pii("座机2,212,345")
     assert find_pii("共2,212,345元") == []
+
+
+def test_a_chinese_comma_between_amounts_does_not_make_a_phone_number():
+    # Found by the property above: "，" folded to "," read two amounts as 130,100,000.50,
+    # whose digits are shaped like a mobile number.
+    assert find_pii("他￥130，100,000.50元需要帮助") == []
+    # The same comma still joins the groups of a disguised number.
+    assert [f.kind for f in find_pii("电话138，0013，8000")] == ["phone"]
