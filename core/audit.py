@@ -15,7 +15,7 @@ import hashlib
 import hmac
 import json
 from collections.abc import Mapping
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import datetime
 from typing import Any
 
@@ -24,6 +24,7 @@ from sqlalchemy.orm import Mapped, mapped_column
 
 from core.audit_actions import AuditAction
 from core.db import Base, db, utcnow
+from core.listing import PageRequest
 
 GENESIS = "0" * 64
 _CODES = frozenset(action.value for action in AuditAction)
@@ -32,7 +33,11 @@ _CODES = frozenset(action.value for action in AuditAction)
 class AuditEvent(Base):
     __tablename__ = "audit_event"
     # A record's history (a need's timeline, the log filtered by object) reads by it.
-    __table_args__ = (Index("ix_audit_event_object", "object_type", "object_id"),)
+    # The log filtered by action pages newest first within the action.
+    __table_args__ = (
+        Index("ix_audit_event_object", "object_type", "object_id"),
+        Index("ix_audit_event_action_id", "action", "id"),
+    )
 
     id: Mapped[int] = mapped_column(BigInteger().with_variant(Integer, "sqlite"), primary_key=True)
     seq: Mapped[int | None] = mapped_column(BigInteger, unique=True)
@@ -243,8 +248,7 @@ class AuditFilter:
     object_id: str = ""
     since: datetime | None = None
     until: datetime | None = None
-    page: int = 1
-    per_page: int = 50
+    paging: PageRequest = field(default_factory=lambda: PageRequest(per_page=50))
 
 
 def filtered_events(filters: AuditFilter) -> Select[tuple[AuditEvent]]:
@@ -276,8 +280,8 @@ def list_events(filters: AuditFilter) -> tuple[list[AuditEvent], int]:
     items = list(
         db.session.scalars(
             query.order_by(AuditEvent.id.desc())
-            .limit(filters.per_page)
-            .offset((max(1, filters.page) - 1) * filters.per_page)
+            .limit(filters.paging.per_page)
+            .offset((filters.paging.page - 1) * filters.paging.per_page)
         )
     )
     return items, total

@@ -22,6 +22,7 @@ from core.audit_words import OBJECT_TYPES, describe, object_label, who_label
 from core.db import db, utcnow
 from core.errors import NotFound
 from core.export import Cell, Export, ExportFormat, Stamp, write_table
+from core.listing import Listing, Pager
 from core.timeutil import to_local
 from core.users import ALL_OFFICE_ROLES, User
 
@@ -59,7 +60,7 @@ class Verification:
 @dataclass(frozen=True)
 class AuditPage:
     events: list[ReadableEvent]
-    total: int
+    listing: Listing[tuple[AuditEvent, str | None]]
     users: list[tuple[str, str]]  # (username, display name) to filter by
     object_types: list[tuple[str, str]]
     verification: Verification | None
@@ -98,16 +99,21 @@ def _events_with_names(
 def audit_page(
     user: User, filters: AuditFilter, asked: Mapping[str, str], *, ip: str | None = None
 ) -> AuditPage:
-    """A page of the log, newest first, for an admin or auditor; in five queries. Reading
-    the log is itself on the record, with the filters as they were asked."""
+    """A page of the log, newest first, for an admin or auditor; in six queries whatever the
+    size or the page (five past the numbered pages). Reading the log is itself on the
+    record, with the filters as they were asked."""
     _require_reader(user)
-    query, event = _events_with_names(filters)
-    total = db.session.scalar(select(func.count()).select_from(filtered_events(filters).subquery()))
+    pager = Pager("audit", [AuditEvent.id], [int], filters.paging)
+    total = pager.count(filtered_events(filters))
+    event = aliased(AuditEvent, pager.window(filtered_events(filters)).subquery())
     rows = db.session.execute(
-        query.order_by(event.id.desc())
-        .limit(filters.per_page)
-        .offset((max(1, filters.page) - 1) * filters.per_page)
+        select(event, User.display_name)
+        .outerjoin(User, User.id == event.actor_id)
+        .order_by(event.id.desc())
     ).all()
+    listing = pager.listing(
+        [(found, name) for found, name in rows], total, lambda row: (row[0].id,)
+    )
     users = [
         (username, name)
         for username, name in db.session.execute(
@@ -123,8 +129,8 @@ def audit_page(
     )
     db.session.commit()
     return AuditPage(
-        events=[_readable(found, name) for found, name in rows],
-        total=total or 0,
+        events=[_readable(found, name) for found, name in listing.items],
+        listing=listing,
         users=users,
         object_types=sorted(((code, str(label)) for code, label in OBJECT_TYPES.items())),
         verification=verification,

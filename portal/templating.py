@@ -3,13 +3,15 @@
 from __future__ import annotations
 
 from datetime import datetime
+from typing import Any
 
-from flask import Flask, current_app, url_for
+from flask import Flask, current_app, request, url_for
 from flask_babel import get_locale
 from flask_babel import gettext as _
 from flask_babel import lazy_gettext as _l
 from flask_login import current_user
 
+from core.listing import pager_numbers
 from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import to_local
@@ -69,9 +71,24 @@ def localtime(moment: datetime | None) -> str:
     return "" if moment is None else to_local(moment).strftime("%Y-%m-%d %H:%M")
 
 
+def page_url(page: int | None = None, cursor: str | None = None) -> str:
+    """This page's address with its filters kept and only the page (or cursor) changed."""
+    args: dict[str, Any] = dict(request.view_args or {})
+    args.update((k, v) for k, v in request.args.items() if k not in ("page", "cursor"))
+    if cursor is not None:
+        args["cursor"] = cursor
+    elif page is not None and page > 1:
+        args["page"] = str(page)
+    return url_for(str(request.endpoint), **args)
+
+
 def register_templating(app: Flask) -> None:
     app.jinja_env.globals.update(
-        nav_items=nav_items, status_label=status_label, category_labels=CATEGORY_LABELS
+        nav_items=nav_items,
+        status_label=status_label,
+        category_labels=CATEGORY_LABELS,
+        page_url=page_url,
+        pager_numbers=pager_numbers,
     )
     app.jinja_env.filters["yuan"] = format_fen
     app.jinja_env.filters["localtime"] = localtime

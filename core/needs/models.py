@@ -11,6 +11,7 @@ from sqlalchemy import (
     CheckConstraint,
     Date,
     ForeignKey,
+    Index,
     Integer,
     String,
     Text,
@@ -64,6 +65,8 @@ class Need(Base):
         CheckConstraint("amount_fen > 0", name="amount_positive"),
         CheckConstraint("urgency BETWEEN 1 AND 5", name="urgency_range"),
         CheckConstraint("hardship BETWEEN 1 AND 5", name="hardship_range"),
+        # The needs list and the review queue page newest first within a status.
+        Index("ix_need_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

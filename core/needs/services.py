@@ -6,11 +6,11 @@ need's funding state; core never imports a wing.
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from core import audit, signals
@@ -18,6 +18,7 @@ from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
+from core.listing import Listing, Pager, PageRequest, page_of
 from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedEditor, NeedStatus
 from core.needs.priority import compute_priority
 from core.people.models import Person, PersonStatus
@@ -402,11 +403,12 @@ class NeedFilter:
     category: str | None = None
     office_id: int | None = None
     review_queue: bool = False
-    page: int = 1
-    per_page: int = 25
+    paging: PageRequest = field(default_factory=PageRequest)
 
 
-def list_needs(actor: User, filters: NeedFilter) -> tuple[list[Need], int]:
+def list_needs(actor: User, filters: NeedFilter) -> Listing[Need]:
+    """The needs `actor` may see that match `filters`, newest first; two queries whatever
+    the size or the page (core/listing.py)."""
     query = scoped_needs(actor)
     if filters.review_queue:
         query = query.where(Need.status == NeedStatus.SUBMITTED, Need.created_by_id != actor.id)
@@ -416,16 +418,10 @@ def list_needs(actor: User, filters: NeedFilter) -> tuple[list[Need], int]:
         query = query.where(Need.category == filters.category)
     if filters.office_id:
         query = query.where(Need.person.has(Person.office_id == filters.office_id))
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    items = list(
-        db.session.scalars(
-            query.options(joinedload(Need.person).joinedload(Person.office))
-            .order_by(Need.id.desc())
-            .limit(filters.per_page)
-            .offset((max(1, filters.page) - 1) * filters.per_page)
-        )
+    pager = Pager("needs", [Need.id], [int], filters.paging)
+    return page_of(
+        query, pager, lambda need: (need.id,), joinedload(Need.person).joinedload(Person.office)
     )
-    return items, total
 
 
 def needs_of(actor: User, person_id: int) -> list[Need]:

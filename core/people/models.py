@@ -6,7 +6,7 @@ import enum
 import uuid
 from datetime import date, datetime
 
-from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, String, Text
+from sqlalchemy import JSON, Boolean, CheckConstraint, Date, ForeignKey, Index, String, Text
 from sqlalchemy.orm import Mapped, mapped_column, relationship
 
 from core.crypto import EncryptedText
@@ -50,6 +50,9 @@ class Person(Base):
     __table_args__ = (
         CheckConstraint("kind IN ('correction', 'resettlement')", name="kind"),
         CheckConstraint("status IN ('active', 'ended', 'transferred')", name="status"),
+        # The people list pages newest first within an office or a status (core/listing.py).
+        Index("ix_person_office_id_id", "office_id", "id"),
+        Index("ix_person_status_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

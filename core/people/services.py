@@ -11,7 +11,7 @@ import re
 from dataclasses import dataclass, field, replace
 from datetime import date
 
-from sqlalchemy import Select, func, select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from core import audit
@@ -21,6 +21,7 @@ from core.crypto import keyring
 from core.db import db, utcnow
 from core.errors import NotFound, PermissionDenied, ValidationFailed
 from core.idcard import birth_date_from_id, is_valid_id_number, normalise_id_number
+from core.listing import Listing, Pager, PageRequest, page_of
 from core.orgs import OrgUnit, UnitKind
 from core.people.alarms import check_mass_reveal
 from core.people.duplicates import refuse_duplicate_id
@@ -316,20 +317,7 @@ class PersonFilter:
     office_id: int | None = None
     status: str | None = None
     kind: str | None = None
-    page: int = 1
-    per_page: int = 25
-
-
-@dataclass
-class Page:
-    items: list[Person]
-    total: int
-    page: int
-    per_page: int
-
-    @property
-    def pages(self) -> int:
-        return max(1, -(-self.total // self.per_page))
+    paging: PageRequest = field(default_factory=PageRequest)
 
 
 def _search_clause(q: str) -> tuple[str, object] | None:
@@ -349,8 +337,9 @@ def _search_clause(q: str) -> tuple[str, object] | None:
     return "name", Person.name_bidx.in_(ring.blind_indexes(normalise_name(q), "person.name"))
 
 
-def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) -> Page:
-    """Exact search by name, ID number or phone, plus filters; two queries whatever the size.
+def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) -> Listing[Person]:
+    """Exact search by name, ID number or phone, plus filters; two queries whatever the size
+    or the page (core/listing.py).
 
     A search by identity is audited: what was searched for (its kind, never its value)
     and how many records matched."""
@@ -364,16 +353,9 @@ def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) 
         query = query.where(Person.status == filters.status)
     if filters.kind:
         query = query.where(Person.kind == filters.kind)
-    total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
-    page = max(1, filters.page)
-    items = list(
-        db.session.scalars(
-            query.options(joinedload(Person.office))
-            .order_by(Person.id.desc())
-            .limit(filters.per_page)
-            .offset((page - 1) * filters.per_page)
-        )
-    )
+    pager = Pager("persons", [Person.id], [int], filters.paging)
+    found = page_of(query, pager, lambda person: (person.id,), joinedload(Person.office))
+    total = found.total
     if search is not None:
         audit.record(
             Actor(actor.id, actor.username, ip),
@@ -384,4 +366,4 @@ def search_people(actor: User, filters: PersonFilter, *, ip: str | None = None) 
             matches=total,
         )
         db.session.commit()
-    return Page(items, total, page, filters.per_page)
+    return found

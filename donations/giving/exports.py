@@ -85,9 +85,8 @@ def export_donations(
     if not actor.has_role(*EXPORTERS):
         raise NotFound("There is no such page or record.")
     donations, total = list_donations(
-        DonationFilter(
-            status=filters.status, project_id=filters.project_id, q=filters.q, per_page=MAX_ROWS
-        )
+        DonationFilter(status=filters.status, project_id=filters.project_id, q=filters.q),
+        MAX_ROWS,
     )
     asked = {
         key: value

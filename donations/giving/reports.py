@@ -2,15 +2,18 @@
 
 from __future__ import annotations
 
-from dataclasses import dataclass
+from dataclasses import dataclass, field
+from datetime import datetime
 
-from sqlalchemy import func, select
+from sqlalchemy import Select, func, select
 from sqlalchemy.orm import joinedload
 
 from core.db import db
 from core.errors import NotFound
+from core.listing import Listing, Pager, PageRequest, page_of
 from donations.giving.models import Donation, ReconcileRun, Refund
 from donations.ledger.check import LedgerReport, check_ledger
+from donations.projects.models import NeedListing
 
 
 @dataclass
@@ -18,11 +21,10 @@ class DonationFilter:
     status: str | None = None
     project_id: str | None = None
     q: str = ""
-    page: int = 1
-    per_page: int = 50
+    paging: PageRequest = field(default_factory=lambda: PageRequest(per_page=50))
 
 
-def list_donations(filters: DonationFilter) -> tuple[list[Donation], int]:
+def _filtered(filters: DonationFilter) -> Select[tuple[Donation]]:
     query = select(Donation)
     if filters.status:
         query = query.where(Donation.status == filters.status)
@@ -34,13 +36,31 @@ def list_donations(filters: DonationFilter) -> tuple[list[Donation], int]:
             | (Donation.payment_intent_id == filters.q)
             | (Donation.certificate_no == filters.q)
         )
+    return query
+
+
+def donation_listing(filters: DonationFilter) -> Listing[Donation]:
+    """The donations matching `filters`, newest first, a page at a time; two queries whatever
+    the size or the page (core/listing.py)."""
+    pager = Pager("donations", [Donation.created_at, Donation.id], [datetime, str], filters.paging)
+    return page_of(
+        _filtered(filters),
+        pager,
+        lambda donation: (donation.created_at, donation.id),
+        joinedload(Donation.project),
+        joinedload(Donation.listing).joinedload(NeedListing.need),
+    )
+
+
+def list_donations(filters: DonationFilter, limit: int) -> tuple[list[Donation], int]:
+    """The first `limit` donations matching `filters`, newest first, and how many match."""
+    query = _filtered(filters)
     total = db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
     items = list(
         db.session.scalars(
             query.options(joinedload(Donation.project), joinedload(Donation.listing))
-            .order_by(Donation.created_at.desc())
-            .limit(filters.per_page)
-            .offset((max(1, filters.page) - 1) * filters.per_page)
+            .order_by(Donation.created_at.desc(), Donation.id.desc())
+            .limit(limit)
         )
     )
     return items, total

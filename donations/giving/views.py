@@ -7,12 +7,12 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.export import download
+from core.listing import requested_page
 from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
     export_format,
-    int_arg,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -30,8 +30,8 @@ from donations.giving.refunds import request_refund
 from donations.giving.reports import (
     DonationFilter,
     DonationPage,
+    donation_listing,
     donation_page,
-    list_donations,
     reconciliation_page,
 )
 from donations.payments.config import current_gateway
@@ -48,13 +48,13 @@ def index() -> ResponseReturnValue:
     filters = DonationFilter(
         status=request.args.get("status") or None,
         q=request.args.get("q", "").strip()[:64],
-        page=int_arg("page", 1) or 1,
+        paging=requested_page(request.args, 50, per_page_arg=True),
     )
-    items, total = list_donations(filters)
+    listing = donation_listing(filters)
     return render_template(
         "giving/list.html",
-        items=items,
-        total=total,
+        items=listing.items,
+        listing=listing,
         filters=filters,
         statuses=list(DonationStatus),
     )

@@ -14,11 +14,11 @@ from core.audit_actions import AuditAction
 from core.audit_reading import READERS, audit_page, export_audit, verify_now
 from core.export import download
 from core.forms import ActionForm
+from core.listing import requested_page
 from core.params import parse_date
 from core.timeutil import SHANGHAI
 from core.web import export_format
 from portal.security import client_ip, roles_required, staff
-from portal.views.common import int_arg
 
 bp = Blueprint("audit", __name__)
 
@@ -41,7 +41,7 @@ def _filters() -> AuditFilter:
         object_id=request.args.get("object_id", "")[:64],
         since=_day("since"),
         until=_day("until", 1),
-        page=int_arg("page", 1) or 1,
+        paging=requested_page(request.args, 50, per_page_arg=True),
     )
 
 
@@ -58,7 +58,6 @@ def index() -> ResponseReturnValue:
         "audit/list.html",
         page=page,
         filters=filters,
-        pages=max(1, -(-page.total // filters.per_page)),
         actions=list(AuditAction),
         asked=_asked(),
         form=ActionForm(),

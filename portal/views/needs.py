@@ -9,6 +9,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.forms import ActionForm, ReasonForm
+from core.listing import requested_page
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.history import need_history
@@ -45,13 +46,13 @@ def index() -> ResponseReturnValue:
         category=request.args.get("category") or None,
         office_id=int_arg("office"),
         review_queue=queue,
-        page=int_arg("page", 1) or 1,
+        paging=requested_page(request.args, per_page_arg=True),
     )
-    items, total = needs.list_needs(staff(), filters)
+    listing = needs.list_needs(staff(), filters)
     return render_template(
         "needs/list.html",
-        items=items,
-        total=total,
+        items=listing.items,
+        listing=listing,
         filters=filters,
         queue=queue,
         statuses=list(NeedStatus),

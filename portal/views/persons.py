@@ -17,6 +17,7 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.listing import requested_page
 from core.needs.services import needs_of
 from core.orgs import all_offices
 from core.params import parse_int
@@ -77,8 +78,7 @@ def index() -> ResponseReturnValue:
         office_id=_number(source, "office"),
         status=source.get("status") or None,
         kind=source.get("kind") or None,
-        page=_number(source, "page", 1) or 1,
-        per_page=min(_number(source, "per_page", 25) or 25, 200),
+        paging=requested_page(source, per_page_arg=True),
     )
     page = people.search_people(staff(), filters, ip=client_ip())
     return render_template(
