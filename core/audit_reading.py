@@ -114,6 +114,8 @@ def audit_page(
     listing = pager.listing(
         [(found, name) for found, name in rows], total, lambda row: (row[0].id,)
     )
+    # Read before the commit below, which expires every loaded entry.
+    events = [_readable(found, name) for found, name in listing.items]
     users = [
         (username, name)
         for username, name in db.session.execute(
@@ -129,7 +131,7 @@ def audit_page(
     )
     db.session.commit()
     return AuditPage(
-        events=[_readable(found, name) for found, name in listing.items],
+        events=events,
         listing=listing,
         users=users,
         object_types=sorted(((code, str(label)) for code, label in OBJECT_TYPES.items())),
