@@ -29,7 +29,7 @@ from pathlib import Path
 from typing import Any
 
 from flask import Flask
-from sqlalchemy import Table, func, select, text
+from sqlalchemy import func, select, text
 
 DEFAULT_URL = "postgresql+psycopg://postgres@127.0.0.1:5432/kp_lists_bench"
 KEYS_FILE = Path("instance") / "bench-lists-keys.json"
@@ -72,7 +72,7 @@ def _plain(value: Any) -> Any:
     return json.dumps(value, ensure_ascii=False) if isinstance(value, dict | list) else value
 
 
-def _copy(table: Table, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
+def _copy(table: str, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> int:
     """COPY `rows` into `table`; how many."""
     from core.db import db
 
@@ -80,18 +80,18 @@ def _copy(table: Table, columns: list[str], rows: Iterable[tuple[Any, ...]]) -> 
     raw = db.session.connection().connection.driver_connection
     names = ", ".join(f'"{c}"' for c in columns)
     with raw.cursor() as cursor:  # type: ignore[union-attr]
-        with cursor.copy(f'COPY "{table.name}" ({names}) FROM STDIN') as copy:
+        with cursor.copy(f'COPY "{table}" ({names}) FROM STDIN') as copy:
             for row in rows:
                 copy.write_row(tuple(_plain(v) for v in row))
                 count += 1
     return count
 
 
-def _next_ids(table: Table, n: int) -> int:
+def _next_ids(table: str, n: int) -> int:
     """Reserve `n` ids of `table`'s sequence; the first of them."""
     from core.db import db
 
-    seq = db.session.scalar(text(f"SELECT pg_get_serial_sequence('{table.name}', 'id')"))
+    seq = db.session.scalar(text(f"SELECT pg_get_serial_sequence('{table}', 'id')"))
     last = db.session.scalar(text(f"SELECT setval('{seq}', nextval('{seq}') + {n} - 1)"))
     return int(last) - n + 1
 
@@ -129,7 +129,7 @@ def load_people(n: int, rng: random.Random) -> None:
         for p in (normalise_phone(f"139{rng.randrange(10**8):08d}") for _ in range(50))
     ]
     addresses = [encrypt["address"](f"开平市{s}{k}号", None) for s in STREETS for k in (1, 8, 18)]
-    first = _next_ids(Person.__table__, n)
+    first = _next_ids(Person.__tablename__, n)
     now = datetime.now(UTC)
     columns = [
         "id", "office_id", "town", "kind", "correction_type", "term_start", "term_end",
@@ -142,9 +142,10 @@ def load_people(n: int, rng: random.Random) -> None:
     def people() -> Iterator[tuple[Any, ...]]:
         for i in range(n):
             office_id, town = offices[i % len(offices)]
-            born = date(1960, 1, 1) + timedelta(days=i // 400)
-            # The region 440783 is Kaiping's; 400 numbers per birth date, odd and even.
-            id_number = make_id_number("440783", born, 100 + i % 400 * 2 + 1)
+            # Unique by the person's id: 400 numbers per birth date, in a region code of
+            # their own (440785) so they never meet the demo's people.
+            born = date(1950, 1, 1) + timedelta(days=(first + i) // 400)
+            id_number = make_id_number("440785", born, 100 + (first + i) % 400 * 2 + 1)
             name, name_bidx = names[i % len(names)]
             phone, phone_bidx = phones[i % len(phones)]
             start = date(2025, 1, 1) + timedelta(days=i % 600)
@@ -160,12 +161,11 @@ def load_people(n: int, rng: random.Random) -> None:
                 now - timedelta(minutes=n - i), now - timedelta(minutes=n - i), admin.id,
             )  # fmt: skip
 
-    _copy(Person.__table__, columns, people())
+    _copy(Person.__tablename__, columns, people())
     needs = n // 2
-    first_need = _next_ids(Need.__table__, needs)
+    first_need = _next_ids(Need.__tablename__, needs)
     statuses = [NeedStatus.DRAFT, NeedStatus.SUBMITTED, NeedStatus.APPROVED, NeedStatus.CLOSED]
-    _copy(
-        Need.__table__,
+    _copy(Need.__tablename__,
         ["id", "person_id", "category", "title", "amount_fen", "deadline", "urgency",
          "hardship", "story", "alias", "status", "status_note", "created_by_id", "created_at"],
         (
@@ -176,8 +176,7 @@ def load_people(n: int, rng: random.Random) -> None:
         ),
     )  # fmt: skip
     # Each registration's audit entry, unsealed: the sealing job chains them below.
-    _copy(
-        AuditEvent.__table__,
+    _copy(AuditEvent.__tablename__,
         ["occurred_at", "actor_id", "actor_label", "action", "object_type", "object_id",
          "office_id", "ip", "detail"],
         (
@@ -251,8 +250,8 @@ def load_donations(n: int, rng: random.Random, batch: int = 100_000) -> None:
     done = 0
     while done < n:
         size = min(batch, n - done)
-        first_entry = _next_ids(JournalEntry.__table__, size)
-        first_line = _next_ids(JournalLine.__table__, 2 * size)
+        first_entry = _next_ids(JournalEntry.__tablename__, size)
+        first_line = _next_ids(JournalLine.__tablename__, 2 * size)
         donations, entries, legs = [], [], []
         for k in range(size):
             i = done + k
@@ -264,7 +263,7 @@ def load_donations(n: int, rng: random.Random, batch: int = 100_000) -> None:
                 {**row, "id": donation_id, "amount_fen": amount, "to_pool_fen": amount,
                  "payment_intent_id": intent, "client_secret": None, "created_at": at,
                  "paid_at": at, "local_day": to_local(at).date(),
-                 "certificate_no": f"BULK{i:09d}"}
+                 "certificate_no": f"BULK{first_entry + k:010d}"}
             )  # fmt: skip
             entry_id = first_entry + k
             entries.append(
@@ -282,9 +281,9 @@ def load_donations(n: int, rng: random.Random, batch: int = 100_000) -> None:
                         "amount_fen": sign * amount,
                     }
                 )
-        _copy(Donation.__table__, d_cols, (tuple(d[c] for c in d_cols) for d in donations))
-        _copy(JournalEntry.__table__, e_cols, (tuple(e[c] for c in e_cols) for e in entries))
-        _copy(JournalLine.__table__, l_cols, (tuple(x[c] for c in l_cols) for x in legs))
+        _copy(Donation.__tablename__, d_cols, (tuple(d[c] for c in d_cols) for d in donations))
+        _copy(JournalEntry.__tablename__, e_cols, (tuple(e[c] for c in e_cols) for e in entries))
+        _copy(JournalLine.__tablename__, l_cols, (tuple(x[c] for c in l_cols) for x in legs))
         db.session.commit()
         done += size
         print(f"  donations: {done:,}", flush=True)
