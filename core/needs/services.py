@@ -399,6 +399,7 @@ _NOTICE_KINDS = {
     NeedStatus.FUNDED: "need_funded",
     NeedStatus.DISBURSED: "need_disbursed",
     NeedStatus.CLOSED: "need_closed",
+    NeedStatus.EXPIRED: "need_expired",
 }
 
 

@@ -54,6 +54,7 @@ NEED_NOTICES = {
     "need_funded": "Need %(need_id)s (%(title)s) is fully funded.",
     "need_disbursed": "Need %(need_id)s (%(title)s) was paid out.",
     "need_closed": "Need %(need_id)s (%(title)s) is closed.",
+    "need_expired": "Need %(need_id)s (%(title)s) closed unfunded: its deadline passed.",
 }
 for _kind, _title in NEED_NOTICES.items():
     register_notice_kind(_kind, NoticeKind(_title, _need_link, ("need_id", "title")))
