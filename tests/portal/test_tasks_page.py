@@ -7,6 +7,7 @@ import re
 from datetime import timedelta
 
 from flask import Flask
+from flask.testing import FlaskClient
 
 from core.audit_actions import AuditAction
 from core.db import db
@@ -37,7 +38,7 @@ def office_task(unit_id: int, key: str, kind: str = "training_offer", days: int 
     return task.id
 
 
-def signed_in(app: Flask, username: str) -> harness.PortalClient:
+def signed_in(app: Flask, username: str) -> FlaskClient:
     client = harness.new_client(app)
     login(client, username)
     return client
