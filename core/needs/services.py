@@ -226,7 +226,7 @@ def review_need(
         **detail,
     )
     if approve:
-        _tell_office(need, "need_approved", event)
+        _tell_office(need, "office_need_approved", event)
     db.session.commit()
     return need
 
@@ -396,10 +396,10 @@ def move_need_status(need_id: int, to: NeedStatus, actor: Actor, note: str = "")
 
 # The steps of a need its office is told of (core.notices), besides approval.
 _NOTICE_KINDS = {
-    NeedStatus.FUNDED: "need_funded",
-    NeedStatus.DISBURSED: "need_disbursed",
-    NeedStatus.CLOSED: "need_closed",
-    NeedStatus.EXPIRED: "need_expired",
+    NeedStatus.FUNDED: "office_need_funded",
+    NeedStatus.DISBURSED: "office_need_disbursed",
+    NeedStatus.CLOSED: "office_need_closed",
+    NeedStatus.EXPIRED: "office_need_expired",
 }
 
 

@@ -18,6 +18,7 @@ from sqlalchemy import Select, func, select, update
 from core.db import db, utcnow
 from core.errors import NotFound
 from core.notices.models import Notice
+from core.orgs import OrgUnit
 from core.outbox import OutboxMessage, Undeliverable, queue_message, send_pending
 from core.timeutil import local_today
 from core.users import Role, User, visible_office_ids
@@ -50,11 +51,11 @@ def _need_link(data: Mapping[str, Any]) -> str:
 
 # Titles are msgids, translated where the notice is shown.
 NEED_NOTICES = {
-    "need_approved": "Need %(need_id)s (%(title)s) was approved by the reviewer.",
-    "need_funded": "Need %(need_id)s (%(title)s) is fully funded.",
-    "need_disbursed": "Need %(need_id)s (%(title)s) was paid out.",
-    "need_closed": "Need %(need_id)s (%(title)s) is closed.",
-    "need_expired": "Need %(need_id)s (%(title)s) closed unfunded: its deadline passed.",
+    "office_need_approved": "Need %(need_id)s (%(title)s) was approved by the reviewer.",
+    "office_need_funded": "Need %(need_id)s (%(title)s) is fully funded.",
+    "office_need_disbursed": "Need %(need_id)s (%(title)s) was paid out.",
+    "office_need_closed": "Need %(need_id)s (%(title)s) is closed.",
+    "office_need_expired": "Need %(need_id)s (%(title)s) closed unfunded: its deadline passed.",
 }
 for _kind, _title in NEED_NOTICES.items():
     register_notice_kind(_kind, NoticeKind(_title, _need_link, ("need_id", "title")))
@@ -78,19 +79,34 @@ def tell_office_about_need(
     )
 
 
+def _units_above(unit_id: int) -> list[int]:
+    """The unit and every unit above it: an officer scoped to any of them covers it."""
+    parents = dict(db.session.execute(select(OrgUnit.id, OrgUnit.parent_id)).tuples().all())
+    found: list[int] = []
+    current: int | None = unit_id
+    while current is not None and current not in found:
+        found.append(current)
+        current = parents.get(current)
+    return found
+
+
 def _officers_of(office_id: int, *, minor: bool) -> list[User]:
+    """Active officers whose scope covers the office (two queries, however many)."""
     today = local_today()
     officers = db.session.scalars(
-        select(User).where(User.role == Role.OFFICER, User.active.is_(True)).order_by(User.id)
+        select(User)
+        .where(
+            User.role == Role.OFFICER,
+            User.active.is_(True),
+            User.scope_unit_id.in_(_units_above(office_id)),
+        )
+        .order_by(User.id)
     )
-    found = []
-    for officer in officers:
-        if officer.access_ended(today) or (minor and not officer.may_see_minors):
-            continue
-        offices = visible_office_ids(officer)
-        if offices is None or office_id in offices:
-            found.append(officer)
-    return found
+    return [
+        officer
+        for officer in officers
+        if not officer.access_ended(today) and (officer.may_see_minors or not minor)
+    ]
 
 
 class OfficeNoticeSender:

@@ -77,7 +77,7 @@ def test_an_approved_need_becomes_a_notice_the_officer_reads(web, app, ctx):
     needs.review_need(office.reviewer, need_id, approve=True)
 
     [message] = office_messages()
-    assert (message.kind, message.recipient) == ("need_approved", str(office.unit_id))
+    assert (message.kind, message.recipient) == ("office_need_approved", str(office.unit_id))
     assert message.data == {"need_id": need_id, "title": "康复治疗费用", "minor": False}
     assert unread_in_inbox(app, author) == 0  # queued, not delivered yet
 
@@ -184,7 +184,12 @@ def test_funded_paid_out_and_closed_are_each_told(web, app, ctx, tmp_path: Path)
     db.session.commit()
 
     kinds = [m.kind for m in office_messages()]
-    assert kinds == ["need_approved", "need_funded", "need_disbursed", "need_closed"]
+    assert kinds == [
+        "office_need_approved",
+        "office_need_funded",
+        "office_need_disbursed",
+        "office_need_closed",
+    ]
 
     assert deliver_office_notices() == 4
 
