@@ -80,7 +80,8 @@ def create_task(
     """Open a task in the caller's transaction (no commit).
 
     While a task with `dedupe_key` is open, that task is returned and nothing is added,
-    so the same fact reported twice (or by two transactions at once) makes one task.
+    so the same fact reported twice (or by two transactions at once) makes one task. A
+    task dismissed by its user is returned too: the fact is not raised again.
     `title` is a msgid, translated when shown, with `title_params` for its placeholders.
     """
     assignee.check()
@@ -88,6 +89,12 @@ def create_task(
     existing = _open_with_key(dedupe_key)
     if existing is not None:
         return existing
+    # Someone said there was nothing to do: the periodic jobs must not raise it again.
+    dismissed = db.session.scalar(
+        select(Task).where(Task.dedupe_key == dedupe_key, Task.status == TaskStatus.DISMISSED)
+    )
+    if dismissed is not None:
+        return dismissed
     task = Task(
         kind=kind,
         dedupe_key=dedupe_key,

@@ -115,3 +115,15 @@ def test_closing_a_task_needs_the_csrf_token(web, app, ctx, csrf_on):  # noqa: F
     assert form is not None
     response = client.post(f"/tasks/{task_id}/done", data={"csrf_token": form.group(1)})
     assert response.status_code == 302 and fresh(Task, task_id).status == TaskStatus.DONE
+
+
+def test_a_dismissed_task_is_not_raised_again_by_its_job(web, app, ctx):
+    office = make_office()
+    task_id = office_task(office.unit_id, "R-1")
+    client = signed_in(app, office.author.username)
+    client.post(f"/tasks/{task_id}/dismiss")
+
+    again = office_task(office.unit_id, "R-1")
+
+    assert again == task_id and fresh(Task, task_id).status == TaskStatus.DISMISSED
+    assert f'id="task-{task_id}"' not in html(client.get("/tasks"))
