@@ -31,6 +31,7 @@ class AuditAction(enum.StrEnum):
     AUDIT_EXPORT = "audit.export"
     REPORT_MONTHLY_EXPORT = "report.monthly_export"
     TASK_CLOSE = "task.close"
+    TASK_DISMISS = "task.dismiss"
     # People.
     PERSON_CREATE = "person.create"
     PERSON_UPDATE = "person.update"
@@ -193,6 +194,7 @@ ACTION_LABELS = {
     AuditAction.USER_CHANGE_PASSWORD: _l("Own password changed"),
     AuditAction.USER_CHANGE_PASSWORD_FAILED: _l("Own password change refused: wrong password"),
     AuditAction.TASK_CLOSE: _l("Task closed"),
+    AuditAction.TASK_DISMISS: _l("Task dismissed"),
     AuditAction.PERSON_SEARCH: _l("People searched by identity"),
     AuditAction.PERSON_DUPLICATE_REFUSED: _l("ID number already on record refused"),
     AuditAction.PERSON_DUPLICATE_THROTTLED: _l("Too many known ID numbers entered: paused"),

@@ -2,6 +2,7 @@
 
 from core.audit import AuditEvent, AuditSeal
 from core.needs.models import Need, NeedEditor
+from core.notices.models import Notice
 from core.orgs import OrgUnit
 from core.outbox import OutboxMessage
 from core.people.models import Person, PersonTransfer
@@ -16,6 +17,7 @@ __all__ = [
     "LoginThrottle",
     "Need",
     "NeedEditor",
+    "Notice",
     "OrgUnit",
     "OutboxMessage",
     "Person",

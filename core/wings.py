@@ -11,6 +11,7 @@ Flask's own `register_blueprint` and `app.cli.add_command`.
 
 from __future__ import annotations
 
+import enum
 import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
@@ -46,14 +47,27 @@ class PeriodicJob:
     run: Callable[[], object]
 
 
+class Urgency(enum.IntEnum):
+    """Where a count stands on the home page: the inbox lists NOW before SOON, and
+    shows a FIGURE (a number to know, nothing to do) below it."""
+
+    NOW = 0  # due today or late, or money waiting: listed first
+    SOON = 1  # waits for the viewer
+    FIGURE = 2  # not a to-do
+
+
 @dataclass(frozen=True)
 class Count:
-    """A figure for the dashboard: what waits for `user`, with a link to it."""
+    """A line of the home page's inbox: how many items wait for `user`, with a link to
+    the page that lists exactly those items (`endpoint` with `params`)."""
 
     label: object  # a lazy msgid
     roles: frozenset[Role]
     count: Callable[[User], int]
     endpoint: str
+    urgency: Urgency = Urgency.SOON
+    order: int = 100  # within its urgency, lower first
+    params: tuple[tuple[str, str], ...] = ()  # query arguments of the link
 
 
 @dataclass(frozen=True)
@@ -153,6 +167,13 @@ class WingRegistry:
     report_sections: list[ReportSection] = field(default_factory=list)
     monthly_sheets: list[MonthlySheet] = field(default_factory=list)
     need_history: list[NeedHistory] = field(default_factory=list)
+
+    def counts_for(self, user: User) -> list[Count]:
+        """The user's counts, most urgent first, then by order."""
+        return sorted(
+            (count for count in self.counts if user.has_role(*count.roles)),
+            key=lambda count: (count.urgency, count.order),
+        )
 
     def destinations(self) -> list[tuple[str, str]]:
         return [choice for provider in self.publication_destinations for choice in provider()]

@@ -61,7 +61,15 @@ def init_app(app: Flask) -> None:
 
     from core import outbox, signals
     from core.users import Role
-    from core.wings import Count, NavItem, PeriodicJob, apply_settings, exempt_from_csrf, registry
+    from core.wings import (
+        Count,
+        NavItem,
+        PeriodicJob,
+        Urgency,
+        apply_settings,
+        exempt_from_csrf,
+        registry,
+    )
     from donations import cli, demo
     from donations.api import routes as api_routes
     from donations.api.errors import http_error_for_api, register_api_errors
@@ -168,28 +176,38 @@ def init_app(app: Flask) -> None:
     wings.counts += [
         Count(
             _l("Allocation proposals to approve"),
-            money,
+            frozenset({Role.FINANCE, Role.ADMIN}),
             proposal_services.awaiting_count,
             "proposals.allocations",
+            urgency=Urgency.NOW,
+            order=20,
+            params=(("awaiting", "me"),),
         ),
         Count(
             _l("Payouts to approve"),
-            money,
+            frozenset({Role.FINANCE}),
             disbursement_services.awaiting_count,
             "disbursements.disbursements",
+            urgency=Urgency.NOW,
+            order=21,
+            params=(("awaiting", "me"),),
         ),
-        Count(_l("Receipt requests"), money, receipts.pending_count, "donors.receipts"),
         Count(
             _l("Discrepancies to settle"),
-            money,
+            frozenset({Role.FINANCE}),
             discrepancies.open_count,
             "giving.reconciliation",
+            urgency=Urgency.NOW,
+            order=22,
+            params=(("_anchor", "open-discrepancies"),),
         ),
+        Count(_l("Receipt requests"), money, receipts.pending_count, "donors.receipts", order=30),
         Count(
             _l("Messages to moderate"),
             frozenset({Role.ADMIN, Role.FINANCE, Role.COORDINATOR}),
             moderation.pending_count,
             "donors.moderation",
+            order=31,
         ),
     ]
     signals.need_cancelled.connect(closing.on_need_cancelled)

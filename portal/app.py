@@ -21,13 +21,14 @@ from core.params import DatabaseIntConverter, refuse_nul_characters
 from core.reports import casework as casework_reports
 from core.throttle import DatabaseThrottle, RedisThrottle, Throttle, ThrottlePolicy
 from core.wings import registry
+from portal import inbox as inbox_counts
 from portal.cli import register_commands
 from portal.config import load_config
 from portal.errors import register_error_handlers
 from portal.extensions import babel, csrf, login_manager, migrate
 from portal.locales import LOCALES
 from portal.templating import register_templating
-from portal.views import admin, audit, auth, dashboard, needs, persons, reports
+from portal.views import admin, audit, auth, dashboard, inbox, needs, persons, reports
 
 ROOT = Path(__file__).resolve().parent.parent
 # Each wing has `load_models()` and `init_app(app)`; the portal knows nothing else of them.
@@ -117,10 +118,11 @@ def _make_throttle(app: Flask) -> Throttle:
 
 
 def _register_blueprints(app: Flask) -> None:
-    for module in (auth, dashboard, persons, needs, audit, admin, reports):
+    for module in (auth, dashboard, inbox, persons, needs, audit, admin, reports):
         app.register_blueprint(module.bp)
-    # Core's own report sections; each wing adds its own in its init_app.
+    # Core's own report sections and inbox lines; each wing adds its own in its init_app.
     registry(app).report_sections += casework_reports.sections()
+    registry(app).counts += inbox_counts.counts()
 
 
 def _security_headers(response: Response) -> Response:

@@ -34,6 +34,8 @@ DEFAULTS: dict[str, Any] = {
     # How often the whole chain is recomputed and the outcome recorded (the audit page
     # says when it was last verified).
     "AUDIT_VERIFY_INTERVAL_S": 3600,
+    # How often queued office notices become the officers' notices (core.notices).
+    "OFFICE_NOTICE_INTERVAL_S": 30,
     # Evidence uploads are at most 5 MB; the whole request a little more.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"

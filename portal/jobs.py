@@ -11,6 +11,7 @@ from flask import Flask, current_app
 
 from core import audit
 from core.db import db
+from core.notices.services import deliver_office_notices
 from core.wings import PeriodicJob, registry
 
 log = logging.getLogger(__name__)
@@ -35,9 +36,17 @@ AUDIT_VERIFY = PeriodicJob(
 )
 
 
+# The outbox's office channel: notices for the officers of an office (core.notices).
+OFFICE_NOTICES = PeriodicJob(
+    "office-notices",
+    lambda config: int(config["OFFICE_NOTICE_INTERVAL_S"]),
+    deliver_office_notices,
+)
+
+
 def scheduled_jobs(app: Flask) -> list[PeriodicJob]:
     """Every periodic job of the platform: the portal's own, then each wing's."""
-    return [AUDIT_SEAL, AUDIT_VERIFY, *registry(app).jobs]
+    return [AUDIT_SEAL, AUDIT_VERIFY, OFFICE_NOTICES, *registry(app).jobs]
 
 
 def run_job(app: Flask, job: PeriodicJob) -> object:

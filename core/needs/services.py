@@ -14,13 +14,14 @@ from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from core import audit, signals
-from core.audit import Actor
+from core.audit import Actor, AuditEvent
 from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
 from core.listing import Listing, Pager, PageRequest, page_of
 from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedEditor, NeedStatus
 from core.needs.priority import compute_priority
+from core.notices.services import tell_office_about_need
 from core.people.models import Person, PersonStatus
 from core.people.services import get_person, scoped_people
 from core.pii import find_pii
@@ -217,7 +218,7 @@ def review_need(
     need.reviewed_by_id = actor.id
     need.reviewed_at = utcnow()
     detail: dict[str, Any] = {"note": note.strip()} if note.strip() else {}
-    audit.record(
+    event = audit.record(
         _actor(actor, ip),
         AuditAction.NEED_APPROVE if approve else AuditAction.NEED_RETURN,
         "need",
@@ -225,6 +226,8 @@ def review_need(
         office_id=need.person.office_id,
         **detail,
     )
+    if approve:
+        _tell_office(need, "office_need_approved", event)
     db.session.commit()
     return need
 
@@ -386,8 +389,31 @@ def move_need_status(need_id: int, to: NeedStatus, actor: Actor, note: str = "")
     if to in (NeedStatus.CLOSED, NeedStatus.EXPIRED, NeedStatus.CANCELLED):
         need.closed_at = utcnow()
     detail: dict[str, Any] = {"note": note} if note else {}
-    audit.record(actor, _MOVE_ACTIONS[to], "need", need.id, **detail)
+    event = audit.record(actor, _MOVE_ACTIONS[to], "need", need.id, **detail)
+    if (kind := _NOTICE_KINDS.get(to)) is not None:
+        _tell_office(need, kind, event)
     return need
+
+
+# The steps of a need its office is told of (core.notices), besides approval.
+_NOTICE_KINDS = {
+    NeedStatus.FUNDED: "office_need_funded",
+    NeedStatus.DISBURSED: "office_need_disbursed",
+    NeedStatus.CLOSED: "office_need_closed",
+    NeedStatus.EXPIRED: "office_need_expired",
+}
+
+
+def _tell_office(need: Need, kind: str, event: AuditEvent) -> None:
+    db.session.flush()  # the audit event's id names this occurrence of the step
+    tell_office_about_need(
+        kind,
+        need_id=need.id,
+        title=need.title,
+        office_id=need.person.office_id,
+        minor=need.person.is_minor,
+        fact=event.id,
+    )
 
 
 def scrub_needs_of(person_id: int) -> None:
@@ -411,7 +437,7 @@ def list_needs(actor: User, filters: NeedFilter) -> Listing[Need]:
     the size or the page (core/listing.py)."""
     query = scoped_needs(actor)
     if filters.review_queue:
-        query = query.where(Need.status == NeedStatus.SUBMITTED, Need.created_by_id != actor.id)
+        query = _reviewable_by(actor, query)
     elif filters.status:
         query = query.where(Need.status == filters.status)
     if filters.category:
@@ -422,6 +448,26 @@ def list_needs(actor: User, filters: NeedFilter) -> Listing[Need]:
     return page_of(
         query, pager, lambda need: (need.id,), joinedload(Need.person).joinedload(Person.office)
     )
+
+
+def _reviewable_by(actor: User, query: Select[tuple[Need]]) -> Select[tuple[Need]]:
+    # What `may_review` allows, as a query: submitted, neither submitted nor edited by
+    # the actor (a need may be reviewed only by a second person).
+    edited = select(NeedEditor.need_id).where(NeedEditor.user_id == actor.id)
+    if not actor.may_write_casework:
+        return query.where(Need.id.is_(None))
+    return query.where(
+        Need.status == NeedStatus.SUBMITTED,
+        Need.submitted_by_id.is_distinct_from(actor.id),
+        Need.created_by_id != actor.id,
+        Need.id.not_in(edited),
+    )
+
+
+def review_count(actor: User) -> int:
+    """How many needs in the actor's scope wait for a review the actor may give."""
+    query = _reviewable_by(actor, scoped_needs(actor))
+    return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
 def needs_of(actor: User, person_id: int) -> list[Need]:

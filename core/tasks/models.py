@@ -15,6 +15,7 @@ from core.db import Base, utcnow
 class TaskStatus(enum.StrEnum):
     OPEN = "open"
     DONE = "done"
+    DISMISSED = "dismissed"  # closed without being done: nothing was left to do
 
 
 _OPEN = text("status = 'open'")
@@ -53,7 +54,7 @@ class Task(Base):
     scope_unit_id: Mapped[int | None] = mapped_column(ForeignKey("org_unit.id"))
     due_on: Mapped[date | None] = mapped_column(Date)
     link: Mapped[str] = mapped_column(String(300))
-    status: Mapped[str] = mapped_column(String(8), default=TaskStatus.OPEN, index=True)
+    status: Mapped[str] = mapped_column(String(12), default=TaskStatus.OPEN, index=True)
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
     closed_at: Mapped[datetime | None]
     closed_by_id: Mapped[int | None] = mapped_column(ForeignKey("staff_user.id"))

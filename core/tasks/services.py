@@ -10,7 +10,7 @@ from __future__ import annotations
 
 from collections.abc import Mapping
 from dataclasses import dataclass
-from datetime import date
+from datetime import date, timedelta
 from typing import Any
 
 from sqlalchemy import ColumnElement, Select, false, func, or_, select, update
@@ -80,7 +80,8 @@ def create_task(
     """Open a task in the caller's transaction (no commit).
 
     While a task with `dedupe_key` is open, that task is returned and nothing is added,
-    so the same fact reported twice (or by two transactions at once) makes one task.
+    so the same fact reported twice (or by two transactions at once) makes one task. A
+    task dismissed by its user is returned too: the fact is not raised again.
     `title` is a msgid, translated when shown, with `title_params` for its placeholders.
     """
     assignee.check()
@@ -88,6 +89,12 @@ def create_task(
     existing = _open_with_key(dedupe_key)
     if existing is not None:
         return existing
+    # Someone said there was nothing to do: the periodic jobs must not raise it again.
+    dismissed = db.session.scalar(
+        select(Task).where(Task.dedupe_key == dedupe_key, Task.status == TaskStatus.DISMISSED)
+    )
+    if dismissed is not None:
+        return dismissed
     task = Task(
         kind=kind,
         dedupe_key=dedupe_key,
@@ -126,36 +133,70 @@ def _tasks_for(user: User) -> Select[tuple[Task]]:
     return select(Task).where(_assigned_to(user))
 
 
-def open_tasks_for(user: User) -> list[Task]:
-    """The user's open tasks and their role's within their scope, soonest due first."""
+# A task due within this many days is "due soon" on the home page.
+SOON_DAYS = 2
+
+
+def soon(today: date) -> date:
+    """The last day a task may be due and still count as due soon."""
+    return today + timedelta(days=SOON_DAYS)
+
+
+def _open_for(
+    user: User, kind: str | None = None, due_by: date | None = None
+) -> Select[tuple[Task]]:
+    query = _tasks_for(user).where(Task.status == TaskStatus.OPEN)
+    if kind is not None:
+        query = query.where(Task.kind == kind)
+    if due_by is not None:
+        query = query.where(Task.due_on.is_not(None), Task.due_on <= due_by)
+    return query
+
+
+def open_tasks_for(user: User, kind: str | None = None, due_by: date | None = None) -> list[Task]:
+    """The user's open tasks and their role's within their scope, soonest due first;
+    only those of `kind`, and only those due by `due_by`, when given."""
     return list(
         db.session.scalars(
-            _tasks_for(user)
-            .where(Task.status == TaskStatus.OPEN)
-            .order_by(Task.due_on.is_(None), Task.due_on, Task.created_at, Task.id)
+            _open_for(user, kind, due_by).order_by(
+                Task.due_on.is_(None), Task.due_on, Task.created_at, Task.id
+            )
         )
     )
 
 
-def open_task_count(user: User) -> int:
+def open_task_count(user: User, kind: str | None = None, due_by: date | None = None) -> int:
     """How many open tasks `open_tasks_for` would list."""
-    query = _tasks_for(user).where(Task.status == TaskStatus.OPEN)
+    query = _open_for(user, kind, due_by)
     return db.session.scalar(select(func.count()).select_from(query.subquery())) or 0
 
 
-def close_task(actor: User, task_id: int, *, ip: str | None = None) -> Task:
-    """Mark one of the actor's tasks done, audited; one transaction.
+def open_task_kinds(user: User) -> list[str]:
+    """The kinds among the user's open tasks (the filter of the tasks page)."""
+    query = _open_for(user).with_only_columns(Task.kind).distinct().order_by(Task.kind)
+    return list(db.session.scalars(query))
 
-    A task the actor does not see is NotFound; closing a done task changes nothing.
+
+def close_task(actor: User, task_id: int, *, dismiss: bool = False, ip: str | None = None) -> Task:
+    """Mark one of the actor's tasks done (or dismissed: nothing was left to do),
+    audited; one transaction.
+
+    A task the actor does not see is NotFound; closing a closed task changes nothing.
     """
     task = db.session.scalar(_tasks_for(actor).where(Task.id == task_id).with_for_update())
     if task is None:
         raise NotFound("No such task.")
     if task.status == TaskStatus.OPEN:
-        task.status = TaskStatus.DONE
+        task.status = TaskStatus.DISMISSED if dismiss else TaskStatus.DONE
         task.closed_at = utcnow()
         task.closed_by_id = actor.id
-        audit.record(Actor(actor.id, actor.username, ip), AuditAction.TASK_CLOSE, "task", task.id)
+        audit.record(
+            Actor(actor.id, actor.username, ip),
+            AuditAction.TASK_DISMISS if dismiss else AuditAction.TASK_CLOSE,
+            "task",
+            task.id,
+            office_id=task.scope_unit_id,
+        )
     db.session.commit()
     return task
 

@@ -74,9 +74,21 @@ def _names(payouts: list[Disbursement]) -> dict[int, str]:
     }
 
 
-def payout_page(recent: int = RECENT_PAYOUTS) -> PayoutPage:
+def payout_page(recent: int = RECENT_PAYOUTS, *, awaiting_for: User | None = None) -> PayoutPage:
     """Funded needs with what each holds, and the latest payouts with who proposed and
-    decided and the need's balance before and after; six queries."""
+    decided and the need's balance before and after; six queries. With `awaiting_for`,
+    only the payouts waiting for that user's approval (proposed by someone else)."""
+    payouts_q = (
+        select(Disbursement)
+        .options(joinedload(Disbursement.listing).joinedload(NeedListing.need))
+        .order_by(Disbursement.id.desc())
+        .limit(recent)
+    )
+    if awaiting_for is not None:
+        payouts_q = payouts_q.where(
+            Disbursement.status == DisbursementStatus.PROPOSED,
+            Disbursement.proposed_by_id != awaiting_for.id,
+        )
     listings = list(
         db.session.scalars(
             select(NeedListing)
@@ -86,14 +98,7 @@ def payout_page(recent: int = RECENT_PAYOUTS) -> PayoutPage:
         )
     )
     balances = need_balances_fen([listing.id for listing in listings])
-    payouts = list(
-        db.session.scalars(
-            select(Disbursement)
-            .options(joinedload(Disbursement.listing).joinedload(NeedListing.need))
-            .order_by(Disbursement.id.desc())
-            .limit(recent)
-        )
-    )
+    payouts = list(db.session.scalars(payouts_q))
     return PayoutPage(
         [FundedNeed(item, balances[item.id]) for item in listings],
         payouts,

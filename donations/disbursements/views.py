@@ -80,7 +80,9 @@ def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
 @bp.get("/disbursements")
 @roles_required(*EVIDENCE_READERS)
 def disbursements() -> ResponseReturnValue:
-    page = payout_page()
+    # `?awaiting=me`: the payouts the viewer may approve (the home page's inbox links here).
+    awaiting = staff() if request.args.get("awaiting") and staff().has_role(Role.FINANCE) else None
+    page = payout_page(awaiting_for=awaiting)
     return _render(page, _payout_form(page))
 
 

@@ -19,17 +19,19 @@ from donations.ledger.models import AccountKind
 from donations.ledger.reports import fund_balances_before
 from donations.projects.models import NeedListing, Pool
 from donations.proposals.models import AllocationProposal, ProposalStatus
-from donations.proposals.services import TownFairness, fairness
+from donations.proposals.services import TownFairness, awaiting_clause, fairness
 
 RECENT_PROPOSALS = 50
 
 
-def recent_proposals(limit: int = RECENT_PROPOSALS) -> list[AllocationProposal]:
-    return list(
-        db.session.scalars(
-            select(AllocationProposal).order_by(AllocationProposal.id.desc()).limit(limit)
-        )
-    )
+def recent_proposals(
+    limit: int = RECENT_PROPOSALS, *, awaiting_for: User | None = None
+) -> list[AllocationProposal]:
+    """The latest proposals; only those waiting for `awaiting_for`'s approval if given."""
+    query = select(AllocationProposal).order_by(AllocationProposal.id.desc()).limit(limit)
+    if awaiting_for is not None:
+        query = query.where(awaiting_clause(awaiting_for))
+    return list(db.session.scalars(query))
 
 
 @dataclass(frozen=True)

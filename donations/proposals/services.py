@@ -15,7 +15,7 @@ from collections import defaultdict
 from dataclasses import dataclass
 from typing import Any
 
-from sqlalchemy import func, or_, select
+from sqlalchemy import ColumnElement, and_, false, func, select
 from sqlalchemy.orm import joinedload
 
 from core import audit
@@ -337,22 +337,27 @@ def fairness(proposal: AllocationProposal) -> list[TownFairness]:
     )
 
 
+def awaiting_clause(viewer: User) -> ColumnElement[bool]:
+    """The proposals waiting for an approval the viewer may give: the first by finance,
+    the second (above the threshold) by an admin; never on their own proposal, and
+    never a second approval by the first approver."""
+    if viewer.has_role(Role.FINANCE):
+        step = AllocationProposal.status == ProposalStatus.PROPOSED
+    elif viewer.has_role(Role.ADMIN):
+        step = and_(
+            AllocationProposal.status == ProposalStatus.AWAITING_SECOND,
+            AllocationProposal.first_approver_id != viewer.id,
+        )
+    else:
+        return false()
+    return and_(step, AllocationProposal.proposed_by_id != viewer.id)
+
+
 def awaiting_count(viewer: User) -> int:
     """Proposals waiting for an approval the viewer may give (never their own)."""
     return (
         db.session.scalar(
-            select(func.count())
-            .select_from(AllocationProposal)
-            .where(
-                AllocationProposal.status.in_(
-                    [ProposalStatus.PROPOSED, ProposalStatus.AWAITING_SECOND]
-                ),
-                AllocationProposal.proposed_by_id != viewer.id,
-                or_(
-                    AllocationProposal.first_approver_id.is_(None),
-                    AllocationProposal.first_approver_id != viewer.id,
-                ),
-            )
+            select(func.count()).select_from(AllocationProposal).where(awaiting_clause(viewer))
         )
         or 0
     )

@@ -42,7 +42,8 @@ def _threshold() -> int:
 def allocations() -> ResponseReturnValue:
     return render_template(
         "proposals/allocations.html",
-        items=recent_proposals(),
+        items=recent_proposals(awaiting_for=staff() if request.args.get("awaiting") else None),
+        awaiting=bool(request.args.get("awaiting")),
         form=ActionForm(),
         can_propose=staff().has_role(*PROPOSERS),
         projects=proposable_projects(),

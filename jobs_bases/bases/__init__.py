@@ -13,7 +13,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core.users import Role
-    from core.wings import Count, NavItem, PersonPanel, registry
+    from core.wings import Count, NavItem, PersonPanel, Urgency, registry
     from jobs_bases.bases import lifecycle, panel, placement_views, queries, views
     from jobs_bases.lifecycle import follow_person
     from jobs_bases.partners.access import register_horizon
@@ -37,18 +37,22 @@ def init_app(app: Flask) -> None:
             frozenset(STAFF_READERS),
             queries.hours_this_month,
             "placements.activity",
+            urgency=Urgency.FIGURE,
         ),
         Count(
             _l("People placed at bases"),
             frozenset(STAFF_READERS),
             queries.people_placed,
             "placements.index",
+            urgency=Urgency.FIGURE,
         ),
         Count(
             _l("Sessions awaiting approval"),
             frozenset({*STAFF_WRITERS, Role.BASE_CONTACT}),
             queries.pending_sessions,
             "placements.index",
+            order=30,
+            params=(("pending", "hours"),),
         ),
     ]
     wings.person_panels.append(PersonPanel("bases/person_panel.html", panel.person_panel_context))

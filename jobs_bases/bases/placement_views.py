@@ -51,6 +51,7 @@ def index() -> ResponseReturnValue:
         town=choice(request.args.get("town"), TOWN_NAMES),
         office_id=parse_int(request.args.get("office", "")),
         status=choice(request.args.get("status"), STATUSES),
+        pending_hours=request.args.get("pending") == "hours",
     )
     page = placement_page(user, filters, request.args.get("cursor"))
     return render_template(

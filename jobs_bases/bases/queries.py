@@ -69,6 +69,8 @@ class PlacementFilter:
     office_id: int | None = None
     base_id: int | None = None
     status: str | None = None
+    # Only placements with sessions waiting for approval (the home page links here).
+    pending_hours: bool = False
 
 
 def placement_page(actor: User, filters: PlacementFilter, cursor: str | None) -> Page[Placement]:
@@ -83,6 +85,9 @@ def placement_page(actor: User, filters: PlacementFilter, cursor: str | None) ->
         query = query.where(Placement.base_id == filters.base_id)
     if filters.status:
         query = query.where(Placement.status == filters.status)
+    if filters.pending_hours:
+        pending = select(BaseSession.placement_id).where(BaseSession.status == HoursStatus.PENDING)
+        query = query.where(Placement.id.in_(pending))
     return id_page(query, Placement.id, "placements", cursor)
 
 

@@ -12,7 +12,9 @@ if TYPE_CHECKING:
 def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
-    from core.wings import Count, NavItem, PeriodicJob, PersonPanel, registry
+    from core.tasks.services import open_task_count
+    from core.users import Role
+    from core.wings import Count, NavItem, PeriodicJob, PersonPanel, Urgency, registry
     from jobs_bases.jobs import followups, lifecycle, panel, queries, views
     from jobs_bases.lifecycle import follow_person
     from jobs_bases.views_common import STAFF_READERS
@@ -37,6 +39,15 @@ def init_app(app: Flask) -> None:
             frozenset(STAFF_READERS),
             queries.in_work,
             "jobs.referrals",
+            urgency=Urgency.FIGURE,
+        ),
+        Count(
+            _l("Retention follow-ups due"),
+            frozenset({Role.OFFICER}),
+            lambda user: open_task_count(user, followups.TASK_KIND),
+            "inbox.tasks_page",
+            order=40,
+            params=(("kind", followups.TASK_KIND),),
         ),
     ]
     wings.jobs.append(

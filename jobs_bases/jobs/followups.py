@@ -18,6 +18,10 @@ from jobs_bases.jobs.referrals import FOLLOW_UP_MONTHS, add_months, follow_up_ke
 LEAD = timedelta(days=7)
 
 
+# The kind of the officers' follow-up tasks (the home page counts them).
+TASK_KIND = "retention_follow_up"
+
+
 def open_follow_up_tasks(today: date | None = None) -> int:
     """For each current hire of an active case whose 3- or 6-month follow-up is due within
     a week and not recorded, a task for the officers of the person's office (once: the
@@ -46,7 +50,7 @@ def open_follow_up_tasks(today: date | None = None) -> int:
             if (referral.id, months) in done or due - LEAD > today:
                 continue
             create_task(
-                kind="retention_follow_up",
+                kind=TASK_KIND,
                 dedupe_key=follow_up_key(referral.id, months),
                 title="Retention follow-up: is the person of referral %(id)s still employed "
                 "(%(months)s months)?",

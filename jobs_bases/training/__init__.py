@@ -43,7 +43,15 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core.users import CASEWORK_ROLES, Role
-    from core.wings import Count, DashboardPanel, NavItem, PeriodicJob, apply_settings, registry
+    from core.wings import (
+        Count,
+        DashboardPanel,
+        NavItem,
+        PeriodicJob,
+        Urgency,
+        apply_settings,
+        registry,
+    )
     from jobs_bases.lifecycle import follow_person
     from jobs_bases.partners.access import register_horizon
     from jobs_bases.training import (
@@ -51,6 +59,7 @@ def init_app(app: Flask) -> None:
         class_views,
         dashboard,
         lifecycle,
+        notify,
         public_views,
         views,
     )
@@ -67,7 +76,22 @@ def init_app(app: Flask) -> None:
         PeriodicJob("training", lambda config: int(config["TRAINING_JOB_INTERVAL_S"]), run_periodic)
     )
     wings.counts += [
-        Count(_l("Training seats open"), CASEWORK_ROLES, dashboard.seats_open, "courses.index"),
+        Count(
+            _l("Training seats open"),
+            CASEWORK_ROLES,
+            dashboard.seats_open,
+            "courses.index",
+            urgency=Urgency.FIGURE,
+        ),
+        Count(
+            _l("Training offers about to expire"),
+            frozenset({Role.OFFICER}),
+            dashboard.offers_expiring,
+            "inbox.tasks_page",
+            urgency=Urgency.NOW,
+            order=30,
+            params=(("kind", notify.OFFER_TASK_KIND), ("due", "soon")),
+        ),
         Count(
             _l("Training applications pending"),
             CASEWORK_ROLES,
@@ -79,6 +103,8 @@ def init_app(app: Flask) -> None:
             frozenset({Role.TRAINING_PARTNER}),
             dashboard.sessions_today,
             "courses.index",
+            urgency=Urgency.NOW,
+            order=10,
         ),
     ]
     wings.dashboard_panels += [
@@ -92,6 +118,7 @@ def init_app(app: Flask) -> None:
             order=40,
         ),
     ]
+    notify.register_notices()
     register_horizon(lifecycle.courses_end)
     follow_person(
         ended=lifecycle.on_person_ended,

@@ -14,8 +14,10 @@ from sqlalchemy import ColumnElement, distinct, func, select
 from core.db import db
 from core.orgs import OrgUnit, UnitKind
 from core.people.models import Person
+from core.tasks.services import open_task_count, soon
 from core.timeutil import local_today
 from core.users import User, visible_office_ids
+from jobs_bases.training import notify
 from jobs_bases.training.models import (
     HOLDING,
     Application,
@@ -151,3 +153,8 @@ def partner_panel(user: User) -> Mapping[str, Any] | None:
 
 def sessions_today(user: User) -> int:
     return len(sessions_on(user, local_today()))
+
+
+def offers_expiring(user: User) -> int:
+    """Open offers the officer's office must answer within the next days (their tasks)."""
+    return open_task_count(user, notify.OFFER_TASK_KIND, soon(local_today()))

@@ -7,17 +7,18 @@ carry application numbers and course titles only: no name leaves the case record
 
 from __future__ import annotations
 
+from collections.abc import Mapping
 from datetime import date, datetime, timedelta
+from typing import Any
 
+from core.notices.services import OFFICE_CHANNEL, NoticeKind, register_notice_kind
 from core.outbox import queue_message
 from core.tasks.services import Assignee, close_tasks_for, create_task
 from core.timeutil import local_today, to_local
 from core.users import Role
 from jobs_bases.training.models import Application, Course, Offer
 
-# The outbox channel of notices to a judicial office (recipient: the office's id). A
-# deployment that sends them (SMS, a work chat) registers a sender for it.
-OFFICE_CHANNEL = "office_notice"
+__all__ = ["OFFICE_CHANNEL"]
 
 # Task titles are msgids, translated where the task is shown.
 OFFER_TASK = (
@@ -31,6 +32,10 @@ OUTCOME_TASK = (
     "Employment follow-up at %(months)s months of trainee %(alias)s (%(course)s): record"
     " whether they work"
 )
+
+
+# The kind of the officers' task of an open offer (the home page counts those due soon).
+OFFER_TASK_KIND = "training_offer"
 
 
 def answer_by(expires_at: datetime) -> date:
@@ -54,11 +59,33 @@ def application_link(application_id: int) -> str:
     return f"/courses/applications/{application_id}"
 
 
+# How the office's notices read (core.notices): msgids, translated where shown.
+OFFER_NOTICE = (
+    "Training offer for application %(application_id)s (%(course)s): answer by %(answer_by)s."
+)
+WAITLIST_NOTICE = "Training application %(application_id)s was waitlisted: no seat for now."
+
+
+def _application_link(data: Mapping[str, Any]) -> str:
+    return application_link(int(data["application_id"]))
+
+
+def register_notices() -> None:
+    """The office's officers read the training messages as notices."""
+    register_notice_kind(
+        "training_offer",
+        NoticeKind(OFFER_NOTICE, _application_link, ("application_id", "course", "answer_by")),
+    )
+    register_notice_kind(
+        "training_waitlisted", NoticeKind(WAITLIST_NOTICE, _application_link, ("application_id",))
+    )
+
+
 def tell_offer(offer: Offer, course: Course) -> None:
     """An offer was made: the office tells the person and records their answer."""
     last_day = answer_by(offer.expires_at)
     create_task(
-        kind="training_offer",
+        kind=OFFER_TASK_KIND,
         dedupe_key=offer_task_key(offer.id),
         title=OFFER_TASK,
         title_params={
