@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -18,12 +19,13 @@ from sqlalchemy.orm import aliased
 from core import audit
 from core.audit import Actor, AuditEvent, AuditFilter, ChainReport, filtered_events
 from core.audit_actions import AuditAction, action_label
-from core.audit_words import OBJECT_TYPES, describe, object_label, who_label
+from core.audit_words import OBJECT_TYPES, Names, describe, object_label, who_label
 from core.db import db, utcnow
 from core.errors import NotFound
 from core.export import Cell, Export, ExportFormat, Stamp, write_table
 from core.timeutil import to_local
 from core.users import ALL_OFFICE_ROLES, User
+from core.wings import registry
 
 READERS = tuple(ALL_OFFICE_ROLES)  # admin and auditor
 MAX_EXPORT_ROWS = 100_000
@@ -41,6 +43,7 @@ class ReadableEvent:
     about: str  # "Need #12"
     ip: str
     detail: str  # in words
+    is_staff: bool = False  # a staff member acted (the username is a sign-in name)
 
     @property
     def sealed(self) -> bool:
@@ -71,7 +74,9 @@ def _require_reader(user: User) -> None:
         raise NotFound("There is no such page or record.")
 
 
-def _readable(event: AuditEvent, display_name: str | None) -> ReadableEvent:
+def _readable(
+    event: AuditEvent, display_name: str | None, names: Names | None = None
+) -> ReadableEvent:
     return ReadableEvent(
         id=event.id,
         seq=event.seq,
@@ -82,8 +87,24 @@ def _readable(event: AuditEvent, display_name: str | None) -> ReadableEvent:
         what=action_label(event.action),
         about=object_label(event.object_type, event.object_id),
         ip=event.ip or "",
-        detail=describe(event.detail),
+        detail=describe(event.detail, names),
+        is_staff=event.actor_id is not None,
     )
+
+
+def _names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """The names of the records the page's details name by id, one query per kind."""
+    readers = registry(current_app).audit_names
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        for key, value in (event.detail or {}).items():
+            if key in readers and isinstance(value, str | int):
+                wanted.setdefault(key, set()).add(str(value))
+    return {
+        (key, found): name
+        for key, ids in wanted.items()
+        for found, name in readers[key](ids).items()
+    }
 
 
 def _events_with_names(
@@ -99,7 +120,8 @@ def audit_page(
     user: User, filters: AuditFilter, asked: Mapping[str, str], *, ip: str | None = None
 ) -> AuditPage:
     """A page of the log, newest first, for an admin or auditor; in five queries. Reading
-    the log is itself on the record, with the filters as they were asked."""
+    the log is itself on the record, with the filters as they were asked. (One more query
+    per kind of record the details name by id: a listing read as its need.)"""
     _require_reader(user)
     query, event = _events_with_names(filters)
     total = db.session.scalar(select(func.count()).select_from(filtered_events(filters).subquery()))
@@ -122,8 +144,9 @@ def audit_page(
         Actor(user.id, user.username, ip), AuditAction.AUDIT_VIEW, None, None, filters=dict(asked)
     )
     db.session.commit()
+    names = _names([found for found, _name in rows])
     return AuditPage(
-        events=[_readable(found, name) for found, name in rows],
+        events=[_readable(found, name, names) for found, name in rows],
         total=total or 0,
         users=users,
         object_types=sorted(((code, str(label)) for code, label in OBJECT_TYPES.items())),
