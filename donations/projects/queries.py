@@ -11,7 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
 from core.audit_words import object_label
 from core.db import db
@@ -83,6 +83,8 @@ class PoolLine:
     # The gift's certificate number, for entries of a donation (the memo is the journal's).
     certificate_no: str | None
     amount_fen: int
+    # The need's title, for entries between the pool and a need (an allocation, a return).
+    need_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -93,7 +95,8 @@ class PoolSummary:
 
 
 def pool_summaries(history: int = POOL_HISTORY) -> list[PoolSummary]:
-    """Every pool with its balance and its latest `history` entries, in three queries."""
+    """Every pool with its balance and its latest `history` entries (with the gift's
+    certificate or the need each names), in three queries."""
     pools = list(db.session.scalars(select(Pool).order_by(Pool.id)))
     balances = pool_balances_fen([pool.id for pool in pools])
     per_entry = (
@@ -120,21 +123,35 @@ def pool_summaries(history: int = POOL_HISTORY) -> list[PoolSummary]:
         )
         .subquery()
     )
+    need_line, need_account = aliased(JournalLine), aliased(Account)
+    need_title = (
+        select(func.min(Need.title))
+        .select_from(need_line)
+        .join(need_account, need_account.id == need_line.account_id)
+        .join(NeedListing, NeedListing.id == need_account.listing_id)
+        .join(Need, Need.id == NeedListing.need_id)
+        .where(need_line.entry_id == per_entry.c.entry_id, need_account.kind == AccountKind.NEED)
+        .correlate(per_entry)
+        .scalar_subquery()
+    )
     lines: dict[int, list[PoolLine]] = {pool.id: [] for pool in pools}
-    for pool_id, posted_at, kind, certificate_no, amount in db.session.execute(
+    for pool_id, posted_at, kind, certificate_no, amount, title in db.session.execute(
         select(
             per_entry.c.pool_id,
             per_entry.c.posted_at,
             per_entry.c.kind,
             Donation.certificate_no,
             per_entry.c.amount_fen,
+            need_title,
         )
         .outerjoin(Donation, Donation.id == per_entry.c.donation_id)
         .where(per_entry.c.recency <= history)
         .order_by(per_entry.c.pool_id, per_entry.c.entry_id.desc())
     ):
         # SUM of a BIGINT is NUMERIC on PostgreSQL: back to int fen.
-        lines.setdefault(pool_id, []).append(PoolLine(posted_at, kind, certificate_no, int(amount)))
+        lines.setdefault(pool_id, []).append(
+            PoolLine(posted_at, kind, certificate_no, int(amount), title)
+        )
     return [PoolSummary(pool, balances[pool.id], lines[pool.id]) for pool in pools]
 
 
