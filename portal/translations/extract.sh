@@ -28,7 +28,7 @@ $PYBABEL -q extract -F babel.cfg \
     -k LoginBlocked -k LoginFailed -k AccessEnded -k PublicationRefused \
     -k DonationError -k InvalidField -k NeedFull -k ProjectClosed -k LimitExceeded \
     -k MessageRejected -k IdempotencyConflict -k NotYours -k RefundRefused \
-    -k UpstreamUnavailable -k ApiError:3 -k PrivacyNotAccepted \
+    -k UpstreamUnavailable -k ApiError:3 -k PrivacyNotAccepted -k Problem \
     -k InvalidLoginCode -k WeChatRateLimited -k WeChatUnavailable \
     -k RegistrationRefused -k VolunteerLoginFailed -k VolunteerLoginBlocked -k ResetLinkInvalid \
     -k VettingInvalid -k VettingRefused -k SignupRefused -k ShiftInvalid -k HoursRefused \

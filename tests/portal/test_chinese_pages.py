@@ -25,14 +25,15 @@ from flask.testing import FlaskClient
 from sqlalchemy import Select, select
 from werkzeug.routing import Rule
 
-from core.db import db
+from core.db import db, utcnow
 from core.needs.models import Need
 from core.people.models import Person
+from core.timeutil import local_today
 from core.users import Role, User, user_by_username
 from core.wings import registry
 from donations.demo import PROJECT_TITLE, seed_demo_allocation_and_payout
 from donations.disbursements.models import Disbursement
-from donations.giving.models import Donation
+from donations.giving.models import Discrepancy, DiscrepancyKind, Donation, ReconcileRun
 from donations.projects.models import NeedListing, Project
 from donations.proposals.models import AllocationProposal
 from jobs_bases.bases.models import Base, Placement
@@ -237,6 +238,62 @@ def _firsts(column: Any, *wheres: Any) -> list[Any]:
     return found
 
 
+def _reconciliation() -> None:
+    """A reconciliation run that booked missed events, and discrepancies open and settled,
+    as the payment provider's sandbox would leave them."""
+    gifts = list(db.session.scalars(select(Donation).order_by(Donation.id).limit(2)))
+    finance = user_by_username(STAFF[Role.FINANCE])
+    assert finance is not None
+    today = local_today().isoformat()
+    db.session.add(
+        ReconcileRun(
+            finished_at=utcnow(),
+            events_seen=12,
+            applied=2,
+            ok=False,
+            report={
+                "days": [
+                    {
+                        "day": today,
+                        "provider_fen": 9_000,
+                        "ledger_fen": 8_000,
+                        "difference_fen": 1_000,
+                    }
+                ],
+                "differences": [
+                    {
+                        "day": today,
+                        "kind": "payment",
+                        "object": "pi_3Nx",
+                        "provider_fen": 1_000,
+                        "ledger_fen": 0,
+                    }
+                ],
+            },
+        )
+    )
+    for n, (gift, kind, settled) in enumerate(
+        [
+            (gifts[0], DiscrepancyKind.PAYMENT_DIFFERS, None),
+            (gifts[1], DiscrepancyKind.REFUND_SHORTFALL, utcnow()),
+        ]
+    ):
+        db.session.add(
+            Discrepancy(
+                kind=kind,
+                object_id=f"pi_scene_{n}",
+                donation_id=gift.id,
+                amount_fen=gift.amount_fen,
+                provider_fen=gift.amount_fen - 100,
+                provider_status="requires_payment_method",
+                settled_at=settled,
+                settled_by_id=finance.id if settled else None,
+                settlement_note="已由慈善会非限定资金补足" if settled else "",
+            )
+        )
+    db.session.commit()
+
+
 def build_scene(app: Flask, evidence_dir: Path) -> Scene:
     assert seed_demo()
     project_id = db.session.scalar(select(Project.id).where(Project.title == PROJECT_TITLE))
@@ -247,6 +304,7 @@ def build_scene(app: Flask, evidence_dir: Path) -> Scene:
     for listing in listings[:4]:
         give(project_id, 20_000, listing_id=listing.id)
     assert seed_demo_allocation_and_payout(evidence_dir)
+    _reconciliation()
 
     officer = user_by_username(STAFF[Role.OFFICER])
     contact = user_by_username(STAFF[Role.BASE_CONTACT])
