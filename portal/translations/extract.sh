@@ -21,7 +21,7 @@ POT="${1:-portal/translations/messages.pot}"
 
 # _l / lazy_gettext: module-level labels; the domain errors of core/errors.py,
 # donations/errors.py and donations/donors.py take their user-facing msgid as
-# first argument. A new error class of that kind: add it here.
+# first argument (the API's ApiError its third). A new error class of that kind: add it here.
 $PYBABEL -q extract -F babel.cfg \
     -k _l -k lazy_gettext \
     -k DomainError -k ValidationFailed -k Conflict -k NotFound -k PermissionDenied \
