@@ -196,18 +196,22 @@ def _export_rows(filters: AuditFilter) -> Iterator[list[Cell]]:
     found = db.session.execute(
         query.order_by(event.id.desc()).limit(MAX_EXPORT_ROWS).execution_options(yield_per=1000)
     )
-    for row_event, name in found:
-        readable = _readable(row_event, name)
-        yield [
-            readable.seq if readable.seq is not None else gettext("not sealed yet"),
-            to_local(readable.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
-            readable.who,
-            readable.username,
-            readable.what,
-            readable.about,
-            readable.ip,
-            readable.detail,
-        ]
+    for rows in found.partitions():
+        names = _names([row_event for row_event, _name in rows])
+        yield from (_export_row(_readable(row_event, name, names)) for row_event, name in rows)
+
+
+def _export_row(readable: ReadableEvent) -> list[Cell]:
+    return [
+        readable.seq if readable.seq is not None else gettext("not sealed yet"),
+        to_local(readable.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+        readable.who,
+        readable.username,
+        readable.what,
+        readable.about,
+        readable.ip,
+        readable.detail,
+    ]
 
 
 def export_audit(

@@ -13,6 +13,7 @@ from typing import Any
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
+from core.audit_actions import action_label
 from core.money import format_fen
 
 OBJECT_TYPES = {
@@ -247,6 +248,11 @@ def _value(key: str, value: Any, names: Names | None = None) -> str:
         return "—"
     if names and isinstance(value, str | int) and (key, str(value)) in names:
         return names[(key, str(value))]
+    # The audit page's own filters, as recorded: the kind of record and the action by name.
+    if key == "object_type" and str(value) in OBJECT_TYPES:
+        return str(OBJECT_TYPES[str(value)])
+    if key == "action" and isinstance(value, str):
+        return action_label(value)
     if isinstance(value, bool):
         return str(gettext("yes") if value else gettext("no"))
     if key.endswith("_fen") and isinstance(value, int):
