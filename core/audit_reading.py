@@ -11,6 +11,7 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
+from flask import current_app
 from flask_babel import gettext
 from sqlalchemy import Select, func, select
 from sqlalchemy.orm import aliased
@@ -18,13 +19,14 @@ from sqlalchemy.orm import aliased
 from core import audit
 from core.audit import Actor, AuditEvent, AuditFilter, ChainReport, filtered_events
 from core.audit_actions import AuditAction, action_label
-from core.audit_words import OBJECT_TYPES, describe, object_label, who_label
+from core.audit_words import OBJECT_TYPES, Names, describe, object_label, who_label
 from core.db import db, utcnow
 from core.errors import NotFound
 from core.export import Cell, Export, ExportFormat, Stamp, write_table
 from core.listing import Listing, Pager
 from core.timeutil import to_local
 from core.users import ALL_OFFICE_ROLES, User
+from core.wings import registry
 
 READERS = tuple(ALL_OFFICE_ROLES)  # admin and auditor
 MAX_EXPORT_ROWS = 100_000
@@ -42,6 +44,7 @@ class ReadableEvent:
     about: str  # "Need #12"
     ip: str
     detail: str  # in words
+    is_staff: bool = False  # a staff member acted (the username is a sign-in name)
 
     @property
     def sealed(self) -> bool:
@@ -72,7 +75,9 @@ def _require_reader(user: User) -> None:
         raise NotFound("There is no such page or record.")
 
 
-def _readable(event: AuditEvent, display_name: str | None) -> ReadableEvent:
+def _readable(
+    event: AuditEvent, display_name: str | None, names: Names | None = None
+) -> ReadableEvent:
     return ReadableEvent(
         id=event.id,
         seq=event.seq,
@@ -83,8 +88,24 @@ def _readable(event: AuditEvent, display_name: str | None) -> ReadableEvent:
         what=action_label(event.action),
         about=object_label(event.object_type, event.object_id),
         ip=event.ip or "",
-        detail=describe(event.detail),
+        detail=describe(event.detail, names),
+        is_staff=event.actor_id is not None,
     )
+
+
+def _names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
+    """The names of the records the page's details name by id, one query per kind."""
+    readers = registry(current_app).audit_names
+    wanted: dict[str, set[str]] = {}
+    for event in events:
+        for key, value in (event.detail or {}).items():
+            if key in readers and isinstance(value, str | int):
+                wanted.setdefault(key, set()).add(str(value))
+    return {
+        (key, found): name
+        for key, ids in wanted.items()
+        for found, name in readers[key](ids).items()
+    }
 
 
 def _events_with_names(
@@ -100,7 +121,8 @@ def audit_page(
     user: User, filters: AuditFilter, asked: Mapping[str, str], *, ip: str | None = None
 ) -> AuditPage:
     """A page of the log, newest first, for an admin or auditor; in six queries whatever the
-    size or the page (five past the numbered pages). Reading the log is itself on the
+    size or the page (five past the numbered pages), and one more per kind of record the
+    details name by id (a listing read as its need). Reading the log is itself on the
     record, with the filters as they were asked."""
     _require_reader(user)
     pager = Pager("audit", [AuditEvent.id], [int], filters.paging)
@@ -115,7 +137,8 @@ def audit_page(
         [(found, name) for found, name in rows], total, lambda row: (row[0].id,)
     )
     # Read before the commit below, which expires every loaded entry.
-    events = [_readable(found, name) for found, name in listing.items]
+    names = _names([found for found, _name in listing.items])
+    events = [_readable(found, name, names) for found, name in listing.items]
     users = [
         (username, name)
         for username, name in db.session.execute(
@@ -181,18 +204,22 @@ def _export_rows(filters: AuditFilter) -> Iterator[list[Cell]]:
     found = db.session.execute(
         query.order_by(event.id.desc()).limit(MAX_EXPORT_ROWS).execution_options(yield_per=1000)
     )
-    for row_event, name in found:
-        readable = _readable(row_event, name)
-        yield [
-            readable.seq if readable.seq is not None else gettext("not sealed yet"),
-            to_local(readable.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
-            readable.who,
-            readable.username,
-            readable.what,
-            readable.about,
-            readable.ip,
-            readable.detail,
-        ]
+    for rows in found.partitions():
+        names = _names([row_event for row_event, _name in rows])
+        yield from (_export_row(_readable(row_event, name, names)) for row_event, name in rows)
+
+
+def _export_row(readable: ReadableEvent) -> list[Cell]:
+    return [
+        readable.seq if readable.seq is not None else gettext("not sealed yet"),
+        to_local(readable.occurred_at).strftime("%Y-%m-%d %H:%M:%S"),
+        readable.who,
+        readable.username,
+        readable.what,
+        readable.about,
+        readable.ip,
+        readable.detail,
+    ]
 
 
 def export_audit(

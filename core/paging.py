@@ -34,13 +34,17 @@ CursorValue = int | str | datetime
 T = TypeVar("T")
 
 
+# Written as a ValidationFailed call so that the catalogue's extraction finds the msgid.
+_CURSOR_MESSAGE = ValidationFailed("The cursor is not valid: start the list again.").message
+
+
 class InvalidCursor(ValidationFailed):
     """The cursor was not made by this list (or not by this platform at all)."""
 
     code = "invalid_field"
 
     def __init__(self) -> None:
-        super().__init__("cursor is not valid.", field="cursor")
+        super().__init__(_CURSOR_MESSAGE, field="cursor")
 
 
 @dataclass(frozen=True)

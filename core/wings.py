@@ -167,6 +167,11 @@ class WingRegistry:
     report_sections: list[ReportSection] = field(default_factory=list)
     monthly_sheets: list[MonthlySheet] = field(default_factory=list)
     need_history: list[NeedHistory] = field(default_factory=list)
+    # Audit details that hold a record's id, read as the record's name: by detail key,
+    # given the ids on one audit page, their names (one query for the page).
+    audit_names: dict[str, Callable[[Collection[str]], dict[str, str]]] = field(
+        default_factory=dict
+    )
 
     def counts_for(self, user: User) -> list[Count]:
         """The user's counts, most urgent first, then by order."""

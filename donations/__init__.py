@@ -85,6 +85,7 @@ def init_app(app: Flask) -> None:
     from donations.payments.config import DEFAULTS as PAYMENT_DEFAULTS
     from donations.payments.config import current_gateway, make_gateway
     from donations.projects import history as project_history
+    from donations.projects import queries as project_queries
     from donations.projects import services as project_services
     from donations.projects import views as project_views
     from donations.proposals import services as proposal_services
@@ -217,5 +218,6 @@ def init_app(app: Flask) -> None:
     wings.report_sections += money_sections.sections()
     wings.monthly_sheets.append(money_monthly.money_sheet)
     wings.need_history.append(project_history.money_history)
+    wings.audit_names["listing"] = project_queries.listing_names
     wings.demo_seeders.append(demo.seed_demo_project)
     wings.live_demo.append(demo.seed_live_demo)

@@ -57,7 +57,10 @@ SCHEMAS: dict[str, Any] = {
                 "required": ["code", "message"],
                 "properties": {
                     "code": {"type": "string", "enum": list(ERROR_CODES)},
-                    "message": {"type": "string"},
+                    "message": {
+                        "type": "string",
+                        "description": "In Chinese, fit to show the donor; amounts in yuan.",
+                    },
                 },
             }
         },

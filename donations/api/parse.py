@@ -27,7 +27,7 @@ def json_body(allowed: set[str]) -> dict[str, Any]:
         raise ApiError(400, "invalid_field", "Text must be valid Unicode without NUL characters.")
     unknown = sorted(set(data) - allowed)
     if unknown:
-        raise ApiError(400, "invalid_field", f"Unknown field: {unknown[0]}.")
+        raise ApiError(400, "invalid_field", "Unknown field: %(name)s.", name=unknown[0])
     return data
 
 
@@ -58,25 +58,38 @@ def opt_str(data: dict[str, Any], name: str, max_len: int) -> str | None:
     if value is None:
         return None
     if not isinstance(value, str):
-        raise ApiError(400, "invalid_field", f"{name} must be a string.")
+        raise ApiError(400, "invalid_field", "%(name)s must be a string.", name=name)
     if len(value) > max_len:
-        raise ApiError(400, "invalid_field", f"{name} is too long (at most {max_len}).")
+        raise ApiError(
+            400,
+            "invalid_field",
+            "%(name)s is too long (at most %(max)d characters).",
+            name=name,
+            max=max_len,
+        )
     return value
 
 
 def req_str(data: dict[str, Any], name: str, max_len: int) -> str:
     value = opt_str(data, name, max_len)
     if value is None or not value.strip():
-        raise ApiError(400, "invalid_field", f"{name} is required.")
+        raise ApiError(400, "invalid_field", "%(name)s is required.", name=name)
     return value
 
 
 def req_int(data: dict[str, Any], name: str, low: int, high: int) -> int:
     value = data.get(name)
     if isinstance(value, bool) or not isinstance(value, int):
-        raise ApiError(400, "invalid_field", f"{name} must be an integer.")
+        raise ApiError(400, "invalid_field", "%(name)s must be an integer.", name=name)
     if not low <= value <= high:
-        raise ApiError(400, "invalid_field", f"{name} must be between {low} and {high}.")
+        raise ApiError(
+            400,
+            "invalid_field",
+            "%(name)s must be between %(low)d and %(high)d.",
+            name=name,
+            low=low,
+            high=high,
+        )
     return value
 
 
@@ -85,7 +98,7 @@ def opt_bool(data: dict[str, Any], name: str, default: bool) -> bool:
     if value is None:
         return default
     if not isinstance(value, bool):
-        raise ApiError(400, "invalid_field", f"{name} must be true or false.")
+        raise ApiError(400, "invalid_field", "%(name)s must be true or false.", name=name)
     return value
 
 
@@ -105,9 +118,16 @@ def query_float(name: str, low: float, high: float) -> float | None:
     try:
         value = float(raw)
     except ValueError as error:
-        raise ApiError(400, "invalid_field", f"{name} must be a number.") from error
+        raise ApiError(400, "invalid_field", "%(name)s must be a number.", name=name) from error
     if not math.isfinite(value) or not low <= value <= high:
-        raise ApiError(400, "invalid_field", f"{name} must be between {low} and {high}.")
+        raise ApiError(
+            400,
+            "invalid_field",
+            "%(name)s must be between %(low)s and %(high)s.",
+            name=name,
+            low=f"{low:g}",
+            high=f"{high:g}",
+        )
     return value
 
 
@@ -117,5 +137,5 @@ def query_limit(default: int = 20, maximum: int = 100) -> int:
         return default
     # isdigit() alone admits "²", which int() refuses.
     if not (raw.isascii() and raw.isdigit()) or not 1 <= int(raw) <= maximum:
-        raise ApiError(400, "invalid_field", f"limit must be between 1 and {maximum}.")
+        raise ApiError(400, "invalid_field", "limit must be between 1 and %(max)d.", max=maximum)
     return int(raw)

@@ -11,6 +11,7 @@ from __future__ import annotations
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.audit import Actor
@@ -107,9 +108,13 @@ def settle_discrepancy(
 
 
 def open_discrepancies() -> list[Discrepancy]:
+    """Open discrepancies, each with its donation (the page names the gift), one query."""
     return list(
         db.session.scalars(
-            select(Discrepancy).where(Discrepancy.settled_at.is_(None)).order_by(Discrepancy.id)
+            select(Discrepancy)
+            .options(joinedload(Discrepancy.donation))
+            .where(Discrepancy.settled_at.is_(None))
+            .order_by(Discrepancy.id)
         )
     )
 
@@ -118,6 +123,7 @@ def settled_discrepancies(limit: int = 20) -> list[Discrepancy]:
     return list(
         db.session.scalars(
             select(Discrepancy)
+            .options(joinedload(Discrepancy.settled_by))
             .where(Discrepancy.settled_at.is_not(None))
             .order_by(Discrepancy.settled_at.desc(), Discrepancy.id.desc())
             .limit(limit)

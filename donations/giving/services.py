@@ -10,7 +10,7 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 
 from core.db import db
-from core.money import CURRENCY
+from core.money import CURRENCY, yuan_text
 from core.timeutil import local_today
 from donations.donors.models import Donor
 from donations.donors.services import require_accepted_notice
@@ -55,10 +55,10 @@ def _validate(donor: Donor, req: DonationRequest) -> tuple[Project, NeedListing 
         raise ProjectClosed("This project is not taking donations.")
     if not project.min_fen <= req.amount_fen <= project.max_fen:
         raise LimitExceeded(
-            "A donation is between %(min)d and %(max)d fen.",
+            "A donation is between %(min)s and %(max)s yuan.",
             field="amount_fen",
-            min=project.min_fen,
-            max=project.max_fen,
+            min=yuan_text(project.min_fen),
+            max=yuan_text(project.max_fen),
         )
     if req.if_need_closes not in ("pool", "same_person"):
         raise InvalidField("if_need_closes is pool or same_person.", field="if_need_closes")
@@ -71,8 +71,8 @@ def _validate(donor: Donor, req: DonationRequest) -> tuple[Project, NeedListing 
             raise NeedFull("This need is fully funded; give to the project pool instead.")
         if req.amount_fen > listing.amount_fen - listing.raised_fen:
             raise NeedFull(
-                "This need still needs %(left)d fen; give at most that, or give to the pool.",
-                left=listing.amount_fen - listing.raised_fen,
+                "This need still needs %(left)s yuan; give at most that, or give to the pool.",
+                left=yuan_text(listing.amount_fen - listing.raised_fen),
             )
     count, total = db.session.execute(
         select(func.count(), func.coalesce(func.sum(Donation.amount_fen), 0)).where(

@@ -7,6 +7,7 @@ from dataclasses import dataclass, field
 from sqlalchemy import func, select
 
 from core.db import db
+from core.money import format_fen
 from donations.giving.models import (
     Discrepancy,
     DiscrepancyKind,
@@ -15,15 +16,38 @@ from donations.giving.models import (
     ProviderEvent,
 )
 from donations.ledger.models import Account, AccountKind, EntryKind, JournalEntry, JournalLine
+from donations.ledger.reports import account_names
 from donations.ledger.services import CLEARING, GENERAL_FUNDS, SHORTFALL
 from donations.projects.models import NeedListing
+
+
+class Problem(str):
+    """A broken invariant. It reads as an English sentence (the CLI, logs, tests);
+    `msgid` and `params` let a page show it in the reader's language. Amounts are
+    given already formatted in yuan."""
+
+    msgid: str
+    params: dict[str, object]
+
+    def __new__(cls, msgid: str, **params: object) -> Problem:
+        problem = super().__new__(cls, msgid % params if params else msgid)
+        problem.msgid = msgid
+        problem.params = params
+        return problem
+
+
+def _gift(donation: Donation) -> str:
+    """A donation as finance staff know it: its certificate number, else amount and day."""
+    if donation.certificate_no:
+        return donation.certificate_no
+    return f"{format_fen(donation.amount_fen)} {donation.local_day.isoformat()}"
 
 
 @dataclass
 class LedgerReport:
     entries: int = 0
     lines: int = 0
-    problems: list[str] = field(default_factory=list)
+    problems: list[Problem] = field(default_factory=list)
     balances: dict[str, int] = field(default_factory=dict)
 
     @property
@@ -46,7 +70,13 @@ def check_ledger() -> LedgerReport:
         .having(func.sum(JournalLine.amount_fen) != 0)
     ).all()
     for entry_id, total in unbalanced:
-        report.problems.append(f"entry {entry_id} does not balance (off by {total} fen)")
+        report.problems.append(
+            Problem(
+                "Journal entry %(entry)s does not balance (off by %(amount)s).",
+                entry=entry_id,
+                amount=format_fen(int(total)),
+            )
+        )
     lonely = db.session.execute(
         select(JournalEntry.id)
         .outerjoin(JournalLine)
@@ -54,7 +84,9 @@ def check_ledger() -> LedgerReport:
         .having(func.count(JournalLine.id) < 2)
     ).all()
     for (entry_id,) in lonely:
-        report.problems.append(f"entry {entry_id} has fewer than two lines")
+        report.problems.append(
+            Problem("Journal entry %(entry)s has fewer than two lines.", entry=entry_id)
+        )
 
     by_account = _sum_by(
         select(Account.code, func.coalesce(func.sum(JournalLine.amount_fen), 0))
@@ -66,7 +98,11 @@ def check_ledger() -> LedgerReport:
         report.balances[str(code)] = int(total)
         if kinds.get(str(code)) in (AccountKind.POOL, AccountKind.NEED) and total > 0:
             report.problems.append(
-                f"shortfall: fund {code} has paid out {total} fen more than it received"
+                Problem(
+                    "Shortfall: the fund %(fund)s paid out %(amount)s more than it received.",
+                    fund=account_names().get(str(code), str(code)),
+                    amount=format_fen(int(total)),
+                )
             )
 
     # The clearing account holds exactly what donors paid, less what was refunded.
@@ -86,7 +122,14 @@ def check_ledger() -> LedgerReport:
     )
     clearing = report.balances.get(CLEARING, 0)
     if clearing != paid:
-        report.problems.append(f"provider clearing holds {clearing} fen, donations say {paid}")
+        report.problems.append(
+            Problem(
+                "The money held at the payment provider is %(held)s; the donations say "
+                "%(expected)s.",
+                held=format_fen(clearing),
+                expected=format_fen(int(paid)),
+            )
+        )
 
     # Each donation's receipt entry matches what the donation says it did.
     received = _sum_by(
@@ -114,15 +157,26 @@ def check_ledger() -> LedgerReport:
         got = received.get(donation.id, 0)
         if paid_out and got != donation.amount_fen:
             report.problems.append(
-                f"donation {donation.id}: ledger received {got}, expected {donation.amount_fen}"
+                Problem(
+                    "Donation %(gift)s: the ledger received %(got)s, expected %(expected)s.",
+                    gift=_gift(donation),
+                    got=format_fen(got),
+                    expected=format_fen(donation.amount_fen),
+                )
             )
         if not paid_out and got:
             report.problems.append(
-                f"donation {donation.id} is {donation.status} but money was received"
+                Problem(
+                    "Donation %(gift)s was not paid, but the ledger received money for it.",
+                    gift=_gift(donation),
+                )
             )
         if refunded.get(donation.id, 0) != donation.refunded_fen:
             report.problems.append(
-                f"donation {donation.id}: refunds in ledger differ from the donation"
+                Problem(
+                    "Donation %(gift)s: the refunds in the ledger differ from the donation's.",
+                    gift=_gift(donation),
+                )
             )
 
     # A need's raised amount is what gifts and allocations put into its account.
@@ -146,10 +200,17 @@ def check_ledger() -> LedgerReport:
     for listing in db.session.scalars(select(NeedListing)):
         if raised.get(listing.id, 0) != listing.raised_fen:
             report.problems.append(
-                f"need listing {listing.id}: raised {listing.raised_fen}, ledger {raised.get(listing.id, 0)}"
+                Problem(
+                    "Need #%(need)s: raised %(raised)s, but the ledger says %(ledger)s.",
+                    need=listing.need_id,
+                    raised=format_fen(listing.raised_fen),
+                    ledger=format_fen(raised.get(listing.id, 0)),
+                )
             )
         if listing.raised_fen > listing.amount_fen:
-            report.problems.append(f"need listing {listing.id} raised more than its amount")
+            report.problems.append(
+                Problem("Need #%(need)s raised more than its amount.", need=listing.need_id)
+            )
 
     _check_shortfalls(report)
 
@@ -163,7 +224,10 @@ def check_ledger() -> LedgerReport:
     )
     if mismatches:
         report.problems.append(
-            f"{mismatches} provider events disagree with our amounts (see reconciliation)"
+            Problem(
+                "%(n)s payment provider events disagree with our amounts (see reconciliation).",
+                n=mismatches,
+            )
         )
     return report
 
@@ -180,11 +244,23 @@ def _check_shortfalls(report: LedgerReport) -> None:
     settled_fen = sum(int(total) for is_open, total in rows if not is_open)
     held = report.balances.get(SHORTFALL, 0)
     if held != open_fen:
-        report.problems.append(f"refund shortfall holds {held} fen, open shortfalls say {open_fen}")
+        report.problems.append(
+            Problem(
+                "The refund shortfall account holds %(held)s; the open shortfalls say "
+                "%(expected)s.",
+                held=format_fen(held),
+                expected=format_fen(open_fen),
+            )
+        )
     covered = report.balances.get(GENERAL_FUNDS, 0)
     if covered != settled_fen:
         report.problems.append(
-            f"general funds covered {covered} fen, settled shortfalls say {settled_fen}"
+            Problem(
+                "The charity's general funds covered %(held)s; the settled shortfalls say "
+                "%(expected)s.",
+                held=format_fen(covered),
+                expected=format_fen(settled_fen),
+            )
         )
 
 

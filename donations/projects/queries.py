@@ -6,16 +6,19 @@ writes: a balance read for a pool never opens its ledger account.
 
 from __future__ import annotations
 
+from collections.abc import Collection
 from dataclasses import dataclass
 from datetime import datetime
 
 from sqlalchemy import func, select
-from sqlalchemy.orm import joinedload
+from sqlalchemy.orm import aliased, joinedload
 
+from core.audit_words import object_label
 from core.db import db
 from core.errors import NotFound
 from core.needs.models import Need, NeedStatus
 from core.paging import Page, cursor_codec
+from donations.giving.models import Donation
 from donations.ledger.models import Account, AccountKind, JournalEntry, JournalLine
 from donations.ledger.services import pool_balances_fen
 from donations.projects.cards import listings_of_project
@@ -77,8 +80,11 @@ class PoolLine:
 
     posted_at: datetime
     kind: str
-    memo: str
+    # The gift's certificate number, for entries of a donation (the memo is the journal's).
+    certificate_no: str | None
     amount_fen: int
+    # The need's title, for entries between the pool and a need (an allocation, a return).
+    need_title: str | None = None
 
 
 @dataclass(frozen=True)
@@ -89,7 +95,8 @@ class PoolSummary:
 
 
 def pool_summaries(history: int = POOL_HISTORY) -> list[PoolSummary]:
-    """Every pool with its balance and its latest `history` entries, in three queries."""
+    """Every pool with its balance and its latest `history` entries (with the gift's
+    certificate or the need each names), in three queries."""
     pools = list(db.session.scalars(select(Pool).order_by(Pool.id)))
     balances = pool_balances_fen([pool.id for pool in pools])
     per_entry = (
@@ -98,7 +105,7 @@ def pool_summaries(history: int = POOL_HISTORY) -> list[PoolSummary]:
             JournalEntry.id.label("entry_id"),
             JournalEntry.posted_at,
             JournalEntry.kind,
-            JournalEntry.memo,
+            JournalEntry.donation_id,
             func.sum(JournalLine.amount_fen).label("amount_fen"),
             func.row_number()
             .over(partition_by=Account.pool_id, order_by=JournalEntry.id.desc())
@@ -112,24 +119,39 @@ def pool_summaries(history: int = POOL_HISTORY) -> list[PoolSummary]:
             JournalEntry.id,
             JournalEntry.posted_at,
             JournalEntry.kind,
-            JournalEntry.memo,
+            JournalEntry.donation_id,
         )
         .subquery()
     )
+    need_line, need_account = aliased(JournalLine), aliased(Account)
+    need_title = (
+        select(func.min(Need.title))
+        .select_from(need_line)
+        .join(need_account, need_account.id == need_line.account_id)
+        .join(NeedListing, NeedListing.id == need_account.listing_id)
+        .join(Need, Need.id == NeedListing.need_id)
+        .where(need_line.entry_id == per_entry.c.entry_id, need_account.kind == AccountKind.NEED)
+        .correlate(per_entry)
+        .scalar_subquery()
+    )
     lines: dict[int, list[PoolLine]] = {pool.id: [] for pool in pools}
-    for pool_id, posted_at, kind, memo, amount in db.session.execute(
+    for pool_id, posted_at, kind, certificate_no, amount, title in db.session.execute(
         select(
             per_entry.c.pool_id,
             per_entry.c.posted_at,
             per_entry.c.kind,
-            per_entry.c.memo,
+            Donation.certificate_no,
             per_entry.c.amount_fen,
+            need_title,
         )
+        .outerjoin(Donation, Donation.id == per_entry.c.donation_id)
         .where(per_entry.c.recency <= history)
         .order_by(per_entry.c.pool_id, per_entry.c.entry_id.desc())
     ):
         # SUM of a BIGINT is NUMERIC on PostgreSQL: back to int fen.
-        lines.setdefault(pool_id, []).append(PoolLine(posted_at, kind, memo, int(amount)))
+        lines.setdefault(pool_id, []).append(
+            PoolLine(posted_at, kind, certificate_no, int(amount), title)
+        )
     return [PoolSummary(pool, balances[pool.id], lines[pool.id]) for pool in pools]
 
 
@@ -185,3 +207,11 @@ def public_project(project_id: str) -> PublicProject | None:
     if project is None or project.status not in (ProjectStatus.ACTIVE, ProjectStatus.CLOSED):
         return None
     return PublicProject(project, totals([project.id])[project.id], listings_of_project(project.id))
+
+
+def listing_names(listing_ids: Collection[str]) -> dict[str, str]:
+    """Listings as the audit log reads them: the need each one listed ("Need #12")."""
+    rows = db.session.execute(
+        select(NeedListing.id, NeedListing.need_id).where(NeedListing.id.in_(list(listing_ids)))
+    )
+    return {listing_id: object_label("need", str(need_id)) for listing_id, need_id in rows}

@@ -52,6 +52,7 @@ class PoolMove:
     before_fen: int
     allocated_fen: int
     after_fen: int
+    pool_id: int = 0
 
 
 @dataclass(frozen=True)
@@ -71,6 +72,11 @@ class ProposalPage:
     pools: list[PoolMove]
     # True once approved: the balances are the ledger's; before, the proposal's snapshot.
     balances_booked: bool
+
+    @property
+    def pool_names(self) -> dict[int, str]:
+        """The pools the proposal draws on, by id (a funded need's sources name them)."""
+        return {move.pool_id: move.pool for move in self.pools}
 
 
 def _names(proposal: AllocationProposal) -> dict[int, str]:
@@ -156,6 +162,7 @@ def pool_moves(proposal: AllocationProposal) -> tuple[list[PoolMove], bool]:
             before[pool_id] - amount
             if proposal.status != ProposalStatus.REJECTED
             else before[pool_id],
+            pool_id=pool_id,
         )
         for pool_id, amount in sorted(allocated.items())
     ], booked

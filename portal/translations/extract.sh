@@ -21,14 +21,14 @@ POT="${1:-portal/translations/messages.pot}"
 
 # _l / lazy_gettext: module-level labels; the domain errors of core/errors.py,
 # donations/errors.py and donations/donors.py take their user-facing msgid as
-# first argument. A new error class of that kind: add it here.
+# first argument (the API's ApiError its third). A new error class of that kind: add it here.
 $PYBABEL -q extract -F babel.cfg \
     -k _l -k lazy_gettext \
     -k DomainError -k ValidationFailed -k Conflict -k NotFound -k PermissionDenied \
     -k LoginBlocked -k LoginFailed -k AccessEnded -k PublicationRefused \
     -k DonationError -k InvalidField -k NeedFull -k ProjectClosed -k LimitExceeded \
     -k MessageRejected -k IdempotencyConflict -k NotYours -k RefundRefused \
-    -k UpstreamUnavailable \
+    -k UpstreamUnavailable -k ApiError:3 -k PrivacyNotAccepted -k Problem \
     -k InvalidLoginCode -k WeChatRateLimited -k WeChatUnavailable \
     -k RegistrationRefused -k VolunteerLoginFailed -k VolunteerLoginBlocked -k ResetLinkInvalid \
     -k VettingInvalid -k VettingRefused -k SignupRefused -k ShiftInvalid -k HoursRefused \

@@ -12,6 +12,7 @@ from __future__ import annotations
 
 import itertools
 import json
+import re
 import uuid
 from collections.abc import Callable, Iterable
 from dataclasses import dataclass
@@ -39,6 +40,8 @@ class Recorded:
     body: bytes
 
 
+_HAN = re.compile(r"[\u4e00-\u9fff]")
+_FEN = re.compile(r"\d\s*(?:fen|分)")
 RECORDED: list[Recorded] = []
 
 
@@ -60,9 +63,18 @@ class Reply:
         body = self.json
         assert set(body) == {"error"}, body
         assert set(body["error"]) >= {"code", "message"}, body
-        assert isinstance(body["error"]["message"], str) and body["error"]["message"]
+        message = body["error"]["message"]
+        assert isinstance(message, str) and message
+        # Shown to the donor: in Chinese, amounts in yuan (docs/api.md).
+        assert _HAN.search(message) and not _FEN.search(message), body
         code: str = body["error"]["code"]
         return code
+
+    @property
+    def error_message(self) -> str:
+        self.error_code  # noqa: B018 - checks the error object's shape
+        message: str = self.json["error"]["message"]
+        return message
 
     def expect(self, status: int) -> Any:
         assert self.status == status, (self.status, self.content[:500])

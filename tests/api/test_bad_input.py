@@ -50,7 +50,24 @@ def test_amounts_outside_the_projects_rules_break_the_limit_rule(api: MpApi) -> 
     for amount in (499, 2001):
         reply = api.donate(token, gift(project, amount))
         assert (reply.status, reply.error_code) == (422, "limit_exceeded")
+        assert reply.error_message == "一笔捐款须在 5.00 元至 20.00 元之间。"
     assert api.donate(token, gift(project, 500)).status == 201
+
+
+def test_errors_of_the_edge_and_of_http_are_in_chinese(api: MpApi) -> None:
+    project = make_project()
+    token = api.login()
+
+    unknown = api.donate(token, {**gift(project), "colour": "red"})
+    missing = api.get("/no-such-thing")
+
+    assert (unknown.status, unknown.error_code) == (400, "invalid_field")
+    assert unknown.error_message == "未知字段：colour。"
+    assert (missing.status, missing.error_code, missing.error_message) == (
+        404,
+        "not_found",
+        "未找到。",
+    )
 
 
 def test_unknown_project_and_needs_are_refused_as_bad_fields(api: MpApi, office: Office) -> None:

@@ -15,6 +15,7 @@ from core.users import Role, User
 from donations.ledger.check import check_ledger
 from donations.ledger.models import EntryKind
 from donations.projects.models import ListingStatus, NeedListing
+from donations.projects.queries import pool_summaries
 from donations.proposals.models import AllocationProposal, ProposalStatus
 from donations.proposals.services import approve_proposal, reject_proposal, run_proposal
 from tests.donations.factories import (
@@ -295,3 +296,16 @@ def test_a_rejection_is_on_the_record_with_its_reason(money):
 
     [rejected] = audit_events(AuditAction.ALLOCATION_REJECT, money["proposal"])
     assert (rejected.actor_id, rejected.detail) == (finance.id, {"reason": "先等本月捐赠入账"})
+
+
+def test_the_pool_history_names_the_gift_and_the_needs_not_codes(money):
+    approve_proposal(make_staff(Role.FINANCE), money["proposal"], HIGH)
+    titles = {fresh(NeedListing, money[key]).need.title for key in ("half", "whole")}
+
+    [pool] = [s for s in pool_summaries() if s.pool.id == money["pool"]]
+
+    allocations = [line for line in pool.history if line.kind == EntryKind.ALLOCATION]
+    gifts = [line for line in pool.history if line.kind == EntryKind.DONATION_RECEIVED]
+    assert len(allocations) == 2 and {line.need_title for line in allocations} == titles
+    assert [line.certificate_no is not None for line in gifts] == [True]
+    assert all(line.need_title is None for line in gifts)

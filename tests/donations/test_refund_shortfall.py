@@ -123,7 +123,7 @@ def test_pool_money_already_allocated_is_short_and_other_gifts_keep_theirs():
 def test_finance_settles_a_shortfall_on_the_reconciliation_page(app: Flask, paid_out):
     refund_id = _refund_at_provider(paid_out["gift"], 100_000)
     finance = make_staff(Role.FINANCE)
-    finance_id, finance_name = finance.id, finance.username
+    finance_id, finance_name, shown_as = finance.id, finance.username, finance.display_name
     browser = app.test_client()
     login_in_english(browser, finance_name)
 
@@ -156,7 +156,7 @@ def test_finance_settles_a_shortfall_on_the_reconciliation_page(app: Flask, paid
     page = browser.get("/finance/reconciliation").get_data(as_text=True)
     assert refund_id not in _section(page, "open-discrepancies")
     done = _section(page, "settled-discrepancies")
-    assert refund_id in done and finance_name in done and "理事会决议" in done
+    assert refund_id in done and shown_as in done and "理事会决议" in done
     audited = select(AuditEvent).where(AuditEvent.action == "finance.settle_discrepancy")
     [event] = list(fresh_scalars(audited))
     assert (event.actor_id, event.object_id) == (finance_id, str(found_id))

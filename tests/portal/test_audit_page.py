@@ -11,7 +11,7 @@ from tests.portal import test_web_harness as harness
 web = harness.web
 
 
-def test_auditor_reads_entries_by_their_label_with_the_code_kept_as_a_title(web, ctx):
+def test_auditor_reads_entries_by_their_label_not_their_code(web, ctx):
     office = make_unit()
     person_id = make_person(make_user(Role.OFFICER, office), office).id
     auditor = make_user(Role.AUDITOR)
@@ -21,7 +21,8 @@ def test_auditor_reads_entries_by_their_label_with_the_code_kept_as_a_title(web,
 
     page = html(web.get("/audit", query_string={"object_id": str(person_id)}))
 
-    assert '<td title="person.create">Person registered</td>' in page
+    assert "<td>Person registered</td>" in page
+    assert 'title="person.create"' not in page
     [viewed] = audit_events(AuditAction.AUDIT_VIEW)
     assert (viewed.actor_id, viewed.object_type) == (auditor_id, None)
     assert viewed.detail == {"filters": {"object_id": str(person_id)}}
@@ -34,10 +35,8 @@ def test_the_action_filter_offers_every_action_by_its_label(web, ctx):
     page = html(web.get("/audit", query_string={"action": "need.publish"}))
 
     for action in AuditAction:
-        assert f'title="{action.value}"' in page
-    assert '<option value="need.publish" title="need.publish" selected>Need published</option>' in (
-        page
-    )
+        assert f'<option value="{action.value}"' in page
+    assert '<option value="need.publish" selected>Need published</option>' in page
 
 
 def test_officers_cannot_read_the_audit_log(web, ctx):

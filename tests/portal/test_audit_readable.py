@@ -16,9 +16,12 @@ from core.audit_actions import AuditAction
 from core.db import db
 from core.needs import services as needs
 from core.users import Role, User
+from donations.disbursements.services import propose_disbursement
+from donations.projects.models import NeedListing
 from portal.jobs import verify_audit
 from tests.api.answer_checks import findings
 from tests.conftest import TEST_KEYS
+from tests.donations.factories import give, list_need, make_project, payout
 from tests.factories import audit_events, make_office, make_person_in, make_staff, need_input
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
@@ -141,7 +144,7 @@ def test_the_export_is_readable_stamped_and_on_the_record(web, cancelled, fmt):
         ]
         assert rows[0][0] == "审计日志"
         assert ["导出人", name] in [row[:2] for row in rows]
-        assert ["筛选条件", "操作对象类型：need"] in [row[:2] for row in rows]
+        assert ["筛选条件", "操作对象类型：帮扶需求"] in [row[:2] for row in rows]
         body = rows[rows.index(headers) + 1 :]
     else:
         lines = answer.data.decode("utf-8").removeprefix("\ufeff").splitlines()
@@ -170,3 +173,24 @@ def test_officers_and_finance_cannot_read_verify_or_export(web, ctx):
         assert client.post("/audit/verify").status_code == 404
     assert audit_events(AuditAction.AUDIT_EXPORT) == []
     assert audit_events(AuditAction.AUDIT_VERIFY) == []
+
+
+def test_a_detail_holding_a_listing_reads_as_its_need_on_the_page_and_in_the_export(
+    web, ctx, tmp_path
+):
+    project_id = make_project()
+    listing_id = list_need(make_office(), project_id, 30_000)
+    give(project_id, 30_000, listing_id=listing_id)
+    propose_disbursement(make_staff(Role.FINANCE), payout(listing_id, 30_000), tmp_path)
+    need_id = db.session.get_one(NeedListing, listing_id).need_id
+    login(web, make_staff(Role.AUDITOR).username)
+
+    page = html(web.get("/audit", query_string={"action": "disbursement.propose"}))
+    export = web.get(
+        "/audit/export", query_string={"format": "csv", "action": "disbursement.propose"}
+    ).data.decode()
+
+    [row] = tables(page)["audit"][1:]
+    assert row[6] == f"金额：¥300.00；需求上架记录：帮扶需求 #{need_id}"
+    assert f"需求上架记录：帮扶需求 #{need_id}" in export
+    assert listing_id not in page and listing_id not in export

@@ -102,6 +102,10 @@ def test_the_reviewers_note_survives_the_payout(web, paid_out):
     [approval] = [line for line in history(page) if line[0] == "need-approve"]
     assert approval[2] == paid_out["office"].reviewer.display_name
     assert approval[3] == "审核意见：材料齐全"
+    # Why the payout moved the need is on the record beside it, in words, not over the note.
+    [paid] = [line for line in history(page) if line[0] == "need-disbursed"]
+    assert paid[3] == "备注：已拨付"
+    assert "paid out" not in page
 
 
 def test_the_history_tells_every_step_with_who_took_it(web, paid_out):
