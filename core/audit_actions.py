@@ -30,6 +30,7 @@ class AuditAction(enum.StrEnum):
     AUDIT_VERIFY = "audit.verify"
     AUDIT_EXPORT = "audit.export"
     REPORT_MONTHLY_EXPORT = "report.monthly_export"
+    REPORT_EXPORT = "report.export"
     TASK_CLOSE = "task.close"
     # People.
     PERSON_CREATE = "person.create"
@@ -203,6 +204,7 @@ ACTION_LABELS = {
     AuditAction.AUDIT_VERIFY: _l("Audit chain verified"),
     AuditAction.AUDIT_EXPORT: _l("Audit log exported"),
     AuditAction.REPORT_MONTHLY_EXPORT: _l("Monthly statistics exported"),
+    AuditAction.REPORT_EXPORT: _l("Report exported"),
     AuditAction.PERSON_CREATE: _l("Person registered"),
     AuditAction.PERSON_UPDATE: _l("Person record changed"),
     AuditAction.PERSON_VIEW: _l("Person record viewed"),
