@@ -220,9 +220,7 @@ def base_hours_per_town(user: User, period: DateRange) -> Figure:
         label_header=gettext("Town"),
         labels=tuple(label.get(cell.key, cell.key) for cell in cells),
         series=(
-            Series(
-                gettext("Hours worked"), tuple(tenths_of_hours(c.values[1]) for c in cells)
-            ),
+            Series(gettext("Hours worked"), tuple(tenths_of_hours(c.values[1]) for c in cells)),
         ),
         unit=Unit.TENTH_HOURS,
         columns=(

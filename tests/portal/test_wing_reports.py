@@ -27,8 +27,15 @@ from jobs_bases.training.models import (
     Outcome,
 )
 from tests.factories import TOWN_A, TOWN_B, audit_events, make_office, make_person_in, make_staff
-from tests.jobs_bases.factories import log, make_base_row, make_opening, make_partner, place, refer
-from tests.jobs_bases.factories import make_partner_user
+from tests.jobs_bases.factories import (
+    log,
+    make_base_row,
+    make_opening,
+    make_partner,
+    make_partner_user,
+    place,
+    refer,
+)
 from tests.jobs_bases.training_factories import make_course, make_round
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
@@ -44,7 +51,6 @@ from volunteers.programmes.catalogue import ShiftInput, add_shift
 from volunteers.programmes.models import HoursEntry, HoursStatus, Signup
 
 web = harness.web
-
 
 
 def _body(page: str, key: str) -> dict[str, list[str]]:
@@ -74,7 +80,9 @@ def _funnel(enrolled: int, completed: int, employed_by_outcome: int, employed_by
         )
         db.session.add(application)
         db.session.flush()
-        db.session.add(ApplicationChoice(application_id=application.id, rank=1, course_id=course.id))
+        db.session.add(
+            ApplicationChoice(application_id=application.id, rank=1, course_id=course.id)
+        )
         if n >= enrolled:
             continue
         offer = Offer(

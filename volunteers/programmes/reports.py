@@ -59,12 +59,12 @@ def volunteer_hours_per_programme(user: User, period: DateRange) -> Figure:
         .group_by(Programme.id, Programme.name)
         .order_by(Programme.name)
     ).all()
-    cells = [Cell(str(name), int(people), (int(shifts), int(m))) for name, people, shifts, m in rows]
+    cells = [
+        Cell(str(name), int(people), (int(shifts), int(m))) for name, people, shifts, m in rows
+    ]
     # A volunteer may serve two programmes: the cells overlap, volunteers are counted apart.
     total_people = int(
-        db.session.scalar(
-            _served(user, period, func.count(func.distinct(HoursEntry.volunteer_id)))
-        )
+        db.session.scalar(_served(user, period, func.count(func.distinct(HoursEntry.volunteer_id))))
         or 0
     )
     notes = [gettext("Approved hours of the shifts that began in the range.")]
