@@ -48,6 +48,7 @@ class AuditAction(enum.StrEnum):
     PERSON_MASS_REVEAL = "person.mass_reveal"
     # Needs, as staff handle them.
     NEED_VIEW = "need.view"
+    NEED_EXPORT = "need.export"
     NEED_CREATE = "need.create"
     NEED_UPDATE = "need.update"
     NEED_SUBMIT = "need.submit"
@@ -218,6 +219,7 @@ ACTION_LABELS = {
     AuditAction.NEED_CREATE: _l("Need written"),
     AuditAction.NEED_UPDATE: _l("Need edited"),
     AuditAction.NEED_SUBMIT: _l("Need submitted for review"),
+    AuditAction.NEED_EXPORT: _l("Needs exported"),
     AuditAction.NEED_APPROVE: _l("Need approved by a second reviewer"),
     AuditAction.NEED_RETURN: _l("Need returned to its author"),
     AuditAction.NEED_PUBLISH: _l("Need published"),
