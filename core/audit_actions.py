@@ -43,6 +43,7 @@ class AuditAction(enum.StrEnum):
     PERSON_END = "person.end"
     PERSON_ANONYMISE = "person.anonymise"
     PERSON_SEARCH = "person.search"
+    PERSON_EXPORT = "person.export"
     PERSON_DUPLICATE_REFUSED = "person.duplicate_refused"
     PERSON_DUPLICATE_THROTTLED = "person.duplicate_throttled"
     PERSON_MASS_REVEAL = "person.mass_reveal"
@@ -196,6 +197,7 @@ ACTION_LABELS = {
     AuditAction.USER_CHANGE_PASSWORD_FAILED: _l("Own password change refused: wrong password"),
     AuditAction.TASK_CLOSE: _l("Task closed"),
     AuditAction.PERSON_SEARCH: _l("People searched by identity"),
+    AuditAction.PERSON_EXPORT: _l("People exported"),
     AuditAction.PERSON_DUPLICATE_REFUSED: _l("ID number already on record refused"),
     AuditAction.PERSON_DUPLICATE_THROTTLED: _l("Too many known ID numbers entered: paused"),
     AuditAction.PERSON_MASS_REVEAL: _l("Far more identities revealed than colleagues"),
