@@ -30,6 +30,7 @@ class AuditAction(enum.StrEnum):
     AUDIT_VERIFY = "audit.verify"
     AUDIT_EXPORT = "audit.export"
     REPORT_MONTHLY_EXPORT = "report.monthly_export"
+    REPORT_EXPORT = "report.export"
     TASK_CLOSE = "task.close"
     TASK_DISMISS = "task.dismiss"
     # People.
@@ -43,11 +44,13 @@ class AuditAction(enum.StrEnum):
     PERSON_END = "person.end"
     PERSON_ANONYMISE = "person.anonymise"
     PERSON_SEARCH = "person.search"
+    PERSON_EXPORT = "person.export"
     PERSON_DUPLICATE_REFUSED = "person.duplicate_refused"
     PERSON_DUPLICATE_THROTTLED = "person.duplicate_throttled"
     PERSON_MASS_REVEAL = "person.mass_reveal"
     # Needs, as staff handle them.
     NEED_VIEW = "need.view"
+    NEED_EXPORT = "need.export"
     NEED_CREATE = "need.create"
     NEED_UPDATE = "need.update"
     NEED_SUBMIT = "need.submit"
@@ -196,6 +199,7 @@ ACTION_LABELS = {
     AuditAction.TASK_CLOSE: _l("Task closed"),
     AuditAction.TASK_DISMISS: _l("Task dismissed"),
     AuditAction.PERSON_SEARCH: _l("People searched by identity"),
+    AuditAction.PERSON_EXPORT: _l("People exported"),
     AuditAction.PERSON_DUPLICATE_REFUSED: _l("ID number already on record refused"),
     AuditAction.PERSON_DUPLICATE_THROTTLED: _l("Too many known ID numbers entered: paused"),
     AuditAction.PERSON_MASS_REVEAL: _l("Far more identities revealed than colleagues"),
@@ -205,6 +209,7 @@ ACTION_LABELS = {
     AuditAction.AUDIT_VERIFY: _l("Audit chain verified"),
     AuditAction.AUDIT_EXPORT: _l("Audit log exported"),
     AuditAction.REPORT_MONTHLY_EXPORT: _l("Monthly statistics exported"),
+    AuditAction.REPORT_EXPORT: _l("Report exported"),
     AuditAction.PERSON_CREATE: _l("Person registered"),
     AuditAction.PERSON_UPDATE: _l("Person record changed"),
     AuditAction.PERSON_VIEW: _l("Person record viewed"),
@@ -218,6 +223,7 @@ ACTION_LABELS = {
     AuditAction.NEED_CREATE: _l("Need written"),
     AuditAction.NEED_UPDATE: _l("Need edited"),
     AuditAction.NEED_SUBMIT: _l("Need submitted for review"),
+    AuditAction.NEED_EXPORT: _l("Needs exported"),
     AuditAction.NEED_APPROVE: _l("Need approved by a second reviewer"),
     AuditAction.NEED_RETURN: _l("Need returned to its author"),
     AuditAction.NEED_PUBLISH: _l("Need published"),

@@ -153,4 +153,18 @@ def suppress_small_cells(
     )
 
 
-__all__ = ["MINIMUM_PEOPLE", "OTHER", "Cell", "Disclosed", "suppress_small_cells"]
+def hide_small(count: int, *, minimum: int = MINIMUM_PEOPLE) -> int | None:
+    """A count of people as it may be shown on its own: None (not shown) when it is 1 to
+    `minimum - 1`. For figures that are not cells of one table (the steps of a funnel, a
+    line of a feed), where nothing can be merged."""
+    return None if 0 < count < minimum else count
+
+
+__all__ = [
+    "MINIMUM_PEOPLE",
+    "OTHER",
+    "Cell",
+    "Disclosed",
+    "hide_small",
+    "suppress_small_cells",
+]

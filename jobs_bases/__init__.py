@@ -50,10 +50,11 @@ def init_app(app: Flask) -> None:
     """Settings, then each domain's own `init_app` (blueprints, commands, periodic jobs,
     navigation, dashboard counts, lifecycle handlers, demo seeding)."""
     from core.wings import apply_settings, registry
-    from jobs_bases import bases, consent, demo, jobs, partners, training
+    from jobs_bases import bases, consent, demo, jobs, partners, reports, training
 
     load_models()
     apply_settings(app, SETTINGS)
     for domain in (partners, consent, bases, jobs, training):
         domain.init_app(app)
     registry(app).demo_seeders.append(demo.seed_demo)
+    registry(app).report_sections += reports.sections()

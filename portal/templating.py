@@ -39,7 +39,7 @@ NAV: list[NavItem] = [
     NavItem(
         "reports.index",
         _l("Reports"),
-        CASEWORK | {Role.FINANCE, Role.COORDINATOR},
+        CASEWORK | {Role.FINANCE, Role.COORDINATOR, Role.TRAINING_PARTNER},
         "/reports",
         order=80,
     ),

@@ -23,7 +23,13 @@ from werkzeug.test import TestResponse
 
 from core.crypto import Keyring
 from core.db import db
-from tests.session_checks import Verdict, run_checks, watch_audit_record, whole_suite
+from tests.session_checks import (
+    Verdict,
+    run_checks,
+    scan_answer,
+    watch_audit_record,
+    whole_suite,
+)
 
 _TMP = Path(tempfile.mkdtemp(prefix="kp-tests-"))
 os.environ["INSTANCE_PATH"] = str(_TMP / "instance")
@@ -102,7 +108,9 @@ class PortalClient(FlaskClient):
     def open(self, *args: Any, **kwargs: Any) -> TestResponse:
         db.session.remove()
         with self.application.app_context():
-            return super().open(*args, **kwargs)
+            response = super().open(*args, **kwargs)
+        scan_answer(str(response.request.path), response)
+        return response
 
 
 @pytest.fixture(scope="session", autouse=True)

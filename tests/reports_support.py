@@ -8,15 +8,16 @@ import xml.etree.ElementTree as ET
 from dataclasses import dataclass, field
 from html.parser import HTMLParser
 from pathlib import Path
-from urllib.parse import urlsplit
 
 from core.db import db
 from core.users import Role, User
 from donations.disbursements.services import approve_disbursement, propose_disbursement
+from tests.addresses import outside_addresses
 from tests.donations.factories import give, list_need, make_donor, make_project, payout
 from tests.factories import Office, make_office, make_staff
 
 SVG = "{http://www.w3.org/2000/svg}"
+__all__ = ["outside_addresses"]
 
 # -- charts -----------------------------------------------------------------------------------
 
@@ -89,26 +90,6 @@ def tables(page: str) -> dict[str, list[list[str]]]:
     parser = _Tables()
     parser.feed(page)
     return parser.tables
-
-
-# -- addresses outside the platform ------------------------------------------------------------
-
-URL = re.compile(r"""https?://[^\s"'<>)\\]+""", re.IGNORECASE)
-PROTOCOL_RELATIVE = re.compile(r"""(?:src|href|xlink:href)\s*=\s*["']?//|url\(\s*["']?//""")
-NAMESPACE = re.compile(r"""xmlns(?::[\w-]+)?\s*=\s*["']([^"']+)["']""")
-LOCAL_HOSTS = {"127.0.0.1", "localhost"}
-
-
-def outside_addresses(text: str, *, svg: bool = False) -> list[str]:
-    """Every address of another site in a page or SVG: http(s)://… not on this machine, and
-    protocol-relative //host links. An SVG's XML namespace URIs name, they do not load."""
-    if svg:
-        namespaces = set(NAMESPACE.findall(text))
-        text = NAMESPACE.sub("", text)
-        assert namespaces <= {"http://www.w3.org/2000/svg", "http://www.w3.org/1999/xlink"}
-    found = [url for url in URL.findall(text) if urlsplit(url).hostname not in LOCAL_HOSTS]
-    found += PROTOCOL_RELATIVE.findall(text)
-    return found
 
 
 # -- a funded, paid-out scenario across towns ------------------------------------------------------

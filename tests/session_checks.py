@@ -100,6 +100,46 @@ def record_public_answer(path: str, response: Any) -> None:
     )
 
 
+# -- addresses of other sites: none in anything the portal serves ----------------------------
+
+# Pages, charts, stylesheets and scripts: what a browser would read for addresses to load.
+SCANNED_TYPES = (
+    "text/html",
+    "image/svg+xml",
+    "text/css",
+    "text/javascript",
+    "application/javascript",
+)
+# (path, addresses) of every answer of a test client that named another site.
+OUTSIDE: list[tuple[str, list[str]]] = []
+SCANNED = [0]
+
+
+def scan_answer(path: str, response: Any) -> None:
+    """Remember any address of another site in a page, chart, stylesheet or script the
+    portal served to a test client (tests/addresses.py)."""
+    from tests.addresses import outside_addresses
+
+    if response.direct_passthrough or response.mimetype not in SCANNED_TYPES:
+        return
+    SCANNED[0] += 1
+    text = response.get_data(as_text=True)
+    try:
+        found = outside_addresses(text, svg=response.mimetype == "image/svg+xml")
+    except AssertionError:
+        found = ["an SVG namespace that is not SVG's or XLink's"]
+    if found:
+        OUTSIDE.append((path.split("?", 1)[0], found))
+
+
+@session_check("pages load nothing from other sites")
+def no_answer_points_outside() -> Verdict:
+    return Verdict(
+        f"{SCANNED[0]} pages, charts, stylesheets and scripts scanned",
+        [f"{path}: {', '.join(sorted(set(found)))}" for path, found in OUTSIDE],
+    )
+
+
 # -- audit actions: which ones the tested code wrote ------------------------------------------
 
 AUDITED: set[str] = set()

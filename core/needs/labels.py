@@ -15,3 +15,16 @@ CATEGORY_LABELS = {
     NeedCategory.HOUSING.value: _l("Housing"),
     NeedCategory.LEGAL.value: _l("Legal aid"),
 }
+
+# A need's status as staff read it (the same words as the pages).
+STATUS_LABELS = {
+    "draft": _l("Draft"),
+    "submitted": _l("Submitted"),
+    "approved": _l("Approved"),
+    "published": _l("Published"),
+    "funded": _l("Funded"),
+    "disbursed": _l("Disbursed"),
+    "closed": _l("Closed"),
+    "cancelled": _l("Cancelled"),
+    "expired": _l("Expired"),
+}

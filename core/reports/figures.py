@@ -29,6 +29,7 @@ class Unit(enum.StrEnum):
     FEN = "fen"  # money: ¥1,234.50
     COUNT = "count"  # people, needs: 1,234
     TENTH_DAYS = "tenth_days"  # durations: 12.5 (days)
+    TENTH_HOURS = "tenth_hours"  # hours worked: 12.5 (hours)
     PERMILLE = "permille"  # shares: 66.7%
 
 
@@ -43,7 +44,7 @@ def format_value(value: int | None, unit: Unit) -> str:
         return "—"
     if unit is Unit.FEN:
         return format_fen(value)
-    if unit is Unit.TENTH_DAYS or unit is Unit.PERMILLE:
+    if unit in (Unit.TENTH_DAYS, Unit.TENTH_HOURS, Unit.PERMILLE):
         sign = "-" if value < 0 else ""
         whole, tenth = divmod(abs(value), 10)
         text = f"{sign}{whole:,}.{tenth}"
@@ -234,6 +235,11 @@ def percentile_tenths(sorted_tenths: Sequence[int], share: int) -> int | None:
         return None
     rank = max(1, -(-share * len(sorted_tenths) // 100))
     return sorted_tenths[rank - 1]
+
+
+def tenths_of_hours(minutes: int) -> int:
+    """Minutes as tenths of an hour, rounded half up (90 -> 15, that is 1.5 hours)."""
+    return (minutes + 3) // 6
 
 
 def median_tenths(sorted_tenths: Sequence[int]) -> int | None:

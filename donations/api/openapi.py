@@ -227,9 +227,10 @@ SCHEMAS: dict[str, Any] = {
         "required": ["id", "alias", "category", "town", "amount_fen", "month"],
         "properties": {
             "id": {"type": "string"},
-            "alias": {"type": "string"},
-            "category": {"type": "string"},
-            "town": {"type": "string"},
+            # null where fewer than 3 people paid out share it (small cells).
+            "alias": NULL_STR,
+            "category": NULL_STR,
+            "town": NULL_STR,
             "amount_fen": FEN,
             "month": {"type": "string", "pattern": "^\\d{4}-\\d{2}$"},
         },

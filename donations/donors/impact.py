@@ -14,13 +14,14 @@ from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
 
-from sqlalchemy import and_, or_, select
+from sqlalchemy import and_, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from core.db import db
 from core.needs.models import Need
 from core.paging import Page, cursor_codec
 from core.people.models import Person
+from core.small_cells import hide_small
 from core.timeutil import to_local
 from donations.giving.models import Donation
 from donations.ledger.fifo import Attribution
@@ -137,14 +138,91 @@ def donations_of_donor(
     return Page(items, None if last is None else codec.encode(last.created_at, last.id))
 
 
-def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
-    """Anonymised payouts, newest first; never a minor (docs/privacy.md).
+def _people_paid(
+    towns: set[str], categories: set[str]
+) -> tuple[dict[tuple[str, str], int], dict[str, int], dict[str, int]]:
+    """Distinct people (never a minor) whose needs were paid out, ever: per town and
+    category, per town, per category, for the towns and categories asked; three queries."""
+    base = (
+        select()
+        .select_from(JournalLine)
+        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+        .join(Account, Account.id == JournalLine.account_id)
+        .join(NeedListing, NeedListing.id == Account.listing_id)
+        .join(Need, Need.id == NeedListing.need_id)
+        .join(Person, Person.id == Need.person_id)
+        .where(
+            JournalEntry.kind == EntryKind.DISBURSEMENT,
+            Account.kind == AccountKind.NEED,
+            Person.is_minor.is_(False),
+        )
+    )
+    people = func.count(func.distinct(Person.id))
+    pairs = {
+        (str(town), str(category)): int(n)
+        for town, category, n in db.session.execute(
+            base.add_columns(Person.town, Need.category, people)
+            .where(Person.town.in_(towns), Need.category.in_(categories))
+            .group_by(Person.town, Need.category)
+        )
+    }
+    by_town = {
+        str(town): int(n)
+        for town, n in db.session.execute(
+            base.add_columns(Person.town, people)
+            .where(Person.town.in_(towns))
+            .group_by(Person.town)
+        )
+    }
+    by_category = {
+        str(category): int(n)
+        for category, n in db.session.execute(
+            base.add_columns(Need.category, people)
+            .where(Need.category.in_(categories))
+            .group_by(Need.category)
+        )
+    }
+    return pairs, by_town, by_category
 
-    Keyset-paged on the journal entry; a bad cursor raises InvalidCursor.
+
+def _shown(
+    town: str,
+    category: str,
+    alias: str,
+    counts: tuple[dict[tuple[str, str], int], dict[str, int], dict[str, int]],
+) -> tuple[str | None, str | None, str | None]:
+    """(alias, category, town) as a line of the feed may show them: nothing that counts
+    fewer than 3 people (core.small_cells). The alias and the town and category together
+    only when at least 3 people of that town were paid for that category; else the
+    category alone, or the town alone, when that counts at least 3 people; else nothing
+    but the amount and the month."""
+    pairs, by_town, by_category = counts
+    if hide_small(pairs.get((town, category), 0)) is not None:
+        return alias, category, town
+    if hide_small(by_category.get(category, 0)) is not None:
+        return None, category, None
+    if hide_small(by_town.get(town, 0)) is not None:
+        return None, None, town
+    return None, None, None
+
+
+def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], str | None]:
+    """Anonymised payouts, newest first; never a minor (docs/privacy.md), never a town,
+    category or alias that fewer than 3 people paid out share (`_shown`).
+
+    Keyset-paged on the journal entry; a bad cursor raises InvalidCursor. Four queries
+    a page, whatever its length.
     """
     codec = cursor_codec("impact")
     query = (
-        select(JournalEntry.id, JournalEntry.posted_at, JournalLine.amount_fen, NeedListing, Need)
+        select(
+            JournalEntry.id,
+            JournalEntry.posted_at,
+            JournalLine.amount_fen,
+            Need.alias,
+            Need.category,
+            Person.town,
+        )
         .join(JournalLine, JournalLine.entry_id == JournalEntry.id)
         .join(Account, Account.id == JournalLine.account_id)
         .join(NeedListing, NeedListing.id == Account.listing_id)
@@ -158,17 +236,27 @@ def impact_feed(limit: int, cursor: str | None) -> tuple[list[dict[str, Any]], s
     if cursor:
         (last_id,) = codec.decode(cursor, int)
         query = query.where(JournalEntry.id < last_id)
-    rows = db.session.execute(query).all()
-    items = [
-        {
-            "id": f"imp_{entry_id}",
-            "alias": need.alias,
-            "category": need.category,
-            "town": listing.need.person.town,
-            "amount_fen": int(amount),
-            "month": to_local(posted_at).strftime("%Y-%m"),
-        }
-        for entry_id, posted_at, amount, listing, need in rows[:limit]
-    ]
+    rows = db.session.execute(query).all()[: limit + 1]
+    page = rows[:limit]
+    counts = (
+        _people_paid({str(r.town) for r in page}, {str(r.category) for r in page})
+        if page
+        else ({}, {}, {})
+    )
+    items = []
+    for entry_id, posted_at, amount, alias, category, town in page:
+        shown_alias, shown_category, shown_town = _shown(
+            str(town), str(category), str(alias), counts
+        )
+        items.append(
+            {
+                "id": f"imp_{entry_id}",
+                "alias": shown_alias,
+                "category": shown_category,
+                "town": shown_town,
+                "amount_fen": int(amount),
+                "month": to_local(posted_at).strftime("%Y-%m"),
+            }
+        )
     next_cursor = codec.encode(rows[limit - 1][0]) if len(rows) > limit else None
     return items, next_cursor

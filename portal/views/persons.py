@@ -17,16 +17,19 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.export import ExportFormat, download
+from core.forms import ActionForm
 from core.listing import requested_page
 from core.needs.services import needs_of
 from core.orgs import all_offices
 from core.params import parse_int
 from core.people import retention, transfers
 from core.people import services as people
+from core.people.exports import PeopleFilter, export_people
 from core.people.models import Person, PersonStatus
 from core.privacy import mask_name
 from core.users import visible_office_ids
-from core.web import errors_shown_on, redirects_on_domain_error
+from core.web import errors_shown_on, export_format, redirects_on_domain_error
 from core.wings import registry
 from portal.forms import DecisionForm, EndCaseForm, PersonForm, RevealForm, TransferForm
 from portal.security import casework_required, client_ip, staff
@@ -221,3 +224,29 @@ def end(person_id: int) -> ResponseReturnValue:
             for message in errors:
                 flash(str(message), "error")
     return redirect(url_for("persons.detail", person_id=person_id))
+
+
+def _export_filter() -> PeopleFilter:
+    source = request.form if request.method == "POST" else request.args
+    return PeopleFilter(
+        office_id=_number(source, "office"),
+        status=(source.get("status") or "")[:16] or None,
+        kind=(source.get("kind") or "")[:16] or None,
+    )
+
+
+@bp.route("/persons/export")
+@casework_required
+def export() -> ResponseReturnValue:
+    """The list as filtered (every page) as CSV or XLSX, identity masked; audited."""
+    return download(export_people(staff(), _export_filter(), export_format(), ip=client_ip()))
+
+
+@bp.route("/persons/export", methods=["POST"])
+@casework_required
+def export_clear() -> ResponseReturnValue:
+    """The same with identity in clear: a reveal of everyone in it (reveal roles only)."""
+    if not ActionForm().validate_on_submit():
+        abort(400)
+    fmt = ExportFormat.XLSX if request.form.get("format") == "xlsx" else ExportFormat.CSV
+    return download(export_people(staff(), _export_filter(), fmt, clear=True, ip=client_ip()))

@@ -23,8 +23,8 @@ from core.forms import ActionForm
 from core.reports.charts import SVG_CSP, SVG_MIMETYPE
 from core.reports.figures import parse_month
 from core.reports.monthly import MAKERS, monthly_report
-from core.reports.page import report_page, section_chart, section_page
-from core.web import redirects_on_domain_error
+from core.reports.page import report_page, section_chart, section_export, section_page
+from core.web import export_format, redirects_on_domain_error
 from core.wings import registry
 from portal.security import client_ip, roles_required, staff
 
@@ -70,6 +70,25 @@ def chart(key: str) -> ResponseReturnValue:
     # Its own policy: nothing loads, only the chart's inline style (core/reports/charts.py).
     response.headers["Content-Security-Policy"] = SVG_CSP
     return response
+
+
+@bp.get("/reports/<key>/export")
+@login_required
+def export(key: str) -> ResponseReturnValue:
+    try:
+        found = section_export(
+            staff(),
+            registry(current_app).report_sections,
+            key[:64],
+            *_dates(),
+            export_format(),
+            ip=client_ip(),
+        )
+    except ValidationFailed as error:
+        return Response(
+            _(error.message, **error.params), status=400, mimetype="text/plain; charset=utf-8"
+        )
+    return download(found)
 
 
 @bp.post("/reports/monthly")

@@ -52,7 +52,16 @@ from tests.donations.factories import (
     outbox,
     payout,
 )
-from tests.factories import audit_events, audit_trail, fresh, make_office, make_staff
+from tests.factories import (
+    TOWN_A,
+    TOWN_B,
+    audit_events,
+    audit_trail,
+    fresh,
+    make_office,
+    make_staff,
+)
+from tests.reports_support import money_scenario
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -380,14 +389,49 @@ def test_the_impact_feed_lists_payouts_anonymously_and_never_a_minors(funded, ev
     listing = fresh(NeedListing, adult)
     entry = entries_of_kind(EntryKind.DISBURSEMENT)[0]
     assert cursor is None
+    # One adult paid out: no town, category or alias of theirs counts 3 people.
     assert items == [
         {
             "id": f"imp_{entry.id}",
-            "alias": listing.need.alias,
-            "category": "education",
-            "town": listing.need.person.town,
+            "alias": None,
+            "category": None,
+            "town": None,
             "amount_fen": 100_000,
             "month": to_local(entry.posted_at).strftime("%Y-%m"),
         }
     ]
-    assert listing.need.person.town == funded["office"].town
+    assert listing.need.alias and listing.need.person.town == funded["office"].town
+
+
+def test_the_impact_feed_shows_nothing_that_counts_fewer_than_3_people(tmp_path):
+    """Three people of 三埠街道 paid for education: their lines show it all. 赤坎镇's one
+    education payout shows only the category (4 people); its two medical payouts only the
+    town (3 people there, 2 paid for medical)."""
+    scene = money_scenario({TOWN_B: 3, TOWN_A: 1}, tmp_path)
+    money_scenario({TOWN_A: 2}, tmp_path, category="medical", project_id=scene.project_id)
+    aliases = {
+        listing_id: fresh(NeedListing, listing_id).need.alias
+        for listings in scene.listings.values()
+        for listing_id in listings
+    }
+
+    items, _cursor = impact_feed(20, None)
+
+    assert len(items) == 6
+    shown = sorted((i["town"] or "", i["category"] or "", i["alias"] is not None) for i in items)
+    assert shown == sorted(
+        [
+            ("", "education", False),
+            (TOWN_A, "", False),
+            (TOWN_A, "", False),
+            (TOWN_B, "education", True),
+            (TOWN_B, "education", True),
+            (TOWN_B, "education", True),
+        ]
+    )
+    shown_aliases = {i["alias"] for i in items if i["alias"]}
+    assert shown_aliases == {aliases[listing_id] for listing_id in scene.listings[TOWN_B]}
+    # A page of two still counts the people of every page.
+    first, cursor = impact_feed(2, None)
+    second, _ = impact_feed(4, cursor)
+    assert first + second == items

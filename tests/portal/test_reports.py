@@ -25,7 +25,8 @@ web = harness.web
 
 MONEY = ["raised-per-day", "raised-per-month", "fund-balances", "projects", "towns-money"]
 CASEWORK = ["needs-by-category", "needs-by-town", "time-to-funding"]
-EVERY = [*MONEY, *CASEWORK, "fairness"]
+WINGS = ["training-funnel", "base-hours", "volunteer-hours"]
+EVERY = [*MONEY, *CASEWORK, "fairness", *WINGS]
 SMALL = {TOWN_A: 1, TOWN_B: 4, "水口镇": 3}
 
 
@@ -86,7 +87,8 @@ def test_outside_casework_no_town_shows_one_or_two_people(web, scenario, role):
     login(web, make_staff(role).username)
     page = html(web.get("/reports"))
 
-    assert sections_on(page) == [*MONEY, "fairness"]
+    wings = {Role.FINANCE: [], Role.COORDINATOR: WINGS}[role]
+    assert sections_on(page) == [*MONEY, "fairness", *wings]
     found = tables(page)
     for key, people_columns in (("towns-money", (3, 4)), ("fairness", (2, 3))):
         rows = found[f"table-{key}"][1:]
@@ -109,7 +111,7 @@ def test_an_officer_sees_the_casework_of_their_office_only(web, scenario):
     login(web, officer.username)
     page = html(web.get("/reports"))
 
-    assert sections_on(page) == [*CASEWORK, "fairness"]
+    assert sections_on(page) == [*CASEWORK, "fairness", "training-funnel", "base-hours"]
     by_town = tables(page)["table-needs-by-town"]
     assert [row[0] for row in by_town[1:-1]] == [TOWN_B]
     assert by_town[1][1:4] == ["¥4,000.00", "¥4,000.00", "4"]
@@ -154,11 +156,19 @@ def test_time_to_funding_reads_the_first_submission_and_funding(web, scenario):
     assert this_month[1:] == ["0.0", "0.0", "8"]
 
 
-def test_a_training_partner_has_no_reports(web, ctx):
+def test_a_training_partner_sees_the_training_funnel_only(web, ctx):
     login(web, make_user(Role.TRAINING_PARTNER).username)
 
-    assert web.get("/reports").status_code == 404
+    assert sections_on(html(web.get("/reports"))) == ["training-funnel"]
+    assert web.get("/reports/fairness").status_code == 404
     assert web.get("/reports/fairness/chart.svg").status_code == 404
+
+
+def test_a_base_contact_has_no_reports(web, ctx):
+    login(web, make_user(Role.BASE_CONTACT).username)
+
+    assert web.get("/reports").status_code == 404
+    assert web.get("/reports/base-hours/chart.svg").status_code == 404
 
 
 @pytest.mark.parametrize(

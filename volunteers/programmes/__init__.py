@@ -18,7 +18,7 @@ def init_app(app: Flask) -> None:
 
     from core.wings import Count, NavItem, PeriodicJob, registry
     from volunteers.accounts.home import HomeSection, register_home_section
-    from volunteers.programmes import hours, reminders, signups, views, volunteer_views
+    from volunteers.programmes import hours, reminders, reports, signups, views, volunteer_views
     from volunteers.programmes.scope import CREATORS, STAFF
     from volunteers.vetting.signals import volunteer_suspended
 
@@ -31,6 +31,7 @@ def init_app(app: Flask) -> None:
     )
     volunteer_suspended.connect(signups.on_volunteer_suspended)
     wings = registry(app)
+    wings.report_sections += reports.sections()
     wings.nav += [
         NavItem("programmes.programmes", _l("Programs"), STAFF, "/programs", order=51),
         NavItem("programmes.activities", _l("Activities"), STAFF, "/activities", order=52),
