@@ -23,7 +23,7 @@ from flask_wtf import FlaskForm
 
 from core.audit import Actor
 from core.db import db
-from core.errors import DomainError, NotFound, PublicationRefused
+from core.errors import DomainError, InvalidFields, NotFound, PublicationRefused
 from core.export import ExportFormat
 from core.params import parse_int
 from core.users import Role, User
@@ -73,10 +73,16 @@ def show_error(form: FlaskForm | None, error: DomainError) -> None:
         for reason in error.reasons:
             flash(gettext(reason), "error")
         return
+    if isinstance(error, InvalidFields):
+        for each in error.errors:
+            show_error(form, each)
+        return
     message = gettext(error.message, **error.params)
     field_name = getattr(error, "field", None)
     if form is not None and field_name and field_name in form._fields:
-        form._fields[field_name].errors = [*form._fields[field_name].errors, message]
+        shown = [str(e) for e in form._fields[field_name].errors]
+        if message not in shown:  # the form's own check may have said it already
+            form._fields[field_name].errors = [*form._fields[field_name].errors, message]
     else:
         flash(message, "error")
 

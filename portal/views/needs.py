@@ -8,7 +8,7 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
-from core.forms import ActionForm, ReasonForm
+from core.forms import ActionForm, ConfirmedReasonForm, first_error
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.history import need_history
@@ -89,7 +89,7 @@ def detail(need_id: int) -> ResponseReturnValue:
         need=need,
         action_form=ActionForm(),
         review_form=ReviewForm(),
-        cancel_form=ReasonForm(),
+        cancel_form=ConfirmedReasonForm(),
         priority=needs.priority_of(need),
         problems=problems,
         history=history,
@@ -175,10 +175,11 @@ def publish(need_id: int) -> ResponseReturnValue:
 @casework_required
 @redirects_on_domain_error("needs.detail")
 def cancel(need_id: int) -> ResponseReturnValue:
-    form = ReasonForm()
-    return _act(
-        need_id,
-        form.validate_on_submit(),
-        lambda: needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip()),
-        _("The need has been cancelled."),
-    )
+    form = ConfirmedReasonForm()
+    if not form.validate_on_submit():
+        # Cancelling cannot be undone: without the ticked box and a reason nothing happens.
+        flash(first_error(form) or _("Give a reason."), "error")
+        return redirect(url_for("needs.detail", need_id=need_id))
+    needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip())
+    flash(_("The need has been cancelled."), "success")
+    return redirect(url_for("needs.detail", need_id=need_id))

@@ -28,7 +28,7 @@ from tests.donations.factories import (
 from tests.factories import (
     make_staff,
 )
-from tests.pages import login_in_english
+from tests.pages import login, login_in_english
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -108,7 +108,8 @@ def test_a_refused_refund_is_flashed_on_the_donation_page(app):
     browser = _browser(app, Role.FINANCE)
 
     response = browser.post(
-        f"/donations/{donation_id}", data={"amount": "100.01", "reason": "捐赠人申请退款"}
+        f"/donations/{donation_id}",
+        data={"amount": "100.01", "reason": "捐赠人申请退款", "confirm": "y"},
     )
 
     assert response.status_code == 200
@@ -157,3 +158,17 @@ def test_actions_on_what_does_not_exist_answer_404(app):
         == 404
     )
     assert editor.get("/disbursements/999999/evidence").status_code == 404
+
+
+def test_a_refund_without_the_confirmation_box_is_refused_in_chinese_and_sends_nothing(app):
+    donation_id = give(make_money_project(make_staff(Role.ADMIN)), 10_000)
+    browser = app.test_client()  # the portal's default language: Chinese
+    login(browser, make_staff(Role.FINANCE).username)
+
+    response = browser.post(
+        f"/donations/{donation_id}", data={"amount": "10.00", "reason": "捐赠人申请退款"}
+    )
+
+    assert response.status_code == 200
+    assert "请勾选确认：此操作无法撤销。" in response.get_data(as_text=True)
+    assert _count(Refund, Refund.donation_id == donation_id) == 0
