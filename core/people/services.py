@@ -96,48 +96,49 @@ def complete_from_id(data: PersonInput) -> PersonInput:
 def _problems(data: PersonInput, today: date) -> list[ValidationFailed]:
     """Every rule the input breaks, in form order, so staff fix them all in one go."""
     found: list[ValidationFailed] = []
-
-    def problem(message: str, field: str) -> None:
-        found.append(ValidationFailed(message, field=field))
-
+    problem = found.append
     if not data.name.strip():
-        problem("Name is required.", "name")
+        problem(ValidationFailed("Name is required.", field="name"))
     elif len(data.name) > 60:
-        problem("Name is too long.", "name")
+        problem(ValidationFailed("Name is too long.", field="name"))
     id_number = normalise_id_number(data.id_number)
     id_ok = is_valid_id_number(id_number)
     if not id_ok:
-        problem("This is not a valid ID-card number.", "id_number")
+        problem(ValidationFailed("This is not a valid ID-card number.", field="id_number"))
     if data.phone and not _PHONE_RE.match(normalise_phone(data.phone)):
-        problem("This is not a valid phone number.", "phone")
+        problem(ValidationFailed("This is not a valid phone number.", field="phone"))
     if data.kind == PersonKind.CORRECTION:
         if data.correction_type not in tuple(CorrectionType):
-            problem("Choose the correction type.", "correction_type")
+            problem(ValidationFailed("Choose the correction type.", field="correction_type"))
         if data.term_start is None:
-            problem("The term start date is required.", "term_start")
+            problem(ValidationFailed("The term start date is required.", field="term_start"))
         elif data.term_end is not None and data.term_end < data.term_start:
-            problem("The term cannot end before it starts.", "term_end")
+            problem(ValidationFailed("The term cannot end before it starts.", field="term_end"))
     elif data.kind == PersonKind.RESETTLEMENT:
         if data.release_date is None:
-            problem("The release date is required.", "release_date")
+            problem(ValidationFailed("The release date is required.", field="release_date"))
     else:
-        problem("Choose a kind.", "kind")
+        problem(ValidationFailed("Choose a kind.", field="kind"))
     if data.sex not in tuple(Sex):
-        problem("Choose a sex.", "sex")
+        problem(ValidationFailed("Choose a sex.", field="sex"))
     if data.birth_date is None:
-        problem("The birth date is required.", "birth_date")
+        problem(ValidationFailed("The birth date is required.", field="birth_date"))
     elif data.birth_date > today:
-        problem("The birth date cannot be in the future.", "birth_date")
+        problem(ValidationFailed("The birth date cannot be in the future.", field="birth_date"))
     elif id_ok and birth_date_from_id(id_number) != data.birth_date:
-        problem("The birth date does not match the ID-card number.", "birth_date")
+        problem(
+            ValidationFailed(
+                "The birth date does not match the ID-card number.", field="birth_date"
+            )
+        )
     else:
         start = data.term_start if data.kind == PersonKind.CORRECTION else data.release_date
         if start is not None and start < data.birth_date:
-            problem("The case cannot start before birth.", "birth_date")
+            problem(ValidationFailed("The case cannot start before birth.", field="birth_date"))
     if data.education and data.education not in EDUCATION_LEVELS:
-        problem("Choose an education level.", "education")
+        problem(ValidationFailed("Choose an education level.", field="education"))
     if data.employment_status and data.employment_status not in EMPLOYMENT_STATUSES:
-        problem("Choose an employment status.", "employment_status")
+        problem(ValidationFailed("Choose an employment status.", field="employment_status"))
     return found
 
 

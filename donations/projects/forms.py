@@ -55,6 +55,12 @@ class ProjectForm(FlaskForm):
     submit = SubmitField(_l("Save"))
 
 
+class BulkListingForm(FlaskForm):
+    """Several published needs at once; the ticked ids come as `need_id` values."""
+
+    submit = SubmitField(_l("Put the ticked needs on the map"))
+
+
 class ListingForm(FlaskForm):
     need_id = SelectField(_l("Published need"), coerce=int, validators=[InputRequired(REQUIRED)])
     submit = SubmitField(_l("Put on the map"))

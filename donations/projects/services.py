@@ -11,6 +11,7 @@ from sqlalchemy import func, select
 from core import audit
 from core.audit import Actor
 from core.audit_actions import AuditAction
+from core.bulk import BulkResult, run_each
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.money import format_fen
@@ -128,6 +129,13 @@ def list_need_on_project(actor: User, need_id: int, project_id: str) -> NeedList
     listing = _list(actor, need, project_id)
     db.session.commit()
     return listing
+
+
+def list_needs_on_project(actor: User, need_ids: list[int], project_id: str) -> BulkResult:
+    """Put several published needs on a project's map, each exactly as one by one (its
+    own savepoint, audit entry and checks): a need already listed or not published is
+    refused with its reason, the others are listed."""
+    return run_each(need_ids, lambda need_id: list_need_on_project(actor, need_id, project_id))
 
 
 def on_need_published(need: Need, *, destination: str | None, actor: User, **_: object) -> None:

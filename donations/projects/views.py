@@ -14,20 +14,28 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.bulk import MAX_ITEMS, parse_ids
 from core.db import db
 from core.forms import ActionForm
 from core.money import fen_to_yuan_str
 from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import local_today
 from core.users import Role
-from core.web import errors_shown_on, redirects_on_domain_error, roles_required, staff
-from donations.projects.forms import ListingForm, ProjectForm
+from core.web import (
+    errors_shown_on,
+    flash_outcomes,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
+from donations.projects.forms import BulkListingForm, ListingForm, ProjectForm
 from donations.projects.models import Project, ProjectStatus
 from donations.projects.queries import ProjectPage, pool_summaries, project_page, project_rows
 from donations.projects.services import (
     EDITORS,
     ProjectInput,
     list_need_on_project,
+    list_needs_on_project,
     save_project,
     set_project_status,
 )
@@ -102,6 +110,8 @@ def _render_project(page: ProjectPage, form: ListingForm) -> ResponseReturnValue
         listed=page.listed,
         form=form,
         action_form=ActionForm(),
+        bulk_form=BulkListingForm(),
+        listable=page.listable,
         money=page.totals,
         can_edit=staff().has_role(*EDITORS),
     )
@@ -125,6 +135,27 @@ def list_need(project_id: str) -> ResponseReturnValue:
             flash(_("The need is on the map."), "success")
             return redirect(url_for("projects.project", project_id=project_id))
     return _render_project(page, form)
+
+
+@bp.post("/projects/<project_id>/listings")
+@roles_required(*EDITORS)
+def list_many(project_id: str) -> ResponseReturnValue:
+    """Put every ticked published need on the project's map, each on its own."""
+    project_page(project_id)  # 404 for a project that does not exist
+    back = redirect(url_for("projects.project", project_id=project_id))
+    if not BulkListingForm().validate_on_submit():
+        abort(400)
+    try:
+        ids = parse_ids(request.form.getlist("need_id"))
+    except ValueError:
+        flash(_("Choose at most %(n)d at once.", n=MAX_ITEMS), "error")
+        return back
+    if not ids:
+        flash(_("Choose at least one need."), "error")
+        return back
+    result = list_needs_on_project(staff(), ids, project_id)
+    flash_outcomes(result, _("The need is on the map."))
+    return back
 
 
 @bp.route("/projects/<project_id>/status/<status>", methods=["POST"])

@@ -8,14 +8,17 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.bulk import MAX_ITEMS, parse_ids
 from core.forms import ActionForm, ConfirmedReasonForm, first_error
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.history import need_history
 from core.needs.models import NeedStatus
+from core.orgs import all_offices
 from core.people.services import get_person
 from core.privacy import mask_name
-from core.web import errors_shown_on, redirects_on_domain_error
+from core.users import visible_office_ids
+from core.web import errors_shown_on, flash_outcomes, redirects_on_domain_error
 from core.wings import registry
 from portal.forms import NeedForm, ReviewForm
 from portal.security import casework_required, client_ip, staff
@@ -44,10 +47,15 @@ def index() -> ResponseReturnValue:
         status=request.args.get("status") or None,
         category=request.args.get("category") or None,
         office_id=int_arg("office"),
+        town=request.args.get("town", "")[:64] or None,
+        q=request.args.get("q", "")[:64],
         review_queue=queue,
         page=int_arg("page", 1) or 1,
     )
-    items, total = needs.list_needs(staff(), filters)
+    user = staff()
+    items, total = needs.list_needs(user, filters)
+    visible = visible_office_ids(user)
+    offices = [o for o in all_offices() if visible is None or o.id in visible]
     return render_template(
         "needs/list.html",
         items=items,
@@ -55,9 +63,39 @@ def index() -> ResponseReturnValue:
         filters=filters,
         queue=queue,
         statuses=list(NeedStatus),
+        offices=offices,
+        towns=sorted({o.town for o in offices if o.town}),
         mask_name=mask_name,
         priority_of=needs.priority_of,
+        bulk_form=ReviewForm() if queue and user.may_write_casework else None,
     )
+
+
+@bp.route("/needs/review", methods=["POST"])
+@casework_required
+def review_many() -> ResponseReturnValue:
+    """Approve or return several submitted needs with one note, each reviewed on its own."""
+    form = ReviewForm()
+    back = redirect(url_for("needs.index", queue="review"))
+    approve = bool(form.approve.data)
+    note = (form.note.data or "").strip()
+    if not form.validate_on_submit():
+        flash(first_error(form) or _("Give a reason."), "error")
+        return back
+    try:
+        ids = parse_ids(request.form.getlist("need_id"))
+    except ValueError:
+        flash(_("Choose at most %(n)d at once.", n=MAX_ITEMS), "error")
+        return back
+    if not ids:
+        flash(_("Choose at least one need."), "error")
+        return back
+    if not approve and not note:
+        flash(_("Say why the need is returned."), "error")
+        return back
+    result = needs.review_needs(staff(), ids, approve, note, ip=client_ip())
+    flash_outcomes(result, _("Approved.") if approve else _("Returned to the author."))
+    return back
 
 
 @bp.route("/persons/<int:person_id>/needs/new", methods=["GET", "POST"])
