@@ -32,6 +32,14 @@ class ValidationFailed(DomainError):
         self.field = field
 
 
+class InvalidFields(ValidationFailed):
+    """Several fields are wrong at once: each is shown on its field, all together."""
+
+    def __init__(self, errors: list[ValidationFailed]) -> None:
+        super().__init__(errors[0].message, field=errors[0].field, **errors[0].params)
+        self.errors = errors
+
+
 class Conflict(DomainError):
     code = "conflict"
 

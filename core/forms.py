@@ -7,7 +7,7 @@ from __future__ import annotations
 
 from flask_babel import lazy_gettext as _l
 from flask_wtf import FlaskForm
-from wtforms import StringField, SubmitField, TextAreaField
+from wtforms import BooleanField, StringField, SubmitField, TextAreaField
 from wtforms.validators import DataRequired, Length, ValidationError
 
 from core.money import MoneyError, parse_yuan
@@ -30,6 +30,37 @@ class ReasonForm(FlaskForm):
 
 class RejectForm(ReasonForm):
     submit = SubmitField(_l("Reject"))
+
+
+UNCONFIRMED = _l("Tick the box to confirm: this cannot be undone.")
+
+
+def confirm_field() -> BooleanField:
+    """The box an irreversible action needs ticked; checked again on the server, so a
+    request without it does nothing."""
+    return BooleanField(
+        _l("I have checked: this cannot be undone."), validators=[DataRequired(UNCONFIRMED)]
+    )
+
+
+class ConfirmedActionForm(ActionForm):
+    """A bare irreversible action (approve a payout): a button and a ticked box."""
+
+    confirm = confirm_field()
+
+
+class ConfirmedReasonForm(ReasonForm):
+    """An irreversible action that says why (cancel a need)."""
+
+    confirm = confirm_field()
+
+
+def first_error(form: FlaskForm) -> str | None:
+    """The first error of a posted action form, for a flash (the page shows no fields)."""
+    for errors in form.errors.values():
+        for error in errors:
+            return str(error)
+    return None
 
 
 class YuanField(StringField):

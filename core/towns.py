@@ -45,8 +45,24 @@ _EARTH_RADIUS_KM = 6371.0
 def distance_km(a: str, b: str) -> float:
     """Great-circle distance between two towns' centres, by name; KeyError if unknown."""
     first, second = BY_NAME[a], BY_NAME[b]
-    lat1, lat2 = math.radians(first.lat), math.radians(second.lat)
-    dlat = lat2 - lat1
-    dlng = math.radians(second.lng - first.lng)
-    h = math.sin(dlat / 2) ** 2 + math.cos(lat1) * math.cos(lat2) * math.sin(dlng / 2) ** 2
+    return _km(first.lat, first.lng, second.lat, second.lng)
+
+
+def _km(lat1: float, lng1: float, lat2: float, lng2: float) -> float:
+    p1, p2 = math.radians(lat1), math.radians(lat2)
+    h = (
+        math.sin((p2 - p1) / 2) ** 2
+        + math.cos(p1) * math.cos(p2) * math.sin(math.radians(lng2 - lng1) / 2) ** 2
+    )
     return 2 * _EARTH_RADIUS_KM * math.asin(math.sqrt(h))
+
+
+def km_from_centre(town: str, lat: float, lng: float) -> float:
+    """How far a point is from a town's centre; KeyError if the town is unknown."""
+    centre = BY_NAME[town]
+    return _km(centre.lat, centre.lng, lat, lng)
+
+
+def nearest_town(lat: float, lng: float) -> Town:
+    """The town whose centre is closest to a point (a stored place shown as a choice)."""
+    return min(TOWNS, key=lambda town: _km(town.lat, town.lng, lat, lng))

@@ -22,8 +22,9 @@ from flask_login import current_user, login_required
 from flask_wtf import FlaskForm
 
 from core.audit import Actor
+from core.bulk import BulkResult
 from core.db import db
-from core.errors import DomainError, NotFound, PublicationRefused
+from core.errors import DomainError, InvalidFields, NotFound, PublicationRefused
 from core.export import ExportFormat
 from core.params import parse_int
 from core.users import Role, User
@@ -73,10 +74,16 @@ def show_error(form: FlaskForm | None, error: DomainError) -> None:
         for reason in error.reasons:
             flash(gettext(reason), "error")
         return
+    if isinstance(error, InvalidFields):
+        for each in error.errors:
+            show_error(form, each)
+        return
     message = gettext(error.message, **error.params)
     field_name = getattr(error, "field", None)
     if form is not None and field_name and field_name in form._fields:
-        form._fields[field_name].errors = [*form._fields[field_name].errors, message]
+        shown = [str(e) for e in form._fields[field_name].errors]
+        if message not in shown:  # the form's own check may have said it already
+            form._fields[field_name].errors = [*form._fields[field_name].errors, message]
     else:
         flash(message, "error")
 
@@ -100,6 +107,26 @@ def errors_shown_on(
         # Nothing of a refused use case stays in the session, whatever it had flushed.
         db.session.rollback()
         show_error(form, error)
+
+
+def flash_outcomes(result: BulkResult, done_text: str) -> None:
+    """Report a bulk action item by item: what was done, and why anything was refused."""
+    if not result.outcomes:
+        return
+    flash(
+        gettext(
+            "%(done)d done, %(refused)d refused.",
+            done=len(result.done),
+            refused=len(result.refused),
+        ),
+        "success" if not result.refused else "error",
+    )
+    for outcome in result.outcomes:
+        text = done_text if outcome.done else gettext(outcome.message, **outcome.params)
+        flash(
+            gettext("No. %(id)d: %(outcome)s", id=outcome.item_id, outcome=text),
+            "success" if outcome.done else "error",
+        )
 
 
 def redirects_on_domain_error(

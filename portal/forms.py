@@ -123,8 +123,12 @@ class PersonForm(FlaskForm):
     term_start = DateField(_l("Term start"), validators=[Optional()])
     term_end = DateField(_l("Term end"), validators=[Optional()])
     release_date = DateField(_l("Release date"), validators=[Optional(), _not_future])
-    sex = SelectField(_l("Sex"), choices=_options(SEX_CHOICES), validators=[DataRequired(REQUIRED)])
-    birth_date = DateField(_l("Birth date"), validators=[InputRequired(REQUIRED), _not_future])
+    # No sex is preselected, and both may be left blank: the service reads them from a
+    # valid ID number (idcard.js fills them in the page as the number is typed).
+    sex = SelectField(
+        _l("Sex"), choices=_options([("", "—"), *SEX_CHOICES]), validators=[Optional()]
+    )
+    birth_date = DateField(_l("Birth date"), validators=[Optional(), _not_future])
     education = SelectField(
         _l("Education"),
         choices=_options([("", "—"), *EDUCATION_LABELS.items()]),

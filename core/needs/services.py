@@ -10,12 +10,13 @@ from dataclasses import dataclass, field
 from datetime import date
 from typing import Any
 
-from sqlalchemy import Select, select
+from sqlalchemy import Select, func, or_, select
 from sqlalchemy.orm import joinedload
 
 from core import audit, signals
 from core.audit import Actor, AuditEvent
 from core.audit_actions import AuditAction
+from core.bulk import BulkResult, run_each
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused, ValidationFailed
 from core.listing import Listing, Pager, PageRequest, page_of
@@ -232,6 +233,15 @@ def review_need(
     return need
 
 
+def review_needs(
+    actor: User, need_ids: list[int], approve: bool, note: str = "", *, ip: str | None = None
+) -> BulkResult:
+    """Review several submitted needs with one note: each exactly as `review_need` would,
+    in its own savepoint, so a need the reviewer wrote or edited (or one outside their
+    scope) is refused with its reason while the others go through."""
+    return run_each(need_ids, lambda need_id: review_need(actor, need_id, approve, note, ip=ip))
+
+
 STORY_FINDINGS = {
     "id_number": "The story contains an ID-card number.",
     "phone": "The story contains a phone number.",
@@ -428,14 +438,36 @@ class NeedFilter:
     status: str | None = None
     category: str | None = None
     office_id: int | None = None
+    town: str | None = None
+    # A need's number (12 or #12) or words of its staff-only title.
+    q: str = ""
     review_queue: bool = False
     paging: PageRequest = field(default_factory=PageRequest)
 
 
+def _like(words: str) -> str:
+    escaped = words.replace("\\", "\\\\").replace("%", "\\%").replace("_", "\\_")
+    return f"%{escaped}%"
+
+
+def _search(query: Select[tuple[Need]], q: str) -> Select[tuple[Need]]:
+    q = q.strip()
+    if not q:
+        return query
+    number = q.removeprefix("#").removeprefix("＃").strip()
+    title = Need.title.ilike(_like(q), escape="\\")
+    if number.isascii() and number.isdigit() and len(number) <= 12:
+        return query.where(or_(Need.id == int(number), title))
+    return query.where(title)
+
+
 def list_needs(actor: User, filters: NeedFilter) -> Listing[Need]:
-    """The needs `actor` may see that match `filters`, newest first; two queries whatever
-    the size or the page (core/listing.py)."""
-    query = scoped_needs(actor)
+    """The needs the actor may see, narrowed by the filters, newest first; two queries
+    whatever the filters, the size or the page (core/listing.py).
+
+    Every filter narrows the actor's scope, never widens it: an office or town outside
+    it simply matches nothing."""
+    query = _search(scoped_needs(actor), filters.q)
     if filters.review_queue:
         query = _reviewable_by(actor, query)
     elif filters.status:
@@ -444,6 +476,8 @@ def list_needs(actor: User, filters: NeedFilter) -> Listing[Need]:
         query = query.where(Need.category == filters.category)
     if filters.office_id:
         query = query.where(Need.person.has(Person.office_id == filters.office_id))
+    if filters.town:
+        query = query.where(Need.person.has(Person.town == filters.town))
     pager = Pager("needs", [Need.id], [int], filters.paging)
     return page_of(
         query, pager, lambda need: (need.id,), joinedload(Need.person).joinedload(Person.office)

@@ -19,7 +19,7 @@ from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.crypto import keyring
 from core.db import db, utcnow
-from core.errors import NotFound, PermissionDenied, ValidationFailed
+from core.errors import InvalidFields, NotFound, PermissionDenied, ValidationFailed
 from core.idcard import birth_date_from_id, is_valid_id_number, normalise_id_number
 from core.listing import Listing, Pager, PageRequest, page_of
 from core.orgs import OrgUnit, UnitKind
@@ -62,7 +62,7 @@ class PersonInput:
     office_id: int
     kind: str
     sex: str
-    birth_date: date
+    birth_date: date | None
     phone: str = ""
     address: str = ""
     correction_type: str | None = None
@@ -77,43 +77,88 @@ class PersonInput:
     consent_mentoring: bool = False
 
 
-def _validate(data: PersonInput, today: date) -> None:
-    if not data.name.strip():
-        raise ValidationFailed("Name is required.", field="name")
-    if len(data.name) > 60:
-        raise ValidationFailed("Name is too long.", field="name")
+def sex_from_id(id_number: str) -> str:
+    """The 17th digit of an ID number is odd for a man, even for a woman."""
+    return Sex.MALE.value if int(id_number[16]) % 2 else Sex.FEMALE.value
+
+
+def complete_from_id(data: PersonInput) -> PersonInput:
+    """Birth date and sex left blank are read from a valid ID number (never overwritten)."""
     id_number = normalise_id_number(data.id_number)
     if not is_valid_id_number(id_number):
-        raise ValidationFailed("This is not a valid ID-card number.", field="id_number")
-    if data.birth_date > today:
-        raise ValidationFailed("The birth date cannot be in the future.", field="birth_date")
-    if birth_date_from_id(id_number) != data.birth_date:
-        raise ValidationFailed(
-            "The birth date does not match the ID-card number.", field="birth_date"
-        )
+        return data
+    return replace(
+        data,
+        birth_date=data.birth_date or birth_date_from_id(id_number),
+        sex=data.sex or sex_from_id(id_number),
+    )
+
+
+def _problems(data: PersonInput, today: date) -> list[ValidationFailed]:
+    """Every rule the input breaks, in form order, so staff fix them all in one go."""
+    found: list[ValidationFailed] = []
+    problem = found.append
+    if not data.name.strip():
+        problem(ValidationFailed("Name is required.", field="name"))
+    elif len(data.name) > 60:
+        problem(ValidationFailed("Name is too long.", field="name"))
+    id_number = normalise_id_number(data.id_number)
+    id_ok = is_valid_id_number(id_number)
+    if not id_ok:
+        problem(ValidationFailed("This is not a valid ID-card number.", field="id_number"))
     if data.phone and not _PHONE_RE.match(normalise_phone(data.phone)):
-        raise ValidationFailed("This is not a valid phone number.", field="phone")
-    if data.sex not in tuple(Sex):
-        raise ValidationFailed("Choose a sex.", field="sex")
+        problem(ValidationFailed("This is not a valid phone number.", field="phone"))
     if data.kind == PersonKind.CORRECTION:
         if data.correction_type not in tuple(CorrectionType):
-            raise ValidationFailed("Choose the correction type.", field="correction_type")
+            problem(ValidationFailed("Choose the correction type.", field="correction_type"))
         if data.term_start is None:
-            raise ValidationFailed("The term start date is required.", field="term_start")
-        if data.term_end is not None and data.term_end < data.term_start:
-            raise ValidationFailed("The term cannot end before it starts.", field="term_end")
+            problem(ValidationFailed("The term start date is required.", field="term_start"))
+        elif data.term_end is not None and data.term_end < data.term_start:
+            problem(ValidationFailed("The term cannot end before it starts.", field="term_end"))
     elif data.kind == PersonKind.RESETTLEMENT:
         if data.release_date is None:
-            raise ValidationFailed("The release date is required.", field="release_date")
+            problem(ValidationFailed("The release date is required.", field="release_date"))
     else:
-        raise ValidationFailed("Choose a kind.", field="kind")
-    start = data.term_start if data.kind == PersonKind.CORRECTION else data.release_date
-    if start is not None and start < data.birth_date:
-        raise ValidationFailed("The case cannot start before birth.", field="birth_date")
+        problem(ValidationFailed("Choose a kind.", field="kind"))
+    if data.sex not in tuple(Sex):
+        problem(ValidationFailed("Choose a sex.", field="sex"))
+    if data.birth_date is None:
+        problem(ValidationFailed("The birth date is required.", field="birth_date"))
+    elif data.birth_date > today:
+        problem(ValidationFailed("The birth date cannot be in the future.", field="birth_date"))
+    elif id_ok and birth_date_from_id(id_number) != data.birth_date:
+        problem(
+            ValidationFailed(
+                "The birth date does not match the ID-card number.", field="birth_date"
+            )
+        )
+    else:
+        start = data.term_start if data.kind == PersonKind.CORRECTION else data.release_date
+        if start is not None and start < data.birth_date:
+            problem(ValidationFailed("The case cannot start before birth.", field="birth_date"))
     if data.education and data.education not in EDUCATION_LEVELS:
-        raise ValidationFailed("Choose an education level.", field="education")
+        problem(ValidationFailed("Choose an education level.", field="education"))
     if data.employment_status and data.employment_status not in EMPLOYMENT_STATUSES:
-        raise ValidationFailed("Choose an employment status.", field="employment_status")
+        problem(ValidationFailed("Choose an employment status.", field="employment_status"))
+    return found
+
+
+def _validate(data: PersonInput, today: date) -> None:
+    found = _problems(data, today)
+    if len(found) == 1:
+        raise found[0]
+    if found:
+        raise InvalidFields(found)
+
+
+def check_person(actor: User, data: PersonInput, person_id: int | None = None) -> None:
+    """Raise every problem of the input at once (InvalidFields); writes nothing.
+
+    For a form whose own checks already failed: staff see the rules' findings beside
+    the form's, instead of discovering them one submission at a time."""
+    if person_id is not None:
+        data = _keep_untouched(get_person(actor, person_id), data)
+    _validate(complete_from_id(data), local_today())
 
 
 def _office_in_scope(actor: User, office_id: int) -> OrgUnit:
@@ -150,6 +195,8 @@ def _apply(person: Person, data: PersonInput, office: OrgUnit) -> None:
     person.term_end = data.term_end if data.kind == PersonKind.CORRECTION else None
     person.release_date = data.release_date if data.kind == PersonKind.RESETTLEMENT else None
     person.sex = data.sex
+    # _validate refused a missing birth date; this narrows the type.
+    assert data.birth_date is not None
     person.birth_date = data.birth_date
     person.education = data.education or None
     person.employment_status = data.employment_status or None
@@ -167,6 +214,7 @@ def _apply(person: Person, data: PersonInput, office: OrgUnit) -> None:
 def register_person(actor: User, data: PersonInput, *, ip: str | None = None) -> Person:
     """Register a person; refuses a second registration of the same ID number."""
     require_writer(actor)
+    data = complete_from_id(data)
     _validate(data, local_today())
     office = _office_in_scope(actor, data.office_id)
     refuse_duplicate_id(actor, data, None, ip)
@@ -208,7 +256,7 @@ def update_person(
     audited by name (never by value)."""
     require_writer(actor)
     person = get_person(actor, person_id)
-    data = _keep_untouched(person, data)
+    data = complete_from_id(_keep_untouched(person, data))
     _validate(data, local_today())
     if data.office_id != person.office_id:
         raise ValidationFailed(

@@ -7,7 +7,6 @@ from pathlib import Path
 
 from flask import (
     Blueprint,
-    abort,
     current_app,
     flash,
     redirect,
@@ -20,7 +19,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from core.forms import ActionForm, RejectForm
+from core.forms import ConfirmedActionForm, RejectForm, first_error
 from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.users import Role
@@ -70,7 +69,7 @@ def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
         names=page.names,
         held=page.held,
         form=form,
-        action_form=ActionForm(),
+        action_form=ConfirmedActionForm(),
         reject_form=RejectForm(),
         can_record=staff().has_role(Role.FINANCE),
         methods=METHOD_LABELS,
@@ -118,8 +117,13 @@ def propose() -> ResponseReturnValue:
 @redirects_on_domain_error("disbursements.disbursements")
 def decide_disbursement(disbursement_id: int) -> ResponseReturnValue:
     if request.form.get("decision") == "approve":
-        if not ActionForm().validate_on_submit():
-            abort(400)
+        form = ConfirmedActionForm()
+        if not form.validate_on_submit():
+            # Approving books the payout for good: without the ticked box nothing happens.
+            flash(
+                first_error(form) or _("Tick the box to confirm: this cannot be undone."), "error"
+            )
+            return redirect(url_for("disbursements.disbursements"))
         approve_disbursement(staff(), disbursement_id)
         flash(_("Payout approved."), "success")
     else:

@@ -10,7 +10,7 @@ from wtforms import (
 )
 from wtforms.validators import DataRequired, Length
 
-from core.forms import YuanField
+from core.forms import YuanField, confirm_field
 
 
 class RefundForm(FlaskForm):
@@ -20,6 +20,8 @@ class RefundForm(FlaskForm):
     reason = TextAreaField(
         _l("Reason"), validators=[DataRequired(_l("This field is required.")), Length(max=500)]
     )
+    # A refund sent to the provider cannot be called back.
+    confirm = confirm_field()
     submit = SubmitField(_l("Refund"))
 
 

@@ -13,9 +13,11 @@ from wtforms import (
     SubmitField,
     TextAreaField,
 )
-from wtforms.validators import DataRequired, InputRequired, Length, NumberRange
+from wtforms.fields.choices import SelectChoice
+from wtforms.validators import DataRequired, InputRequired, Length, NumberRange, Optional
 
 from core.forms import REQUIRED, YuanField
+from core.towns import TOWN_NAMES
 
 
 class ProjectForm(FlaskForm):
@@ -25,15 +27,21 @@ class ProjectForm(FlaskForm):
     fundraising_reg_no = StringField(
         _l("Fundraising registration number"), validators=[DataRequired(REQUIRED), Length(max=64)]
     )
+    # The project shows at its town's centre; a refined point (both numbers) is optional.
+    town = SelectField(
+        _l("Town"),
+        choices=[SelectChoice("", "—"), *(SelectChoice(name, name) for name in TOWN_NAMES)],
+        validators=[DataRequired(_l("Choose a town."))],
+    )
     lat = DecimalField(
-        _l("Latitude (GCJ-02)"),
+        _l("Refined latitude (GCJ-02, optional)"),
         places=6,
-        validators=[InputRequired(REQUIRED), NumberRange(-90, 90)],
+        validators=[Optional(), NumberRange(-90, 90)],
     )
     lng = DecimalField(
-        _l("Longitude (GCJ-02)"),
+        _l("Refined longitude (GCJ-02, optional)"),
         places=6,
-        validators=[InputRequired(REQUIRED), NumberRange(-180, 180)],
+        validators=[Optional(), NumberRange(-180, 180)],
     )
     goal = YuanField(_l("Goal (yuan)"), validators=[DataRequired(REQUIRED)])
     starts_on = DateField(_l("Starts on"), validators=[InputRequired(REQUIRED)])
@@ -53,6 +61,12 @@ class ProjectForm(FlaskForm):
         validators=[InputRequired(REQUIRED), NumberRange(1, 1000)],
     )
     submit = SubmitField(_l("Save"))
+
+
+class BulkListingForm(FlaskForm):
+    """Several published needs at once; the ticked ids come as `need_id` values."""
+
+    submit = SubmitField(_l("Put the ticked needs on the map"))
 
 
 class ListingForm(FlaskForm):

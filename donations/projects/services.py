@@ -11,10 +11,12 @@ from sqlalchemy import func, select
 from core import audit
 from core.audit import Actor
 from core.audit_actions import AuditAction
+from core.bulk import BulkResult, run_each
 from core.db import db
 from core.errors import Conflict, NotFound, PermissionDenied, ValidationFailed
 from core.money import format_fen
 from core.needs.models import Need, NeedStatus
+from core.towns import BY_NAME, km_from_centre
 from core.users import Role, User
 from donations.giving.booking import default_pool
 from donations.giving.models import Donation, DonationStatus
@@ -30,8 +32,10 @@ class ProjectInput:
     summary: str
     charity_name: str
     fundraising_reg_no: str
-    lat: float
-    lng: float
+    # The place on the map: a town's centre, or a refined point near it. With a town and
+    # no point, the point is the town's centre; a point alone (the API, demo data) is kept.
+    lat: float | None
+    lng: float | None
     goal_fen: int
     starts_on: date
     ends_on: date
@@ -39,6 +43,32 @@ class ProjectInput:
     max_fen: int = 5_000_000
     daily_max_fen: int = 10_000_000
     daily_max_count: int = 50
+    town: str | None = None
+
+
+# A refined point further than this from its town's centre is a typing mistake.
+MAX_KM_FROM_TOWN = 20
+
+
+def _place(data: ProjectInput) -> tuple[float, float]:
+    """Where the project shows on the map: the town's centre or a refined point near it."""
+    if data.town is not None and data.town not in BY_NAME:
+        raise ValidationFailed("Choose a town.", field="town")
+    if (data.lat is None) != (data.lng is None):
+        raise ValidationFailed("Give both latitude and longitude, or neither.", field="lat")
+    if data.lat is None or data.lng is None:
+        if data.town is None:
+            raise ValidationFailed("Choose a town.", field="town")
+        return BY_NAME[data.town].lat, BY_NAME[data.town].lng
+    if not (-90 <= data.lat <= 90 and -180 <= data.lng <= 180):
+        raise ValidationFailed("The map location is not valid.", field="lat")
+    if data.town is not None and km_from_centre(data.town, data.lat, data.lng) > MAX_KM_FROM_TOWN:
+        raise ValidationFailed(
+            "The refined point is more than %(km)d km from the town's centre.",
+            field="lat",
+            km=MAX_KM_FROM_TOWN,
+        )
+    return data.lat, data.lng
 
 
 def _validate(data: ProjectInput) -> None:
@@ -48,8 +78,6 @@ def _validate(data: ProjectInput) -> None:
         raise ValidationFailed(
             "The charity and its registration number are required.", field="fundraising_reg_no"
         )
-    if not (-90 <= data.lat <= 90 and -180 <= data.lng <= 180):
-        raise ValidationFailed("The map location is not valid.", field="lat")
     if data.goal_fen <= 0:
         raise ValidationFailed("The goal must be greater than zero.", field="goal_fen")
     if data.ends_on < data.starts_on:
@@ -72,11 +100,14 @@ def _require_editor(actor: User) -> None:
 def save_project(actor: User, data: ProjectInput, project_id: str | None = None) -> Project:
     _require_editor(actor)
     _validate(data)
+    lat, lng = _place(data)
     project = Project() if project_id is None else db.session.get(Project, project_id)
     if project is None:
         raise NotFound("No such project.")
     for key, value in data.__dict__.items():
-        setattr(project, key, value.strip() if isinstance(value, str) else value)
+        if key not in ("town", "lat", "lng"):
+            setattr(project, key, value.strip() if isinstance(value, str) else value)
+    project.lat, project.lng = lat, lng
     if project_id is None:
         db.session.add(project)
         db.session.flush()
@@ -128,6 +159,13 @@ def list_need_on_project(actor: User, need_id: int, project_id: str) -> NeedList
     listing = _list(actor, need, project_id)
     db.session.commit()
     return listing
+
+
+def list_needs_on_project(actor: User, need_ids: list[int], project_id: str) -> BulkResult:
+    """Put several published needs on a project's map, each exactly as one by one (its
+    own savepoint, audit entry and checks): a need already listed or not published is
+    refused with its reason, the others are listed."""
+    return run_each(need_ids, lambda need_id: list_need_on_project(actor, need_id, project_id))
 
 
 def on_need_published(need: Need, *, destination: str | None, actor: User, **_: object) -> None:

@@ -14,20 +14,30 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.bulk import MAX_ITEMS, parse_ids
 from core.db import db
 from core.forms import ActionForm
 from core.money import fen_to_yuan_str
 from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import local_today
+from core.towns import km_from_centre, nearest_town
 from core.users import Role
-from core.web import errors_shown_on, redirects_on_domain_error, roles_required, staff
-from donations.projects.forms import ListingForm, ProjectForm
+from core.web import (
+    errors_shown_on,
+    flash_outcomes,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
+from donations.projects.forms import BulkListingForm, ListingForm, ProjectForm
 from donations.projects.models import Project, ProjectStatus
 from donations.projects.queries import ProjectPage, pool_summaries, project_page, project_rows
 from donations.projects.services import (
     EDITORS,
+    MAX_KM_FROM_TOWN,
     ProjectInput,
     list_need_on_project,
+    list_needs_on_project,
     save_project,
     set_project_status,
 )
@@ -36,6 +46,7 @@ bp = Blueprint("projects", __name__, template_folder="templates")
 
 
 READERS = (*EDITORS, Role.AUDITOR)
+AT_CENTRE_KM = 0.01
 
 
 def _project_input(form: ProjectForm) -> ProjectInput:
@@ -45,8 +56,9 @@ def _project_input(form: ProjectForm) -> ProjectInput:
         summary=form.summary.data or "",
         charity_name=form.charity_name.data or "",
         fundraising_reg_no=form.fundraising_reg_no.data or "",
-        lat=float(form.lat.data or 0),
-        lng=float(form.lng.data or 0),
+        town=form.town.data or None,
+        lat=float(form.lat.data) if form.lat.data is not None else None,
+        lng=float(form.lng.data) if form.lng.data is not None else None,
         goal_fen=form.goal.data_fen or 0,
         starts_on=form.starts_on.data or local_today(),
         ends_on=form.ends_on.data or local_today(),
@@ -78,12 +90,18 @@ def edit_project(project_id: str | None = None) -> ResponseReturnValue:
         form.min_yuan.data = fen_to_yuan_str(project.min_fen)
         form.max_yuan.data = fen_to_yuan_str(project.max_fen)
         form.daily_max_yuan.data = fen_to_yuan_str(project.daily_max_fen)
+        town = nearest_town(project.lat, project.lng)
+        form.town.data = town.name
+        if km_from_centre(town.name, project.lat, project.lng) < AT_CENTRE_KM:
+            form.lat.data = form.lng.data = None  # the town's centre: nothing refined
     if form.validate_on_submit():
         with errors_shown_on(form):
             saved = save_project(staff(), _project_input(form), project_id)
             flash(_("Saved."), "success")
             return redirect(url_for("projects.project", project_id=saved.id))
-    return render_template("projects/project_form.html", form=form, project=project)
+    return render_template(
+        "projects/project_form.html", form=form, project=project, max_km=MAX_KM_FROM_TOWN
+    )
 
 
 def _listing_form(page: ProjectPage) -> ListingForm:
@@ -102,7 +120,10 @@ def _render_project(page: ProjectPage, form: ListingForm) -> ResponseReturnValue
         listed=page.listed,
         form=form,
         action_form=ActionForm(),
+        bulk_form=BulkListingForm(),
+        listable=page.listable,
         money=page.totals,
+        town_of=lambda p: nearest_town(p.lat, p.lng).name,
         can_edit=staff().has_role(*EDITORS),
     )
 
@@ -125,6 +146,27 @@ def list_need(project_id: str) -> ResponseReturnValue:
             flash(_("The need is on the map."), "success")
             return redirect(url_for("projects.project", project_id=project_id))
     return _render_project(page, form)
+
+
+@bp.post("/projects/<project_id>/listings")
+@roles_required(*EDITORS)
+def list_many(project_id: str) -> ResponseReturnValue:
+    """Put every ticked published need on the project's map, each on its own."""
+    project_page(project_id)  # 404 for a project that does not exist
+    back = redirect(url_for("projects.project", project_id=project_id))
+    if not BulkListingForm().validate_on_submit():
+        abort(400)
+    try:
+        ids = parse_ids(request.form.getlist("need_id"))
+    except ValueError:
+        flash(_("Choose at most %(n)d at once.", n=MAX_ITEMS), "error")
+        return back
+    if not ids:
+        flash(_("Choose at least one need."), "error")
+        return back
+    result = list_needs_on_project(staff(), ids, project_id)
+    flash_outcomes(result, _("The need is on the map."))
+    return back
 
 
 @bp.route("/projects/<project_id>/status/<status>", methods=["POST"])

@@ -8,17 +8,20 @@ from flask import Blueprint, abort, current_app, flash, redirect, render_templat
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.bulk import MAX_ITEMS, parse_ids
 from core.export import download
-from core.forms import ActionForm, ReasonForm
+from core.forms import ActionForm, ConfirmedReasonForm, first_error
 from core.listing import requested_page
 from core.money import fen_to_yuan_str
 from core.needs import services as needs
 from core.needs.exports import export_needs
 from core.needs.history import need_history
 from core.needs.models import NeedStatus
+from core.orgs import all_offices
 from core.people.services import get_person
 from core.privacy import mask_name
-from core.web import errors_shown_on, export_format, redirects_on_domain_error
+from core.users import visible_office_ids
+from core.web import errors_shown_on, export_format, flash_outcomes, redirects_on_domain_error
 from core.wings import registry
 from portal.forms import NeedForm, ReviewForm
 from portal.security import casework_required, client_ip, staff
@@ -47,10 +50,15 @@ def index() -> ResponseReturnValue:
         status=request.args.get("status") or None,
         category=request.args.get("category") or None,
         office_id=int_arg("office"),
+        town=request.args.get("town", "")[:64] or None,
+        q=request.args.get("q", "")[:64],
         review_queue=queue,
         paging=requested_page(request.args, per_page_arg=True),
     )
-    listing = needs.list_needs(staff(), filters)
+    user = staff()
+    listing = needs.list_needs(user, filters)
+    visible = visible_office_ids(user)
+    offices = [o for o in all_offices() if visible is None or o.id in visible]
     return render_template(
         "needs/list.html",
         items=listing.items,
@@ -58,9 +66,39 @@ def index() -> ResponseReturnValue:
         filters=filters,
         queue=queue,
         statuses=list(NeedStatus),
+        offices=offices,
+        towns=sorted({o.town for o in offices if o.town}),
         mask_name=mask_name,
         priority_of=needs.priority_of,
+        bulk_form=ReviewForm() if queue and user.may_write_casework else None,
     )
+
+
+@bp.route("/needs/review", methods=["POST"])
+@casework_required
+def review_many() -> ResponseReturnValue:
+    """Approve or return several submitted needs with one note, each reviewed on its own."""
+    form = ReviewForm()
+    back = redirect(url_for("needs.index", queue="review"))
+    approve = bool(form.approve.data)
+    note = (form.note.data or "").strip()
+    if not form.validate_on_submit():
+        flash(first_error(form) or _("Give a reason."), "error")
+        return back
+    try:
+        ids = parse_ids(request.form.getlist("need_id"))
+    except ValueError:
+        flash(_("Choose at most %(n)d at once.", n=MAX_ITEMS), "error")
+        return back
+    if not ids:
+        flash(_("Choose at least one need."), "error")
+        return back
+    if not approve and not note:
+        flash(_("Say why the need is returned."), "error")
+        return back
+    result = needs.review_needs(staff(), ids, approve, note, ip=client_ip())
+    flash_outcomes(result, _("Approved.") if approve else _("Returned to the author."))
+    return back
 
 
 @bp.route("/persons/<int:person_id>/needs/new", methods=["GET", "POST"])
@@ -92,7 +130,7 @@ def detail(need_id: int) -> ResponseReturnValue:
         need=need,
         action_form=ActionForm(),
         review_form=ReviewForm(),
-        cancel_form=ReasonForm(),
+        cancel_form=ConfirmedReasonForm(),
         priority=needs.priority_of(need),
         problems=problems,
         history=history,
@@ -178,13 +216,14 @@ def publish(need_id: int) -> ResponseReturnValue:
 @casework_required
 @redirects_on_domain_error("needs.detail")
 def cancel(need_id: int) -> ResponseReturnValue:
-    form = ReasonForm()
-    return _act(
-        need_id,
-        form.validate_on_submit(),
-        lambda: needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip()),
-        _("The need has been cancelled."),
-    )
+    form = ConfirmedReasonForm()
+    if not form.validate_on_submit():
+        # Cancelling cannot be undone: without the ticked box and a reason nothing happens.
+        flash(first_error(form) or _("Give a reason."), "error")
+        return redirect(url_for("needs.detail", need_id=need_id))
+    needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip())
+    flash(_("The need has been cancelled."), "success")
+    return redirect(url_for("needs.detail", need_id=need_id))
 
 
 @bp.route("/needs/export")
@@ -192,12 +231,14 @@ def cancel(need_id: int) -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     """The list as filtered (every page) as CSV or XLSX: names masked, audited."""
     asked = {
-        key: request.args.get(key, "")[:32] for key in ("status", "category", "office", "queue")
+        key: request.args.get(key, "")[:32] for key in ("status", "category", "office", "town", "q", "queue")
     }
     filters = needs.NeedFilter(
         status=asked["status"] or None,
         category=asked["category"] or None,
         office_id=int_arg("office"),
+        town=asked["town"] or None,
+        q=asked["q"],
         review_queue=asked["queue"] == "review",
     )
     return download(export_needs(staff(), filters, export_format(), asked, ip=client_ip()))

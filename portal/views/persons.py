@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 
 from flask import (
     Blueprint,
@@ -66,6 +66,23 @@ def _input(form: PersonForm) -> people.PersonInput:
     )
 
 
+def _save(
+    form: PersonForm, save: Callable[[people.PersonInput], Person], person_id: int | None = None
+) -> Person | None:
+    """Validate the whole form and the rules at once; save only if everything holds.
+
+    When the form's own checks fail, the service's rules still run (writing nothing), so
+    every problem shows at once, each on its field."""
+    if not form.is_submitted():
+        return None
+    form_ok = form.validate()
+    with errors_shown_on(form):
+        if form_ok:
+            return save(_input(form))
+        people.check_person(staff(), _input(form), person_id)
+    return None
+
+
 def _number(source: Mapping[str, str], name: str, default: int | None = None) -> int | None:
     return parse_int(source.get(name, ""), default)
 
@@ -101,11 +118,10 @@ def create() -> ResponseReturnValue:
         abort(404)
     form = PersonForm()
     form.office_id.choices = _office_choices()
-    if form.validate_on_submit():
-        with errors_shown_on(form):
-            person = people.register_person(staff(), _input(form), ip=client_ip())
-            flash(_("The person has been registered."), "success")
-            return redirect(url_for("persons.detail", person_id=person.id))
+    person = _save(form, lambda data: people.register_person(staff(), data, ip=client_ip()))
+    if person is not None:
+        flash(_("The person has been registered."), "success")
+        return redirect(url_for("persons.detail", person_id=person.id))
     return render_template("persons/form.html", form=form, person=None)
 
 
@@ -170,11 +186,14 @@ def edit(person_id: int) -> ResponseReturnValue:
             form[name].data = masked
         form.skills.data = ", ".join(person.skills or [])
         form.languages.data = ", ".join(person.languages or [])
-    if form.validate_on_submit():
-        with errors_shown_on(form):
-            people.update_person(user, person_id, _input(form), ip=client_ip())
-            flash(_("Saved."), "success")
-            return redirect(url_for("persons.detail", person_id=person_id))
+    saved = _save(
+        form,
+        lambda data: people.update_person(user, person_id, data, ip=client_ip()),
+        person_id,
+    )
+    if saved is not None:
+        flash(_("Saved."), "success")
+        return redirect(url_for("persons.detail", person_id=person_id))
     return render_template("persons/form.html", form=form, person=person)
 
 

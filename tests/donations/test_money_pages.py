@@ -182,7 +182,7 @@ def test_finance_records_a_payout_with_an_uploaded_receipt(app, funded_need):
     listed = recorder.get("/disbursements").get_data(as_text=True)
     assert "receipt.pdf" in _table(listed, "payouts")
     assert 'name="decision" value="approve"' not in listed
-    recorder.post(f"/disbursements/{payout.id}", data={"decision": "approve"})
+    recorder.post(f"/disbursements/{payout.id}", data={"decision": "approve", "confirm": "y"})
     assert fresh(Disbursement, payout.id).status == DisbursementStatus.PROPOSED
 
     approver, approver_id = _client(app, Role.FINANCE)
@@ -192,7 +192,9 @@ def test_finance_records_a_payout_with_an_uploaded_receipt(app, funded_need):
     download.close()  # send_file streams the stored file; closing releases it
     [viewed] = audit_events(AuditAction.DISBURSEMENT_EVIDENCE_VIEW, payout.id)
     assert (viewed.actor_id, viewed.object_type) == (approver_id, "disbursement")
-    response = approver.post(f"/disbursements/{payout.id}", data={"decision": "approve"})
+    response = approver.post(
+        f"/disbursements/{payout.id}", data={"decision": "approve", "confirm": "y"}
+    )
 
     assert response.status_code == 302
     approved = fresh(Disbursement, payout.id)
@@ -359,3 +361,29 @@ def test_an_officer_sees_only_their_own_needs_in_a_proposal(app, open_need):
 
     assert alias not in page
     assert "Only the needs of your own offices are listed." in page
+
+
+def test_approving_a_payout_needs_the_confirmation_box_ticked(app, funded_need):
+    listing_id = funded_need["listing"]
+    recorder, _ = _client(app, Role.FINANCE)
+    recorder.post(
+        "/disbursements",
+        data=_payout_form(listing_id, PDF, "receipt.pdf"),
+        content_type="multipart/form-data",
+    )
+    payout_id = fresh_payout().id
+    approver = app.test_client()  # in Chinese, the portal's default language
+    login(approver, make_staff(Role.FINANCE).username)
+    page = approver.get("/disbursements").get_data(as_text=True)
+    # Each row's reject reason has a visible label of its own.
+    assert f'<label for="reject-reason-{payout_id}">驳回理由</label>' in page
+    assert f'id="confirm-{payout_id}"' in page
+
+    response = approver.post(
+        f"/disbursements/{payout_id}", data={"decision": "approve"}, follow_redirects=True
+    )
+
+    assert "请勾选确认：此操作无法撤销。" in response.get_data(as_text=True)
+    assert fresh(Disbursement, payout_id).status == DisbursementStatus.PROPOSED
+    assert need_balance(listing_id) == 50_000
+    assert audit_events(AuditAction.DISBURSEMENT_APPROVE, payout_id) == []

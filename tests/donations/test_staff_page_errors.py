@@ -3,6 +3,7 @@
 
 from __future__ import annotations
 
+import re
 import socket
 
 import pytest
@@ -28,7 +29,7 @@ from tests.donations.factories import (
 from tests.factories import (
     make_staff,
 )
-from tests.pages import login_in_english
+from tests.pages import login, login_in_english
 
 pytestmark = pytest.mark.usefixtures("ctx")
 
@@ -50,6 +51,7 @@ def _project_form(**changes: str) -> dict[str, str]:
         "summary": "为困难社区矫正对象家庭送去节日慰问。",
         "charity_name": "开平市慈善会",
         "fundraising_reg_no": "53440783MJL0000009",
+        "town": "三埠街道",
         "lat": "22.37",
         "lng": "112.68",
         "goal": "50000",
@@ -108,7 +110,8 @@ def test_a_refused_refund_is_flashed_on_the_donation_page(app):
     browser = _browser(app, Role.FINANCE)
 
     response = browser.post(
-        f"/donations/{donation_id}", data={"amount": "100.01", "reason": "捐赠人申请退款"}
+        f"/donations/{donation_id}",
+        data={"amount": "100.01", "reason": "捐赠人申请退款", "confirm": "y"},
     )
 
     assert response.status_code == 200
@@ -157,3 +160,71 @@ def test_actions_on_what_does_not_exist_answer_404(app):
         == 404
     )
     assert editor.get("/disbursements/999999/evidence").status_code == 404
+
+
+def test_a_refund_without_the_confirmation_box_is_refused_in_chinese_and_sends_nothing(app):
+    donation_id = give(make_money_project(make_staff(Role.ADMIN)), 10_000)
+    browser = app.test_client()  # the portal's default language: Chinese
+    login(browser, make_staff(Role.FINANCE).username)
+
+    response = browser.post(
+        f"/donations/{donation_id}", data={"amount": "10.00", "reason": "捐赠人申请退款"}
+    )
+
+    assert response.status_code == 200
+    assert "请勾选确认：此操作无法撤销。" in response.get_data(as_text=True)
+    assert _count(Refund, Refund.donation_id == donation_id) == 0
+
+
+def test_a_project_takes_its_place_from_the_chosen_town(app):
+    browser = _browser(app, Role.FINANCE)
+    form = browser.get("/projects/new").get_data(as_text=True)
+    assert '<option value="赤坎镇">赤坎镇</option>' in form  # chosen, not typed
+
+    response = browser.post(
+        "/projects/new", data=_project_form(town="赤坎镇", lat="", lng="", title="赤坎助学")
+    )
+
+    assert response.status_code == 302
+    project = db.session.scalars(select(Project).where(Project.title == "赤坎助学")).one()
+    assert (project.lat, project.lng) == (22.3139, 112.5855)
+    # Edited again, the town is chosen and nothing refined is shown.
+    page = browser.get(f"/projects/{project.id}/edit").get_data(as_text=True)
+    assert '<option selected value="赤坎镇">' in page
+    [lat] = re.findall(r'<input[^>]*name="lat"[^>]*>', page)
+    assert 'value=""' in lat
+
+
+def test_a_refined_point_is_kept_near_its_town_and_refused_far_from_it(app):
+    browser = _browser(app, Role.FINANCE)
+
+    near = browser.post(
+        "/projects/new",
+        data=_project_form(town="赤坎镇", lat="22.3200", lng="112.5900", title="赤坎近点"),
+    )
+    far = browser.post(
+        "/projects/new",
+        data=_project_form(town="赤坎镇", lat="22.5846", lng="112.4516", title="赤坎远点"),
+    )
+    half = browser.post(
+        "/projects/new", data=_project_form(town="赤坎镇", lat="22.32", lng="", title="半个点")
+    )
+
+    assert near.status_code == 302
+    project = db.session.scalars(select(Project).where(Project.title == "赤坎近点")).one()
+    assert (project.lat, project.lng) == (22.32, 112.59)
+    assert "The refined point is more than 20 km from the town&#39;s centre." in far.get_data(
+        as_text=True
+    )
+    assert "Give both latitude and longitude, or neither." in half.get_data(as_text=True)
+    assert _count(Project, Project.title.in_(["赤坎远点", "半个点"])) == 0
+
+
+def test_a_project_without_a_town_is_refused_in_chinese(app):
+    browser = app.test_client()
+    login(browser, make_staff(Role.FINANCE).username)
+
+    response = browser.post("/projects/new", data=_project_form(town="", title="无镇项目"))
+
+    assert "请选择镇（街道）。" in response.get_data(as_text=True)
+    assert _count(Project, Project.title == "无镇项目") == 0

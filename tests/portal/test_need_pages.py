@@ -275,3 +275,20 @@ def test_publishing_from_the_page_chooses_the_project_and_lists_the_need(web, of
     assert _need(need_id).status == NeedStatus.PUBLISHED
     listing = db.session.scalars(select(NeedListing).where(NeedListing.need_id == need_id)).one()
     assert listing.project_id == project_id
+
+
+def test_cancelling_a_need_needs_the_confirmation_box_ticked(web, office):
+    need_id = make_need(_user(office["author"]), _person(office["person"])).id
+    login(web, _user(office["author"]).username)  # in Chinese, the default
+
+    refused = web.post(
+        f"/needs/{need_id}/cancel", data={"reason": "已由民政部门解决"}, follow_redirects=True
+    )
+
+    assert "请勾选确认：此操作无法撤销。" in html(refused)
+    assert _need(need_id).status == NeedStatus.DRAFT
+    assert audit_events("need.cancel", need_id) == []
+
+    web.post(f"/needs/{need_id}/cancel", data={"reason": "已由民政部门解决", "confirm": "y"})
+
+    assert _need(need_id).status == NeedStatus.CANCELLED

@@ -82,7 +82,13 @@ BAD_INPUT: dict[str, tuple[dict[str, str | None], str, str]] = {
     ),
     "name_missing": ({"name": None}, "name", "This field is required."),
     "id_number_missing": ({"id_number": ""}, "id_number", "This field is required."),
-    "birth_date_missing": ({"birth_date": None}, "birth_date", "This field is required."),
+    # A missing birth date is read from a valid ID number; with no valid number to read
+    # it from, it is required.
+    "birth_date_missing_and_no_valid_id": (
+        {"birth_date": None, "id_number": _with_bad_checksum(ID_NUMBER)},
+        "birth_date",
+        "The birth date is required.",
+    ),
     "correction_without_term_start": (
         {"term_start": None},
         "term_start",
@@ -164,3 +170,73 @@ def test_valid_form_registers_and_opens_the_person_page(web, officer):
     assert "陈*强" in page
     assert "陈志强" not in page
     assert ID_NUMBER not in page
+
+
+def test_every_problem_is_shown_at_once_and_nothing_is_saved(web, officer):
+    english(web)
+    before = count(Person)
+
+    response = web.post(
+        "/persons/new",
+        data=_form(
+            officer["office_id"],
+            name=None,  # the form's own check
+            id_number=_with_bad_checksum(ID_NUMBER),  # form and rule
+            phone="12345",  # a rule of the service
+            term_start=None,  # a rule of the service, for a correction case
+            correction_type="",
+        ),
+    )
+
+    page = html(response)
+    assert response.status_code == 200
+    assert _field_error(page, "name") == "This field is required."
+    assert _field_error(page, "id_number") == "This is not a valid ID-card number."
+    assert _field_error(page, "phone") == "This is not a valid phone number."
+    assert _field_error(page, "term_start") == "The term start date is required."
+    assert _field_error(page, "correction_type") == "Choose the correction type."
+    # The ID number's message shows once, though the form and the rule both found it.
+    assert page.count("This is not a valid ID-card number.") == 1
+    assert "nothing has been saved" in page
+    assert count(Person) == before
+
+
+@pytest.mark.parametrize(("sequence", "sex"), [(123, "male"), (124, "female")])
+def test_birth_date_and_sex_left_blank_are_read_from_the_id_number(web, officer, sequence, sex):
+    id_number = make_id_number("440783", BORN, sequence)
+
+    response = web.post(
+        "/persons/new",
+        data=_form(officer["office_id"], id_number=id_number, birth_date="", sex=""),
+    )
+
+    assert response.status_code == 302, html(response)
+    person = db.session.get_one(Person, int(response.location.rsplit("/", 1)[1]))
+    assert (person.birth_date, person.sex) == (BORN, sex)
+
+
+def test_sex_starts_empty_and_is_required_without_a_valid_id_number(web, officer):
+    english(web)
+    page = html(web.get("/persons/new"))
+    select = page[page.index('name="sex"') : page.index("</select>", page.index('name="sex"'))]
+    assert '<option value="">—</option>' in select
+    assert 'value="male"' in select and "selected" not in select
+
+    response = web.post(
+        "/persons/new",
+        data=_form(officer["office_id"], id_number=_with_bad_checksum(ID_NUMBER), sex=""),
+    )
+
+    assert _field_error(html(response), "sex") == "Choose a sex."
+
+
+def test_the_form_fills_from_the_id_number_with_a_served_script_not_an_inline_one(web, officer):
+    page = html(web.get("/persons/new"))
+
+    assert '<script src="/static/idcard.js" defer></script>' in page
+    assert "<script>" not in page
+    script = web.get("/static/idcard.js")
+    assert script.status_code == 200
+    body = script.get_data(as_text=True)
+    assert 'getElementById("birth_date")' in body and 'getElementById("sex")' in body
+    script.close()

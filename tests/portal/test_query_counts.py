@@ -21,6 +21,11 @@ web = harness.web
 PAGES = {
     "people": ("/persons?per_page=50", re.compile(r'href="/persons/\d+"')),
     "needs": ("/needs", re.compile(r'href="/needs/\d+"')),
+    # Searched and filtered: still a count and a page of rows, whatever matches.
+    "needs_filtered": (
+        "/needs?q=%E5%8C%BB%E7%96%97&category=medical&town=%E8%B5%A4%E5%9D%8E%E9%95%87&status=draft",
+        re.compile(r'href="/needs/\d+"'),
+    ),
     "dashboard": ("/", re.compile(r'href="/persons\?office=\d+"')),
 }
 
