@@ -84,7 +84,10 @@ def _too_wide(page: Page, paths: list[str], width: int) -> list[str]:
 
 
 def _nav(page: Page) -> list[str]:
-    return page.eval_on_selector_all("header nav a", "links => links.map(a => a.pathname)")
+    paths: list[str] = page.eval_on_selector_all(
+        "header nav a", "links => links.map(a => a.pathname)"
+    )
+    return paths
 
 
 def test_no_page_of_any_role_is_wider_than_a_phone(trip: Journey, wide_pages: list[str]) -> None:
