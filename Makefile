@@ -6,9 +6,9 @@ STAMP := $(VENV)/.installed
 # Our code, for the linter, the formatter and the type checker alike.
 PACKAGES := core portal donations jobs_bases volunteers sandboxes bench tests
 
-.PHONY: fonts install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-lists translations clean
+.PHONY: fonts chromium screenshots install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-lists translations clean
 
-install: $(STAMP) translations fonts
+install: $(STAMP) translations fonts chromium
 
 # Certificates are drawn with a CJK font; Debian's fonts-noto-cjk provides it.
 CJK_FONT := /usr/share/fonts/opentype/noto/NotoSansCJK-Regular.ttc
@@ -20,6 +20,18 @@ fonts:
 	    apt-get install -y -qq fonts-noto-cjk >/dev/null 2>&1 || \
 	    (apt-get update -qq && apt-get install -y -qq fonts-noto-cjk >/dev/null); \
 	  else echo "WARNING: fonts-noto-cjk missing; certificate PNGs need it (apt-get install fonts-noto-cjk)"; fi; \
+	fi
+
+# The browser tests (tests/browser) drive Debian's Chromium through Playwright; Playwright's
+# own browser download is not used.
+chromium:
+	@if ! command -v chromium >/dev/null; then \
+	  if [ "$$(id -u)" = 0 ] && command -v apt-get >/dev/null; then \
+	    echo "installing chromium (browser tests)"; \
+	    export DEBIAN_FRONTEND=noninteractive; \
+	    apt-get install -y -qq chromium >/dev/null 2>&1 || \
+	    (apt-get update -qq && apt-get install -y -qq chromium >/dev/null); \
+	  else echo "WARNING: chromium missing; the browser tests need it (apt-get install chromium)"; fi; \
 	fi
 
 # Quiet on purpose: what `make run` prints first is where to go, not pip's progress.
