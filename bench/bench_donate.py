@@ -1,137 +1,62 @@
-"""`make bench-donate`: the whole donor journey with N concurrent donors, over real HTTP.
+"""`make bench-donate`: the whole donor journey over real HTTP, against a trivial endpoint.
 
-Each donor logs in through the WeChat stand-in, then repeatedly creates a
-donation, confirms it at the payment sandbox with the publishable key (as the
-mini-program does), and waits until the webhook has landed in the ledger
-(GET /donations/{id} says succeeded). The portal runs under gunicorn, as in
-production. In the same run, a trivial JSON endpoint (GET /api/mp/v1/privacy) is
-loaded with the same concurrency, and the ratio of the two is printed.
+Each donation is created at the portal, confirmed at the payment sandbox with
+the publishable key (as the mini-program does), and followed until the portal
+says succeeded, i.e. the webhook has landed in the ledger (bench/journey.py).
+The portal and the sandbox run under gunicorn with threads, as in production
+(bench/stack.py).
 
-Not a test: it prints figures. Options: --donors N --per-donor K --seconds S;
+Two ways to load it:
+
+- closed loop, `--donors 1,16,64`: at each level that many donors give one
+  donation after another for `--seconds`; throughput and latency per level;
+- open loop, `--rate 30`: donations start at that steady rate for `--seconds`,
+  whatever the answers take; latency is counted from when each was due to
+  start, so a slow server cannot hide its queue.
+
+Beside each figure, a trivial JSON endpoint (GET /api/mp/v1/privacy) is loaded
+with the same concurrency in the same run, and the ratio printed. At the end the
+ledger is checked (`flask ledger-check`). Exit status 1 when any journey failed
+or the ledger check did not pass. Not a test: it prints figures.
 BENCH_DATABASE_URL selects PostgreSQL (default: SQLite in a temp directory).
 """
 
 from __future__ import annotations
 
 import argparse
-import os
-import platform
-import socket
 import statistics
-import subprocess
 import sys
-import tempfile
 import threading
 import time
 import uuid
-from contextlib import suppress
-from pathlib import Path
+from concurrent.futures import ThreadPoolExecutor
+from dataclasses import dataclass, field
 
 import httpx
 
-ROOT = Path(__file__).resolve().parent.parent
-SECRET = "whsec_bench"
+from bench.journey import Donor, JourneyFailed, donate, log_in
+from bench.stack import Stack, load_line
 
 
-def free_port() -> int:
-    with socket.socket() as sock:
-        sock.bind(("127.0.0.1", 0))
-        return int(sock.getsockname()[1])
+@dataclass
+class Tally:
+    latencies: list[float] = field(default_factory=list)
+    errors: list[str] = field(default_factory=list)
+    lock: threading.Lock = field(default_factory=threading.Lock)
 
+    def ok(self, seconds: float) -> None:
+        with self.lock:
+            self.latencies.append(seconds)
 
-def wait_healthy(url: str, deadline_s: float = 60) -> None:
-    end = time.monotonic() + deadline_s
-    while time.monotonic() < end:
-        with suppress(httpx.HTTPError):  # not up yet
-            if httpx.get(url, timeout=2).status_code == 200:
-                return
-        time.sleep(0.3)
-    raise SystemExit(f"server at {url} did not become healthy")
+    def failed(self, why: str) -> None:
+        with self.lock:
+            self.errors.append(why)
 
-
-def prepare(env: dict[str, str]) -> str:
-    """Migrate, and create an active project; returns its id."""
-    subprocess.run(
-        [sys.executable, "-m", "flask", "--app", "portal", "db", "upgrade"],
-        cwd=ROOT,
-        env=env,
-        check=True,
-        capture_output=True,
-    )
-    code = (
-        "from datetime import timedelta\n"
-        "from portal import create_app\n"
-        "from core.db import db\n"
-        "from core.timeutil import local_today\n"
-        "from donations.projects.models import Project, ProjectStatus\n"
-        "from donations.giving.booking import default_pool\n"
-        "app = create_app()\n"
-        "with app.app_context():\n"
-        "    t = local_today()\n"
-        "    p = Project(title='bench', summary='', charity_name='bench', fundraising_reg_no='B',\n"
-        "                lat=22.38, lng=112.69, goal_fen=10**12, status=ProjectStatus.ACTIVE,\n"
-        "                starts_on=t - timedelta(days=1), ends_on=t + timedelta(days=30),\n"
-        "                daily_max_fen=10**12, daily_max_count=100000)\n"
-        "    db.session.add(p); db.session.flush(); default_pool(p.id); db.session.commit()\n"
-        "    print(p.id)\n"
-    )
-    out = subprocess.run(
-        [sys.executable, "-c", code], cwd=ROOT, env=env, check=True, capture_output=True, text=True
-    )
-    return out.stdout.strip().splitlines()[-1]
-
-
-def donor_journey(
-    base: str,
-    project_id: str,
-    name: str,
-    count: int,
-    latencies: list[float],
-    errors: list[str],
-    lock: threading.Lock,
-) -> None:
-    with httpx.Client(base_url=base, timeout=30) as api, httpx.Client(timeout=30) as pay:
-        # Accept the notice the server has in force, as the mini-program does.
-        version = api.get("/api/mp/v1/privacy").json()["version"]
-        login = api.post(
-            "/api/mp/v1/auth/login", json={"code": f"test-{name}", "privacy_version": version}
-        )
-        if login.status_code != 200:
-            errors.append(f"login {login.status_code}")
-            return
-        headers = {"Authorization": f"Bearer {login.json()['token']}"}
-        for _ in range(count):
-            started = time.perf_counter()
-            created = api.post(
-                "/api/mp/v1/donations",
-                json={"project_id": project_id, "amount_fen": 1000},
-                headers={**headers, "Idempotency-Key": uuid.uuid4().hex},
-            )
-            if created.status_code != 201:
-                errors.append(f"create {created.status_code} {created.text[:100]}")
-                continue
-            body = created.json()
-            payment = body["payment"]
-            confirm = pay.post(
-                f"{payment['api_base']}/v1/payment_intents/{payment['payment_intent']}/confirm",
-                headers={"Authorization": f"Bearer {payment['publishable_key']}"},
-                data={"payment_method": "pm_card_visa", "client_secret": payment["client_secret"]},
-            )
-            if confirm.status_code != 200:
-                errors.append(f"confirm {confirm.status_code}")
-                continue
-            donation_id = body["donation"]["id"]
-            deadline = time.monotonic() + 30
-            while time.monotonic() < deadline:
-                status = api.get(f"/api/mp/v1/donations/{donation_id}", headers=headers).json()
-                if status.get("status") == "succeeded":
-                    break
-                time.sleep(0.02)
-            else:
-                errors.append("webhook did not land within 30 s")
-                continue
-            with lock:
-                latencies.append(time.perf_counter() - started)
+    def percentile(self, share: float) -> float:
+        lat = sorted(self.latencies)
+        if not lat:
+            return float("nan")
+        return lat[min(len(lat) - 1, int(len(lat) * share))]
 
 
 def trivial_load(base: str, threads: int, seconds: float) -> float:
@@ -152,136 +77,160 @@ def trivial_load(base: str, threads: int, seconds: float) -> float:
     return sum(count) / seconds
 
 
-def main() -> None:
-    parser = argparse.ArgumentParser()
-    parser.add_argument("--donors", type=int, default=16)
-    parser.add_argument("--per-donor", type=int, default=10)
-    parser.add_argument("--seconds", type=float, default=8.0)
-    parser.add_argument("--workers", type=int, default=2)
-    args = parser.parse_args()
+def log_in_many(base: str, count: int) -> list[Donor]:
+    run = uuid.uuid4().hex[:6]
+    with ThreadPoolExecutor(8) as pool:
+        return list(pool.map(lambda i: log_in(base, f"bench{i}-{run}"), range(count)))
 
-    tmp = Path(tempfile.mkdtemp(prefix="bench-donate-"))
-    database_url = os.environ.get("BENCH_DATABASE_URL") or f"sqlite:///{tmp / 'portal.sqlite3'}"
-    portal_port, pay_port, wx_port = free_port(), free_port(), free_port()
-    env = {
-        **os.environ,
-        "INSTANCE_PATH": str(tmp),
-        "DATABASE_URL": database_url,
-        "PAYMENT_WEBHOOK_SECRETS": SECRET,
-        "SANDBOX_PORT": str(pay_port),
-        "WECHAT_PORT": str(wx_port),
-        "BACKGROUND_JOBS": "off",
-    }
-    project_id = prepare(env)
-    procs = [
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "sandboxes.payments",
-                "--port",
-                str(pay_port),
-                "--db",
-                str(tmp / "pay.sqlite3"),
-            ],
-            cwd=ROOT,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-            env={
-                **env,
-                "SANDBOX_WEBHOOK_URL": f"http://127.0.0.1:{portal_port}/api/payments/webhook",
-                "SANDBOX_WEBHOOK_SECRET": SECRET,
-            },
-        ),
-        subprocess.Popen(
-            [sys.executable, "-m", "sandboxes.wechat", "--port", str(wx_port)],
-            cwd=ROOT,
-            env=env,
-            stdout=subprocess.DEVNULL,
-            stderr=subprocess.DEVNULL,
-        ),
-        subprocess.Popen(
-            [
-                sys.executable,
-                "-m",
-                "gunicorn",
-                "-w",
-                str(args.workers),
-                "-k",
-                "gthread",
-                "--threads",
-                "8",
-                "-b",
-                f"127.0.0.1:{portal_port}",
-                "--log-level",
-                "warning",
-                "portal:create_app()",
-            ],
-            cwd=ROOT,
-            env=env,
-        ),
-    ]
-    try:
-        base = f"http://127.0.0.1:{portal_port}"
-        wait_healthy(f"{base}/healthz")
-        wait_healthy(f"http://127.0.0.1:{pay_port}/healthz")
-        wait_healthy(f"http://127.0.0.1:{wx_port}/healthz")
-        latencies: list[float] = []
-        errors: list[str] = []
-        lock = threading.Lock()
-        started = time.perf_counter()
-        threads = [
-            threading.Thread(
-                target=donor_journey,
-                args=(
-                    base,
-                    project_id,
-                    f"bench{i}-{uuid.uuid4().hex[:6]}",
-                    args.per_donor,
-                    latencies,
-                    errors,
-                    lock,
-                ),
-            )
-            for i in range(args.donors)
-        ]
-        for t in threads:
-            t.start()
-        for t in threads:
-            t.join()
-        elapsed = time.perf_counter() - started
-        rate = len(latencies) / elapsed if elapsed else 0.0
-        trivial = trivial_load(base, args.donors, args.seconds)
-        lat = sorted(latencies)
-        p50 = statistics.median(lat) if lat else float("nan")
-        p99 = lat[min(len(lat) - 1, int(len(lat) * 0.99))] if lat else float("nan")
-        print(
-            f"machine: {platform.machine()}, {os.cpu_count()} cores, Python {platform.python_version()}"
-        )
-        print(
-            f"database: {'PostgreSQL' if database_url.startswith('postgres') else 'SQLite'}; "
-            f"portal: gunicorn {args.workers} workers x 8 threads"
-        )
-        print(
-            f"donors: {args.donors} concurrent x {args.per_donor} donations; errors: {len(errors)}"
-        )
-        for message in sorted(set(errors))[:5]:
-            print(f"  error: {message}")
-        print(
-            f"full journey (create, confirm, webhook, ledger): {rate:.1f} donations/s, "
-            f"p50 {p50 * 1000:.0f} ms, p99 {p99 * 1000:.0f} ms"
-        )
-        print(f"trivial JSON endpoint (GET /api/mp/v1/privacy): {trivial:.0f} requests/s")
-        if rate:
-            print(f"ratio trivial/journey: {trivial / rate:.1f}")
-    finally:
-        for proc in procs:
-            proc.terminate()
-        for proc in procs:
+
+def closed_loop(stack: Stack, project_id: str, donors: int, seconds: float) -> tuple[Tally, float]:
+    """`donors` donors, each giving one donation after another until time is up;
+    (tally, seconds taken, logging in not counted)."""
+    people = log_in_many(stack.portal, donors)
+    tally = Tally()
+    started = time.perf_counter()
+    stop = time.monotonic() + seconds
+
+    def give(donor: Donor) -> None:
+        while time.monotonic() < stop:
+            started = time.perf_counter()
             try:
-                proc.wait(10)
-            except subprocess.TimeoutExpired:
-                proc.kill()
+                donate(donor, project_id)
+            except (JourneyFailed, httpx.HTTPError) as error:
+                tally.failed(str(error) or type(error).__name__)
+                continue
+            tally.ok(time.perf_counter() - started)
+
+    threads = [threading.Thread(target=give, args=(donor,)) for donor in people]
+    for t in threads:
+        t.start()
+    for t in threads:
+        t.join()
+    elapsed = time.perf_counter() - started
+    for donor in people:
+        donor.close()
+    return tally, elapsed
+
+
+def open_loop(
+    stack: Stack, project_id: str, rate: float, seconds: float, donors: int
+) -> tuple[Tally, float, float]:
+    """Donations started `rate` times a second whatever happens;
+    (tally, seconds until the last finished, most in flight)."""
+    people = log_in_many(stack.portal, donors)
+    free: list[Donor] = list(people)
+    free_lock = threading.Condition()
+    tally = Tally()
+    in_flight = [0, 0]  # now, most
+
+    def give(due: float) -> None:
+        with free_lock:
+            # One donation at a time per donor's connection; more donors than ever needed.
+            free_lock.wait_for(lambda: bool(free))
+            donor = free.pop()
+            in_flight[0] += 1
+            in_flight[1] = max(in_flight[1], in_flight[0])
+        try:
+            donate(donor, project_id)
+            tally.ok(time.perf_counter() - due)
+        except (JourneyFailed, httpx.HTTPError) as error:
+            tally.failed(str(error) or type(error).__name__)
+        finally:
+            with free_lock:
+                free.append(donor)
+                in_flight[0] -= 1
+                free_lock.notify()
+
+    total = int(rate * seconds)
+    start = time.perf_counter()
+    with ThreadPoolExecutor(max_workers=donors) as pool:
+        for n in range(total):
+            due = start + n / rate
+            pause = due - time.perf_counter()
+            if pause > 0:
+                time.sleep(pause)
+            pool.submit(give, due)
+    elapsed = time.perf_counter() - start
+    for donor in people:
+        donor.close()
+    return tally, elapsed, float(in_flight[1])
+
+
+def report(label: str, tally: Tally, elapsed: float, trivial: float) -> float:
+    rate = len(tally.latencies) / elapsed if elapsed else 0.0
+    p50 = statistics.median(tally.latencies) if tally.latencies else float("nan")
+    print(
+        f"{label}: {rate:.1f} donations/s, p50 {p50 * 1000:.0f} ms, "
+        f"p99 {tally.percentile(0.99) * 1000:.0f} ms, {len(tally.latencies)} done, "
+        f"{len(tally.errors)} failed; trivial endpoint {trivial:.0f} requests/s; "
+        f"ratio trivial/journey {trivial / rate if rate else float('inf'):.1f}",
+        flush=True,
+    )
+    for message in sorted(set(tally.errors))[:5]:
+        print(f"  error: {message}")
+    return rate
+
+
+def main(argv: list[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(description=__doc__.splitlines()[0] if __doc__ else None)
+    parser.add_argument(
+        "--donors", default="1,16,64", help="closed loop: concurrency levels, comma-separated"
+    )
+    parser.add_argument("--seconds", type=float, default=10.0, help="length of each level")
+    parser.add_argument("--trivial-seconds", type=float, default=4.0)
+    parser.add_argument("--rate", type=float, help="open loop: donations started per second")
+    parser.add_argument(
+        "--rate-donors", type=int, default=256, help="open loop: donors (connections) at hand"
+    )
+    parser.add_argument("--workers", type=int, default=2, help="portal gunicorn workers")
+    parser.add_argument("--threads", type=int, default=8, help="threads per portal worker")
+    parser.add_argument("--lanes", type=int, default=4, help="sandbox webhook delivery lanes")
+    parser.add_argument(
+        "--base-port", type=int, default=0, help="portal port; sandbox +1, WeChat +2 (0: any)"
+    )
+    args = parser.parse_args(argv)
+
+    stack = Stack(
+        portal_workers=args.workers,
+        portal_threads=args.threads,
+        webhook_lanes=args.lanes,
+        base_port=args.base_port,
+    )
+    project_id = stack.prepare()
+    stack.start()
+    failed = 0
+    try:
+        print(load_line())
+        print(stack.describe(), flush=True)
+        if args.rate:
+            tally, elapsed, most = open_loop(
+                stack, project_id, args.rate, args.seconds, args.rate_donors
+            )
+            trivial = trivial_load(stack.portal, max(1, int(most)), args.trivial_seconds)
+            report(
+                f"open loop, offered {args.rate:g} donations/s for {args.seconds:g} s "
+                f"(at most {most:.0f} in flight)",
+                tally,
+                elapsed,
+                trivial,
+            )
+            failed += len(tally.errors)
+        else:
+            for level in [int(part) for part in args.donors.split(",") if part.strip()]:
+                tally, elapsed = closed_loop(stack, project_id, level, args.seconds)
+                trivial = trivial_load(stack.portal, level, args.trivial_seconds)
+                report(f"{level:>3} donors", tally, elapsed, trivial)
+                failed += len(tally.errors)
+        ledger_ok, ledger_report = stack.ledger_check()
+        print(f"ledger check: {'passed' if ledger_ok else 'FAILED'}")
+        if not ledger_ok:
+            print(ledger_report)
+        print(load_line())
+    finally:
+        stack.stop()
+    if failed or not ledger_ok:
+        print(f"FAILED: {failed} journeys failed, ledger check {'ok' if ledger_ok else 'failed'}")
+        sys.exit(1)
 
 
 if __name__ == "__main__":

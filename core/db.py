@@ -3,6 +3,9 @@
 from __future__ import annotations
 
 import uuid
+from collections.abc import Iterator
+from contextlib import contextmanager
+from contextvars import ContextVar, Token
 from datetime import UTC, datetime
 
 from flask_sqlalchemy import SQLAlchemy
@@ -68,6 +71,35 @@ def utcnow() -> datetime:
     return datetime.now(UTC)
 
 
+# Set while a request that only reads runs (reading_only); SQLite then begins its
+# transactions DEFERRED, so readers never queue for the one write lock.
+_reading_only: ContextVar[bool] = ContextVar("reading_only", default=False)
+
+
+@contextmanager
+def reading_only() -> Iterator[None]:
+    """Transactions begun inside only read: on SQLite they begin DEFERRED.
+
+    A write inside one still works while no other writer is busy, but may fail
+    with "database is locked" rather than wait: use it only around code that
+    never writes. PostgreSQL is not affected.
+    """
+    token = _reading_only.set(True)
+    try:
+        yield
+    finally:
+        _reading_only.reset(token)
+
+
+def read_only_begin() -> Token[bool]:
+    """reading_only() split in two, for a request's before and teardown hooks."""
+    return _reading_only.set(True)
+
+
+def read_only_end(token: Token[bool]) -> None:
+    _reading_only.reset(token)
+
+
 def configure_sqlite(engine: Engine) -> None:
     """WAL and a busy timeout let the demo take donors, webhooks and a CLI at once."""
     from sqlalchemy import event
@@ -90,5 +122,6 @@ def configure_sqlite(engine: Engine) -> None:
     def _on_begin(conn):  # type: ignore[no-untyped-def]
         # IMMEDIATE takes the write lock up front: a deferred transaction that
         # reads and then writes can fail at once with "database is locked"
-        # instead of waiting out the busy timeout. WAL readers are not blocked.
-        conn.exec_driver_sql("BEGIN IMMEDIATE")
+        # instead of waiting out the busy timeout. WAL readers are not blocked,
+        # and code that only reads says so (reading_only) and skips the queue.
+        conn.exec_driver_sql("BEGIN" if _reading_only.get() else "BEGIN IMMEDIATE")

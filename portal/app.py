@@ -90,7 +90,12 @@ def _init_database(app: Flask) -> None:
     else:
         app.config.setdefault(
             "SQLALCHEMY_ENGINE_OPTIONS",
-            {"pool_pre_ping": True, "pool_size": 10, "max_overflow": 20},
+            {
+                "pool_pre_ping": bool(app.config["DB_POOL_PRE_PING"]),
+                "pool_size": int(app.config["DB_POOL_SIZE"]),
+                "max_overflow": int(app.config["DB_MAX_OVERFLOW"]),
+                "pool_recycle": int(app.config["DB_POOL_RECYCLE_S"]),
+            },
         )
     import core.models  # noqa: F401  (every table on the metadata)
 

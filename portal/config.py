@@ -40,6 +40,13 @@ DEFAULTS: dict[str, Any] = {
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
     "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"
     "TRUSTED_PROXIES": 0,
+    # PostgreSQL connections kept per process, and how many more a burst may open.
+    "DB_POOL_SIZE": 10,
+    "DB_MAX_OVERFLOW": 20,
+    # Test each pooled connection before use (one more round trip per request);
+    # off, a connection older than DB_POOL_RECYCLE_S seconds is replaced instead.
+    "DB_POOL_PRE_PING": False,
+    "DB_POOL_RECYCLE_S": 1800,
     "PAGE_SIZE": 25,
     # Entering an ID number already on record: refusals per user and hour before a pause.
     "DUPLICATE_ID_LIMIT_PER_HOUR": 5,

@@ -4,10 +4,10 @@ from __future__ import annotations
 
 from typing import Any
 
-from flask import Blueprint, Response, jsonify, request
+from flask import Blueprint, Response, g, jsonify, request
 from flask.typing import ResponseReturnValue
 
-from core.db import db
+from core.db import db, read_only_begin, read_only_end
 from donations.api.errors import ApiError
 from donations.api.parse import (
     idempotency_key,
@@ -42,6 +42,21 @@ from donations.wechat.config import current_wechat, subscribe_templates
 
 bp = Blueprint("mp_api", __name__, url_prefix="/api/mp/v1")
 MAX_AMOUNT_FEN = 10**12
+
+
+@bp.before_request
+def _reads_only() -> None:
+    # Every GET of the API only reads: on SQLite its transaction need not queue
+    # behind payments being booked for the write lock.
+    if request.method in ("GET", "HEAD"):
+        g.read_only_token = read_only_begin()
+
+
+@bp.teardown_request
+def _end_reads_only(_error: BaseException | None) -> None:
+    token = g.pop("read_only_token", None)
+    if token is not None:
+        read_only_end(token)
 
 
 @bp.url_value_preprocessor

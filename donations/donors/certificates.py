@@ -2,12 +2,11 @@
 
 from __future__ import annotations
 
-from contextlib import suppress
 from dataclasses import dataclass
 from datetime import date
 
-from sqlalchemy import select
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 
 from core.db import db
 from core.money import amount_in_words
@@ -20,29 +19,28 @@ ANONYMOUS_NAME = "爱心人士"
 
 
 def assign_number(donation: Donation, project: Project) -> str:
-    """Take the project's next number of the year under a row lock (caller's transaction).
+    """Take the project's next number of the year (caller's transaction).
 
-    Numbers read PREFIX-YEAR-SEQUENCE; the prefix is unique per project.
+    Numbers read PREFIX-YEAR-SEQUENCE; the prefix is unique per project. One
+    statement opens the year's counter or moves it on and answers the new value:
+    the counter's row stays locked only from here to the caller's commit, so
+    callers take the number as the last step before committing, and payments
+    booked at the same moment wait for each other that long and no longer.
     """
     year = local_today().year
-    counter = db.session.scalar(
-        select(CertificateCounter)
-        .where(CertificateCounter.project_id == project.id, CertificateCounter.year == year)
-        .with_for_update()
-    )
-    if counter is None:
-        # The year's first two payments may race to open the counter: the loser of
-        # the insert picks up the winner's row, locked, instead of failing.
-        with suppress(IntegrityError), db.session.begin_nested():
-            db.session.add(CertificateCounter(project_id=project.id, year=year, last_seq=0))
-        counter = db.session.scalar(
-            select(CertificateCounter)
-            .where(CertificateCounter.project_id == project.id, CertificateCounter.year == year)
-            .with_for_update()
+    table = CertificateCounter.__table__
+    insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
+    statement = (
+        insert(table)
+        .values(project_id=project.id, year=year, last_seq=1)
+        .on_conflict_do_update(
+            index_elements=[table.c.project_id, table.c.year],
+            set_={"last_seq": table.c.last_seq + 1},
         )
-        assert counter is not None
-    counter.last_seq += 1
-    donation.certificate_no = f"{project.certificate_prefix}-{year}-{counter.last_seq:06d}"
+        .returning(table.c.last_seq)
+    )
+    seq = int(db.session.execute(statement).scalar_one())
+    donation.certificate_no = f"{project.certificate_prefix}-{year}-{seq:06d}"
     return donation.certificate_no
 
 

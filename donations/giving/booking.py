@@ -126,11 +126,12 @@ def receive_payment(donation: Donation, source_key: str) -> bool:
     donation.to_need_fen = to_need
     donation.to_pool_fen = to_pool
     donation.redirected_to_pool = listing is not None and to_pool > 0
-    assign_number(donation, donation.project)
     queue_message(donation, "donation_succeeded")
     if listing is not None and to_need:
         # The donation's own split is set above, so it is among the gifts told.
         credit_listing(listing, to_need, "fully funded")
+    # Last: the project's counter row stays locked from here to the commit.
+    assign_number(donation, donation.project)
     return True
 
 

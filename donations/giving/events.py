@@ -166,11 +166,27 @@ def _effect(event: dict[str, Any]) -> tuple[Outcome, str, str | None]:
     return outcome, detail, None if object_id is None else str(object_id)
 
 
+# The event types that can change our records; the rest are acknowledged unread.
+APPLIED_TYPES = frozenset(
+    {
+        "payment_intent.succeeded",
+        "payment_intent.payment_failed",
+        "payment_intent.canceled",
+        "refund.created",
+        "refund.updated",
+    }
+)
+
+
 def apply_event(event: dict[str, Any], via: str) -> Outcome:
     """Apply one event in its own transaction; safe to call any number of times."""
     event_id = str(event.get("id", ""))
     if not event_id.startswith("evt_"):
         raise ValueError("not an event")
+    if str(event.get("type", "")) not in APPLIED_TYPES:
+        # Half of what the provider sends (payment_intent.created, charge.refunded):
+        # answered without a transaction, so it never queues for a lock.
+        return Outcome.IGNORED
     if db.session.get(ProviderEvent, event_id) is not None:
         db.session.rollback()
         return Outcome.DUPLICATE

@@ -29,6 +29,8 @@ class SandboxConfig:
     webhook_secret: str | None = None
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     webhook_timeout_s: float = 10.0
+    # Deliveries sent side by side (each payment's events keep their order in one lane).
+    webhook_lanes: int = 4
     give_up_after_s: float = DEFAULT_GIVE_UP_AFTER_S
     api_version: str = API_VERSION
     start_dispatcher: bool = True
@@ -60,6 +62,7 @@ class SandboxConfig:
             webhook_timeout_s=_positive_float(
                 text("SANDBOX_WEBHOOK_TIMEOUT"), defaults.webhook_timeout_s
             ),
+            webhook_lanes=_lanes(text("SANDBOX_WEBHOOK_LANES"), defaults.webhook_lanes),
             give_up_after_s=_positive_float(
                 text("SANDBOX_WEBHOOK_GIVE_UP_AFTER"), defaults.give_up_after_s
             ),
@@ -99,6 +102,18 @@ def _port(raw: str | None, default: int) -> int:
     if not 0 <= port <= 65535:
         raise ConfigError(f"SANDBOX_PORT is out of range: {port}")
     return port
+
+
+def _lanes(raw: str | None, default: int) -> int:
+    if raw is None:
+        return default
+    try:
+        lanes = int(raw)
+    except ValueError as exc:
+        raise ConfigError(f"SANDBOX_WEBHOOK_LANES is not a number: {raw!r}") from exc
+    if not 1 <= lanes <= 64:
+        raise ConfigError(f"SANDBOX_WEBHOOK_LANES is from 1 to 64: {lanes}")
+    return lanes
 
 
 def _positive_float(raw: str | None, default: float) -> float:

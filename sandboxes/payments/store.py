@@ -74,16 +74,22 @@ CREATE TABLE IF NOT EXISTS idempotency_keys (
 
 
 class Store:
-    """Short-lived connections, one per transaction, safe from any thread.
+    """Connections safe from any thread, one per transaction, kept open between them.
 
     Writers take one process-wide lock as well as SQLite's: it turns "two requests
     with the same idempotency key at once" into "one after the other", and keeps
-    writers from failing with SQLITE_BUSY under load.
+    writers from failing with SQLITE_BUSY under load. A connection is opened before
+    the lock is taken, never inside it, and goes back to a small stock of idle
+    ones afterwards, so a busy sandbox does not open the file for every request.
     """
+
+    _IDLE_KEPT = 32
 
     def __init__(self, path: str) -> None:
         self.path = path
         self._write_lock = threading.Lock()
+        self._idle: list[sqlite3.Connection] = []
+        self._idle_lock = threading.Lock()
 
     def migrate(self) -> None:
         Path(self.path).parent.mkdir(parents=True, exist_ok=True)
@@ -96,31 +102,50 @@ class Store:
 
     @contextmanager
     def write(self) -> Iterator[sqlite3.Connection]:
-        with self._write_lock:
-            conn = self._connect()
-            try:
+        conn = self._take()
+        try:
+            with self._write_lock:
                 conn.execute("BEGIN IMMEDIATE")
-                yield conn
-                conn.execute("COMMIT")
-            except BaseException:
-                conn.execute("ROLLBACK")
-                raise
-            finally:
-                conn.close()
+                try:
+                    yield conn
+                    conn.execute("COMMIT")
+                except BaseException:
+                    conn.execute("ROLLBACK")
+                    raise
+        except BaseException:
+            conn.close()
+            raise
+        self._give_back(conn)
 
     @contextmanager
     def read(self) -> Iterator[sqlite3.Connection]:
-        conn = self._connect()
+        conn = self._take()
         try:
             # One snapshot for the whole read, so a list page and its has_more agree.
             conn.execute("BEGIN")
             yield conn
         finally:
             conn.execute("ROLLBACK")
-            conn.close()
+        self._give_back(conn)
+
+    def _take(self) -> sqlite3.Connection:
+        with self._idle_lock:
+            if self._idle:
+                return self._idle.pop()
+        return self._connect()
+
+    def _give_back(self, conn: sqlite3.Connection) -> None:
+        with self._idle_lock:
+            if len(self._idle) < self._IDLE_KEPT:
+                self._idle.append(conn)
+                return
+        conn.close()
 
     def _connect(self) -> sqlite3.Connection:
-        conn = sqlite3.connect(self.path, timeout=30.0, isolation_level=None)
+        # Used from whichever thread takes it next: check_same_thread off.
+        conn = sqlite3.connect(
+            self.path, timeout=30.0, isolation_level=None, check_same_thread=False
+        )
         conn.row_factory = sqlite3.Row
         conn.execute("PRAGMA busy_timeout = 30000")
         conn.execute("PRAGMA synchronous = NORMAL")

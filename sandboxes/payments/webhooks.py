@@ -6,9 +6,11 @@ import hashlib
 import hmac
 import json
 import logging
+import queue
 import sqlite3
 import threading
 import time
+import zlib
 from dataclasses import asdict, dataclass
 from typing import Any
 
@@ -59,20 +61,31 @@ class _Delivery:
     attempts: int
     delayed: bool
     created_at: float
+    # The payment the event is about (a refund's or a charge's payment intent):
+    # its deliveries share one lane, so they reach the endpoint in the order queued.
+    payment: str
 
 
 _SELECT = (
-    "SELECT d.id, d.event_id, w.url, w.secret, d.attempts, d.delayed, d.created_at"
+    "SELECT d.id, d.event_id, w.url, w.secret, d.attempts, d.delayed, d.created_at,"
+    " coalesce(json_extract(e.body, '$.data.object.payment_intent'),"
+    " json_extract(e.body, '$.data.object.id'), d.event_id) AS payment"
     " FROM deliveries d JOIN webhook_endpoints w ON w.id = d.endpoint_id"
+    " JOIN events e ON e.id = d.event_id"
     " WHERE d.status = 'pending'"
 )
 
 
 class Dispatcher:
-    """Sends queued deliveries from one background thread, oldest due first.
+    """Sends queued deliveries from background lanes, oldest due first.
 
-    `flush()` may run at the same time from a request thread; a delivery is
-    claimed in memory before it is sent, so the two never send the same attempt.
+    One thread picks what is due and hands each delivery to one of
+    `config.webhook_lanes` lane threads, chosen by the payment the event is
+    about: deliveries of different payments go out side by side, those of one
+    payment one after another in the order they were queued (unless the
+    reorder fault shuffles them). `flush()` may run at the same time from a
+    request thread; a delivery is claimed in memory before it is handed to a
+    lane or sent, so no attempt is ever made twice.
     """
 
     def __init__(self, store: Store, faults: Faults, config: SandboxConfig) -> None:
@@ -84,6 +97,8 @@ class Dispatcher:
         self._claims = threading.Condition()
         self._in_flight: set[int] = set()
         self._thread: threading.Thread | None = None
+        self._lanes: list[queue.SimpleQueue[_Delivery | None]] = []
+        self._lane_threads: list[threading.Thread] = []
         self._last_housekeeping = 0.0
         # One pooled client for every thread: httpx clients are thread-safe, and
         # building one per delivery costs an SSL context each time.
@@ -91,6 +106,17 @@ class Dispatcher:
 
     def start(self) -> None:
         if self._thread is None:
+            for number in range(self._config.webhook_lanes):
+                lane: queue.SimpleQueue[_Delivery | None] = queue.SimpleQueue()
+                thread = threading.Thread(
+                    target=self._run_lane,
+                    args=(lane,),
+                    name=f"payments-sandbox-webhooks-{number}",
+                    daemon=True,
+                )
+                self._lanes.append(lane)
+                self._lane_threads.append(thread)
+                thread.start()
             self._thread = threading.Thread(
                 target=self._run, name="payments-sandbox-webhooks", daemon=True
             )
@@ -102,6 +128,11 @@ class Dispatcher:
         if self._thread is not None:
             self._thread.join(timeout_s)
             self._thread = None
+        for lane in self._lanes:
+            lane.put(None)
+        for thread in self._lane_threads:
+            thread.join(timeout_s)
+        self._lanes, self._lane_threads = [], []
         self._http.close()
 
     def wake(self) -> None:
@@ -128,6 +159,8 @@ class Dispatcher:
 
     def _run(self) -> None:
         while not self._stopping.is_set():
+            # Cleared before the round, so a wake-up during it starts the next one at once.
+            self._wakeup.clear()
             try:
                 self._deliver_due()
                 self._housekeeping()
@@ -135,18 +168,45 @@ class Dispatcher:
                 # The thread must outlive a bad delivery or a locked database.
                 logger.exception("webhook dispatcher round failed")
             self._wakeup.wait(_POLL_S)
-            self._wakeup.clear()
 
     def _deliver_due(self) -> None:
         with self._store.read() as conn:
             deliveries = self._load(conn, due_before=time.time())
+        with self._claims:
+            # Already handed to a lane (or being flushed): not again.
+            deliveries = [d for d in deliveries if d.id not in self._in_flight]
         deliveries = self._postpone_delayed(deliveries)
         self._faults.maybe_shuffle(deliveries)
-        report = FlushReport()
         for delivery in deliveries:
             if self._stopping.is_set():
                 return
-            self._attempt_claimed(delivery, report)
+            with self._claims:
+                if delivery.id in self._in_flight:
+                    continue
+                self._in_flight.add(delivery.id)
+            self._lanes[zlib.crc32(delivery.payment.encode()) % len(self._lanes)].put(delivery)
+
+    def _run_lane(self, lane: queue.SimpleQueue[_Delivery | None]) -> None:
+        report = FlushReport()
+        while True:
+            delivery = lane.get()
+            if delivery is None:
+                return
+            try:
+                if not self._stopping.is_set():
+                    self._attempt(delivery, report)
+            except Exception:
+                logger.exception("webhook delivery %s failed", delivery.id)
+            finally:
+                self._release(delivery.id)
+            if lane.empty():
+                # A lane that ran dry may let the picker hand out what was left behind.
+                self._wakeup.set()
+
+    def _release(self, delivery_id: int) -> None:
+        with self._claims:
+            self._in_flight.discard(delivery_id)
+            self._claims.notify_all()
 
     def _postpone_delayed(self, deliveries: list[_Delivery]) -> list[_Delivery]:
         """Apply the `webhook_delay_ms` fault once, before a delivery's first attempt."""
@@ -184,6 +244,7 @@ class Dispatcher:
                 attempts=row["attempts"],
                 delayed=bool(row["delayed"]),
                 created_at=row["created_at"],
+                payment=str(row["payment"]),
             )
             for row in rows
         ]
@@ -197,9 +258,7 @@ class Dispatcher:
         try:
             self._attempt(delivery, report)
         finally:
-            with self._claims:
-                self._in_flight.discard(delivery.id)
-                self._claims.notify_all()
+            self._release(delivery.id)
         return True
 
     def _attempt(self, delivery: _Delivery, report: FlushReport) -> None:
