@@ -1,6 +1,7 @@
 """Import every core model, so that metadata (and Alembic) sees all tables."""
 
 from core.audit import AuditEvent, AuditSeal
+from core.jobruns import JobRun
 from core.needs.models import Need, NeedEditor
 from core.orgs import OrgUnit
 from core.outbox import OutboxMessage
@@ -13,6 +14,7 @@ from core.users import User
 __all__ = [
     "AuditEvent",
     "AuditSeal",
+    "JobRun",
     "LoginThrottle",
     "Need",
     "NeedEditor",
