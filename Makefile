@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Our code, for the linter, the formatter and the type checker alike.
 PACKAGES := core portal donations jobs_bases volunteers sandboxes bench tests
 
-.PHONY: fonts install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate translations clean
+.PHONY: fonts install run run-prod test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate translations clean
 
 install: $(STAMP) translations fonts
 
@@ -42,6 +42,11 @@ seed: migrate
 # Installs, migrates, seeds the demo into an empty database, and starts every server.
 run: seed
 	@$(BIN)/python -m portal.devserver
+
+# The production shape on this machine: gunicorn, a Celery worker and beat, against
+# PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), with production keys of its own.
+run-prod: install
+	@$(BIN)/python -m portal.prodserver
 
 lint: install
 	$(BIN)/ruff check $(PACKAGES)
