@@ -35,7 +35,7 @@ def _restore_check(dump: Path, url: str) -> subprocess.CompletedProcess[str]:
         "DATABASE_URL": url,
         "FLASK": str(Path(sys.executable).parent / "flask"),
     }
-    return subprocess.run(  # noqa: S603
+    return subprocess.run(
         ["bash", str(SCRIPT), str(dump)],
         env=env,
         capture_output=True,
@@ -56,7 +56,7 @@ def test_a_backup_restores_and_checks_out_and_an_edited_one_does_not(tmp_path):
             db.session.remove()
             db.engine.dispose()
         good = tmp_path / "good.dump"
-        subprocess.run(["pg_dump", "-Fc", "-f", str(good), _libpq(url)], check=True)  # noqa: S603, S607
+        subprocess.run(["pg_dump", "-Fc", "-f", str(good), _libpq(url)], check=True)
 
         checked = _restore_check(good, url)
         assert checked.returncode == 0, checked.stdout + checked.stderr
@@ -68,7 +68,7 @@ def test_a_backup_restores_and_checks_out_and_an_edited_one_does_not(tmp_path):
             db.session.remove()
             db.engine.dispose()
         bad = tmp_path / "bad.dump"
-        subprocess.run(["pg_dump", "-Fc", "-f", str(bad), _libpq(url)], check=True)  # noqa: S603, S607
+        subprocess.run(["pg_dump", "-Fc", "-f", str(bad), _libpq(url)], check=True)
         checked = _restore_check(bad, url)
         assert checked.returncode == 1
         assert "FAILED" in checked.stderr
