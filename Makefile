@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Our code, for the linter, the formatter and the type checker alike.
 PACKAGES := core portal donations jobs_bases volunteers sandboxes bench tests
 
-.PHONY: fonts chromium screenshots install run test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-burst bench-lists translations clean
+.PHONY: fonts chromium screenshots install run run-prod test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-burst bench-lists translations clean
 
 install: $(STAMP) translations fonts chromium
 
@@ -54,6 +54,11 @@ seed: migrate
 # Installs, migrates, seeds the demo into an empty database, and starts every server.
 run: seed
 	@$(BIN)/python -m portal.devserver
+
+# The production shape on this machine: gunicorn, a Celery worker and beat, against
+# PostgreSQL (DATABASE_URL) and Redis (REDIS_URL), with production keys of its own.
+run-prod: install
+	@$(BIN)/python -m portal.prodserver
 
 lint: install
 	$(BIN)/ruff check $(PACKAGES)

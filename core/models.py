@@ -1,6 +1,7 @@
 """Import every core model, so that metadata (and Alembic) sees all tables."""
 
 from core.audit import AuditEvent, AuditSeal
+from core.jobruns import JobRun
 from core.needs.models import Need, NeedEditor
 from core.notices.models import Notice
 from core.orgs import OrgUnit
@@ -14,6 +15,7 @@ from core.users import User
 __all__ = [
     "AuditEvent",
     "AuditSeal",
+    "JobRun",
     "LoginThrottle",
     "Need",
     "NeedEditor",

@@ -166,7 +166,7 @@ def init_app(app: Flask) -> None:
         PeriodicJob(
             "reconcile",
             lambda config: int(config["RECONCILE_INTERVAL_S"]),
-            lambda: reconciliation.reconcile(current_gateway()),
+            lambda: reconciliation.scheduled_reconciliation(current_gateway()),
         ),
         PeriodicJob(
             "close-needs",

@@ -38,7 +38,11 @@ DEFAULTS: dict[str, Any] = {
     "OFFICE_NOTICE_INTERVAL_S": 30,
     # Evidence uploads are at most 5 MB; the whole request a little more.
     "MAX_CONTENT_LENGTH": 6 * 1024 * 1024,
-    "BACKGROUND_JOBS": "inprocess",  # "inprocess" (a thread of the server) | "off"
+    # "inprocess" (a thread of the server) | "celery" (a worker and beat) | "off"
+    "BACKGROUND_JOBS": "inprocess",
+    # The Celery broker; empty: REDIS_URL, else Redis on this machine.
+    "CELERY_BROKER_URL": "",
+    "JOB_RUNS_KEEP_DAYS": 14,
     "TRUSTED_PROXIES": 0,
     # PostgreSQL connections kept per process, and how many more a burst may open.
     "DB_POOL_SIZE": 10,
@@ -75,6 +79,7 @@ def _instance_secrets(instance_path: Path) -> dict[str, str]:
     return data
 
 
+BACKGROUND_RUNNERS = ("inprocess", "celery", "off")
 # Secrets without a default: generated into instance/ in development, required in production.
 SECRETS = ("SECRET_KEY", "FIELD_KEYS", "AUDIT_KEY")
 # Every variable `load_config` reads (docs/operations.md documents each; a test holds it so).
@@ -90,6 +95,10 @@ def load_config(instance_path: Path, overrides: dict[str, Any] | None) -> dict[s
     database_url = env.get("DATABASE_URL") or f"sqlite:///{instance_path / 'portal.sqlite3'}"
     config["SQLALCHEMY_DATABASE_URI"] = normalise_database_url(database_url)
     config.update(overrides or {})
+    if config["BACKGROUND_JOBS"] not in BACKGROUND_RUNNERS:
+        raise ConfigurationError(
+            "BACKGROUND_JOBS must be one of " + ", ".join(BACKGROUND_RUNNERS) + "."
+        )
     production = config["PORTAL_ENV"] == "production"
     missing = [k for k in SECRETS if not config.get(k)]
     if missing and production:

@@ -1,5 +1,7 @@
 """Periodic jobs. With BACKGROUND_JOBS=inprocess (the development default) they run
-in a thread of the server process; `scheduled_jobs` lists them for any scheduler."""
+in a thread of the server process; with BACKGROUND_JOBS=celery a Celery worker runs
+them on the schedule of Celery beat (portal/celery_app.py). Either way the list is
+`scheduled_jobs`, and every run is recorded (core.jobruns, the page /admin/jobs)."""
 
 from __future__ import annotations
 
@@ -9,7 +11,7 @@ import time
 
 from flask import Flask, current_app
 
-from core import audit
+from core import audit, jobruns
 from core.db import db
 from core.notices.services import deliver_office_notices
 from core.wings import PeriodicJob, registry
@@ -49,9 +51,16 @@ def scheduled_jobs(app: Flask) -> list[PeriodicJob]:
     return [AUDIT_SEAL, AUDIT_VERIFY, OFFICE_NOTICES, *registry(app).jobs]
 
 
-def run_job(app: Flask, job: PeriodicJob) -> object:
+def run_job(app: Flask, job: PeriodicJob, *, runner: str = "inprocess", attempt: int = 1) -> object:
+    """Run one job in an app context, its run on record; re-raises its error."""
     with app.app_context():
-        return job.run()
+        return jobruns.run_recorded(
+            job.name,
+            job.run,
+            runner=runner,
+            attempt=attempt,
+            keep_days=int(app.config["JOB_RUNS_KEEP_DAYS"]),
+        )
 
 
 def start_background_jobs(app: Flask) -> threading.Thread | None:

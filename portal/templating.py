@@ -46,7 +46,8 @@ NAV: list[NavItem] = [
     NavItem(
         "audit.index", _l("Audit log"), frozenset({Role.ADMIN, Role.AUDITOR}), "/audit", order=90
     ),
-    NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin", order=91),
+    NavItem("admin.users", _l("Staff accounts"), frozenset({Role.ADMIN}), "/admin/users", order=91),
+    NavItem("admin.jobs", _l("Background jobs"), frozenset({Role.ADMIN}), "/admin/jobs", order=92),
 ]
 
 

@@ -226,7 +226,7 @@ def variables_read(app: Flask) -> set[str]:
     directly (make run, the stand-ins, the benchmarks, the tests' database)."""
     read_ = set(ENVIRONMENT) | set(registry(app).settings) | set(WECHAT_SANDBOX_DEFAULTS)
     files = [path for package in SOURCES for path in (ROOT / package).rglob("*.py")]
-    for path in [*files, ROOT / "tests" / "conftest.py"]:
+    for path in [*files, ROOT / "tests" / "conftest.py", ROOT / "gunicorn.conf.py"]:
         read_ |= set(environment_reads(ast.parse(path.read_text(encoding="utf-8"))))
     return read_
 

@@ -18,6 +18,7 @@ from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import Conflict, NotFound, PermissionDenied
+from core.tasks.services import Assignee, close_tasks_for, create_task
 from core.users import Role, User
 from donations.errors import InvalidField
 from donations.giving.models import Discrepancy, DiscrepancyKind
@@ -94,6 +95,7 @@ def settle_discrepancy(
         found.settlement_entry_id = entry.id
     found.settled_at = utcnow()
     found.settled_by_id = actor.id
+    close_tasks_for(discrepancy_task_key(found.id), closed_by=actor)
     found.settlement_note = note
     audit.record(
         Actor(actor.id, actor.username, ip),
@@ -117,6 +119,29 @@ def open_discrepancies() -> list[Discrepancy]:
             .order_by(Discrepancy.id)
         )
     )
+
+
+def discrepancy_task_key(discrepancy_id: int) -> str:
+    return f"discrepancy:{discrepancy_id}"
+
+
+def open_discrepancy_tasks() -> int:
+    """Give finance a task for each open discrepancy that has none (the caller commits);
+    returns how many are open.
+
+    The scheduled reconciliation calls it: an open discrepancy is work for a person,
+    not a failure of the run, and settling it closes its task."""
+    found_open = open_discrepancies()
+    for found in found_open:
+        create_task(
+            kind="reconcile_discrepancy",
+            dedupe_key=discrepancy_task_key(found.id),
+            title="Reconciliation found a discrepancy (%(kind)s, %(object)s): settle it.",
+            title_params={"kind": found.kind, "object": found.object_id},
+            link="/finance/reconciliation",
+            assignee=Assignee.to_role(Role.FINANCE),
+        )
+    return len(found_open)
 
 
 def settled_discrepancies(limit: int = 20) -> list[Discrepancy]:

@@ -25,10 +25,11 @@ from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from core.errors import PermissionDenied
+from core.tasks.services import Assignee, close_tasks_for, create_task
 from core.timeutil import SHANGHAI
 from core.users import Role, User
 from donations.errors import UpstreamUnavailable
-from donations.giving.discrepancies import open_discrepancies
+from donations.giving.discrepancies import open_discrepancies, open_discrepancy_tasks
 from donations.giving.events import Outcome, apply_event
 from donations.giving.ledger_side import confirm_ledger_at_provider
 from donations.giving.models import Donation, ReconcileRun, Refund, RefundStatus
@@ -106,6 +107,31 @@ def reconcile(gateway: PaymentGateway, now: float | None = None) -> ReconcileRun
     run.ok = not report["differences"]
     run.report = report
     db.session.add(run)
+    db.session.commit()
+    return run
+
+
+DIFFERENCES_TASK = "reconcile-differences"
+
+
+def scheduled_reconciliation(gateway: PaymentGateway) -> ReconcileRun:
+    """The periodic job: a run, then the work it found goes to finance's inbox.
+
+    The job succeeds once the run is stored; only a provider that does not answer makes
+    it fail (and be retried). Each open discrepancy becomes a task, and per-day
+    differences one task, closed by the first run that finds none."""
+    run = reconcile(gateway)
+    open_discrepancy_tasks()
+    if run.ok:
+        close_tasks_for(DIFFERENCES_TASK)
+    else:
+        create_task(
+            kind="reconcile_differences",
+            dedupe_key=DIFFERENCES_TASK,
+            title="Reconciliation: the ledger and the provider differ; see the latest run.",
+            link="/finance/reconciliation",
+            assignee=Assignee.to_role(Role.FINANCE),
+        )
     db.session.commit()
     return run
 

@@ -6,6 +6,7 @@ from flask import Blueprint, current_app, flash, redirect, render_template, requ
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core import jobruns
 from core.db import db
 from core.errors import NotFound
 from core.orgs import all_units
@@ -14,6 +15,7 @@ from core.users import Role, User
 from core.web import errors_shown_on, redirects_on_domain_error
 from core.wings import registry
 from portal.forms import ROLE_LABELS, ResetPasswordForm, UserForm
+from portal.jobs import scheduled_jobs
 from portal.security import client_ip, roles_required, staff
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
@@ -105,3 +107,22 @@ def reset_user_password(user_id: int) -> ResponseReturnValue:
             for message in errors:
                 flash(str(message), "error")
     return redirect(url_for("admin.edit_user", user_id=user_id))
+
+
+@bp.route("/jobs")
+@roles_required(Role.ADMIN)
+def jobs() -> ResponseReturnValue:
+    failed_only = request.args.get("failed") == "1"
+    names = [job.name for job in scheduled_jobs(current_app._get_current_object())]  # type: ignore[attr-defined]
+    return render_template(
+        "admin/jobs.html",
+        runner=current_app.config["BACKGROUND_JOBS"],
+        summaries=jobruns.job_summaries(names),
+        runs=jobruns.recent_runs(failed_only=failed_only),
+        failed_only=failed_only,
+        statuses={
+            jobruns.RunStatus.RUNNING: _("running"),
+            jobruns.RunStatus.SUCCEEDED: _("succeeded"),
+            jobruns.RunStatus.FAILED: _("failed"),
+        },
+    )
