@@ -1,7 +1,7 @@
 """notices: an officer's notices from the office channel; a task may be dismissed
 
 Revision ID: 0016_notices
-Revises: 0014_mentoring
+Revises: 0015_list_indexes
 Create Date: 2026-12-04 12:50:00.000000
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0016_notices'
-down_revision = '0014_mentoring'
+down_revision = '0015_list_indexes'
 branch_labels = None
 depends_on = None
 

@@ -1,7 +1,7 @@
 """job runs: the record of background job runs
 
 Revision ID: 0017_job_runs
-Revises: 0014_mentoring
+Revises: 0016_notices
 Create Date: 2026-12-04 12:55:00
 
 """
@@ -11,7 +11,7 @@ import sqlalchemy as sa
 
 # revision identifiers, used by Alembic.
 revision = '0017_job_runs'
-down_revision = '0014_mentoring'
+down_revision = '0016_notices'
 branch_labels = None
 depends_on = None
 
