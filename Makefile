@@ -102,5 +102,9 @@ bench-donate: install
 	$(BIN)/python -m bench.bench_donate
 	@if [ -n "$$BENCH_DATABASE_URL" ]; then echo "(PostgreSQL run above)"; fi
 
+# The README's screenshots (docs/screenshots/), taken in Chromium from the demo in a scratch database.
+screenshots: install
+	$(BIN)/python -m tests.browser.screenshots
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache
