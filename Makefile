@@ -118,5 +118,9 @@ bench-burst: install
 bench-lists: install
 	$(BIN)/python -m bench.bench_lists
 
+# The README's screenshots (docs/screenshots/), taken in Chromium from the demo in a scratch database.
+screenshots: install
+	$(BIN)/python -m tests.browser.screenshots
+
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache

@@ -76,7 +76,7 @@ def running_portal(name: str, *, seed: bool = True, port: int = 0) -> Iterator[P
                 gateway.close()
 
         with app.app_context():
-            upgrade()
+            upgrade(x_arg=["quiet=1"])
             if seed:
                 from portal.demo import seed_demo
 
