@@ -33,6 +33,7 @@ def init_app(app: Flask) -> None:
             frozenset(STAFF_READERS),
             queries.awaiting_outcome,
             "jobs.referrals",
+            params=(("status", "referred"),),
         ),
         Count(
             _l("People in referred jobs"),
@@ -40,6 +41,7 @@ def init_app(app: Flask) -> None:
             queries.in_work,
             "jobs.referrals",
             urgency=Urgency.FIGURE,
+            params=(("status", "hired"),),
         ),
         Count(
             _l("Retention follow-ups due"),

@@ -21,6 +21,7 @@ from donations.donors import moderation
 from donations.giving.discrepancies import record_discrepancy, settle_discrepancy
 from donations.giving.models import Discrepancy, DiscrepancyKind, Donation, MessageStatus
 from jobs_bases.bases.hours import approve_session
+from jobs_bases.jobs.referrals import record_outcome
 from tests.donations.factories import (
     give,
     list_need,
@@ -40,7 +41,7 @@ from tests.factories import (
     need_input,
     user,
 )
-from tests.jobs_bases.factories import log, make_scene
+from tests.jobs_bases.factories import log, make_opening, make_scene, refer
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
 
@@ -55,6 +56,7 @@ PAYOUTS = "/disbursements?awaiting=me"
 DISCREPANCIES = "/finance/reconciliation#open-discrepancies"
 MODERATION = "/moderation/messages"
 PENDING_HOURS = "/bases/placements?pending=hours"
+REFERRALS = "/jobs/referrals?status=referred"
 
 _CARD = re.compile(r'<a class="card[^"]*" href="([^"]+)"><span class="num">(\d+)</span>')
 _QUIET = re.compile(r'<a href="([^"]+)">')
@@ -188,6 +190,22 @@ def test_base_hours_wait_for_the_officer_and_the_bases_contact(web, app, ctx):
     approve_session(scene.officer, session_id)
 
     assert inbox_of(app, officer)[PENDING_HOURS] == 0
+
+
+def test_a_referral_waits_for_an_answer_in_its_office_only(web, app, ctx):
+    scene, other = make_scene(), make_scene()
+    officer = scene.officer.username
+    assert inbox_of(app, officer)[REFERRALS] == 0
+
+    referral_id = refer(scene.officer, scene.person, make_opening()).id
+
+    assert inbox_of(app, officer)[REFERRALS] == 1
+    assert inbox_of(app, other.officer.username)[REFERRALS] == 0
+    assert f"/jobs/referrals/{referral_id}" in page_of(app, officer, REFERRALS)
+
+    record_outcome(scene.officer, referral_id, "not_hired", local_today())
+
+    assert inbox_of(app, officer)[REFERRALS] == 0
 
 
 def test_tasks_offers_and_follow_ups_count_for_their_office_only(web, app, ctx):

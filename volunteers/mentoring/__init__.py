@@ -23,7 +23,7 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core import signals
-    from core.wings import Count, NavItem, apply_settings, registry
+    from core.wings import Count, NavItem, Urgency, apply_settings, registry
     from volunteers.accounts.home import HomeSection, register_home_section
     from volunteers.mentoring import demo, lifecycle, queries, views, volunteer_views
     from volunteers.mentoring.access import CASEWORKERS, COORDINATORS, STAFF
@@ -48,18 +48,22 @@ def init_app(app: Flask) -> None:
             COORDINATORS,
             queries.to_approve_count,
             "mentoring.index",
+            params=(("_anchor", "to-approve"),),
         ),
         Count(
             _l("Mentoring pairs awaiting your confirmation"),
             CASEWORKERS,
             queries.awaiting_confirmation_count,
             "mentoring.index",
+            params=(("_anchor", "awaiting-officer"),),
         ),
         Count(
             _l("Mentoring concerns open"),
             CASEWORKERS,
             queries.open_concern_count,
             "mentoring.concerns",
+            urgency=Urgency.NOW,
+            order=15,
         ),
     ]
     wings.demo_seeders.append(demo.seed_demo_mentoring)
