@@ -53,6 +53,8 @@ class Person(Base):
         # The people list pages newest first within an office or a status (core/listing.py).
         Index("ix_person_office_id_id", "office_id", "id"),
         Index("ix_person_status_id", "status", "id"),
+        # The dashboard counts active people by office and kind from the index alone.
+        Index("ix_person_status_office_id_kind", "status", "office_id", "kind"),
     )
 
     id: Mapped[int] = mapped_column(primary_key=True)

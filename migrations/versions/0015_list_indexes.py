@@ -17,9 +17,12 @@ depends_on = None
 INDEXES = [
     ('ix_person_office_id_id', 'person', ['office_id', 'id']),
     ('ix_person_status_id', 'person', ['status', 'id']),
+    ('ix_person_status_office_id_kind', 'person', ['status', 'office_id', 'kind']),
     ('ix_need_status_id', 'need', ['status', 'id']),
+    ('ix_need_person_id_status', 'need', ['person_id', 'status']),
     ('ix_donation_created_at_id', 'donation', ['created_at', 'id']),
     ('ix_donation_status_created_at_id', 'donation', ['status', 'created_at', 'id']),
+    ('ix_donation_message_status', 'donation', ['message_status']),
     ('ix_audit_event_action_id', 'audit_event', ['action', 'id']),
 ]
 

@@ -23,6 +23,7 @@ from tests.donations.factories import give, make_project
 from tests.factories import fresh, make_need, make_person, make_unit, make_user
 from tests.pages import login
 from tests.portal import test_web_harness as harness
+from tests.volunteers.factories import make_volunteer
 
 web = harness.web
 
@@ -97,7 +98,16 @@ def _audit(admin_id: int, office_id: int) -> Callable[[int], None]:
     return _people(admin_id, office_id)
 
 
+def _volunteers(admin_id: int, office_id: int) -> Callable[[int], None]:
+    def add(n: int) -> None:
+        for _ in range(n):
+            make_volunteer()
+
+    return add
+
+
 LISTS = {
+    "/volunteers": _volunteers,
     "/persons": _people,
     "/needs": _needs,
     "/donations": _donations,

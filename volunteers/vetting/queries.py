@@ -3,14 +3,17 @@
 from __future__ import annotations
 
 from dataclasses import dataclass
+from datetime import datetime
 
 from sqlalchemy import select
+from sqlalchemy.orm import joinedload
 
 from core import audit
 from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.db import db
 from core.errors import NotFound
+from core.listing import Listing, Pager, PageRequest
 from core.users import User
 from volunteers.accounts.identity import mask_email, mask_phone
 from volunteers.accounts.models import Volunteer
@@ -18,16 +21,22 @@ from volunteers.vetting.models import Vetting, VettingDecision, VettingStatus
 from volunteers.vetting.services import VETTERS, decisions_of
 
 
-def volunteers_list(status: str | None, limit: int = 200) -> list[tuple[Volunteer, Vetting]]:
-    query = (
-        select(Volunteer, Vetting)
-        .join(Vetting, Vetting.volunteer_id == Volunteer.id)
-        .order_by(Volunteer.created_at.desc(), Volunteer.id.desc())
-        .limit(limit)
-    )
+def volunteers_list(
+    status: str | None, paging: PageRequest | None = None
+) -> Listing[tuple[Volunteer, Vetting]]:
+    """Volunteers with their vetting, newest first, in numbered pages then by cursor; two
+    queries whatever the page (core/listing.py)."""
+    query = select(Volunteer, Vetting).join(Vetting, Vetting.volunteer_id == Volunteer.id)
     if status in tuple(VettingStatus):
         query = query.where(Vetting.status == status)
-    return [(v, vt) for v, vt in db.session.execute(query)]
+    pager = Pager(
+        "volunteers", [Volunteer.created_at, Volunteer.id], [datetime, int], paging or PageRequest()
+    )
+    total = pager.count(query)
+    rows = db.session.execute(
+        pager.window(query).options(joinedload(Volunteer.organisation))
+    ).tuples()
+    return pager.listing(list(rows), total, lambda row: (row[0].created_at, row[0].id))
 
 
 @dataclass(frozen=True)

@@ -8,6 +8,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
 from core.forms import ActionForm
+from core.listing import requested_page
 from core.web import client_ip, errors_shown_on, roles_required, staff
 from volunteers.vetting import queries, services
 from volunteers.vetting.forms import DecisionForm, StepForm
@@ -20,9 +21,11 @@ bp = Blueprint("vetting", __name__, template_folder="templates")
 @roles_required(*services.READERS)
 def volunteers() -> ResponseReturnValue:
     status = request.args.get("status", "")[:16] or None
+    listing = queries.volunteers_list(status, requested_page(request.args, per_page_arg=True))
     return render_template(
         "vetting/volunteers.html",
-        items=queries.volunteers_list(status),
+        items=listing.items,
+        listing=listing,
         status=status,
         statuses=list(VettingStatus),
     )
