@@ -190,10 +190,14 @@ def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
         if paid
         else {}
     )
+    posted_by_key = _posted_many(
+        [f"pi:{intent_id}:succeeded" for intent_id in paid if intent_id in ours]
+        + [f"refund:{refund_id}" for refund_id in refunds]
+    )
     for intent_id, (amount, day) in paid.items():
         if ours.get(intent_id) is None:
             continue  # not ours: another integration on the same account
-        received = _posted(f"pi:{intent_id}:succeeded")
+        received = posted_by_key.get(f"pi:{intent_id}:succeeded", 0)
         provider[day] += amount
         ledger[day] += received
         if received != amount:
@@ -208,7 +212,7 @@ def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
             )
     for refund_id, (amount, day) in refunds.items():
         # Both sides signed as provider clearing sees them: a refund takes money out.
-        posted = _posted(f"refund:{refund_id}")
+        posted = posted_by_key.get(f"refund:{refund_id}", 0)
         if posted == 0 and not _refund_is_ours(refund_id):
             continue
         provider[day] += amount
@@ -238,15 +242,25 @@ def compare(events: list[dict[str, Any]]) -> dict[str, Any]:
     }
 
 
-def _posted(source_key: str) -> int:
-    """What an entry put into provider clearing (debit-positive)."""
-    value = db.session.scalar(
-        select(func.coalesce(func.sum(JournalLine.amount_fen), 0))
-        .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
-        .where(JournalEntry.source_key == source_key)
-        .where(JournalLine.account.has(code=CLEARING))
-    )
-    return int(value or 0)
+_KEYS_PER_QUERY = 500
+
+
+def _posted_many(source_keys: list[str]) -> dict[str, int]:
+    """What each entry put into provider clearing (debit-positive), a few hundred
+    entries per query; a key with no entry is left out (nothing posted)."""
+    posted: dict[str, int] = {}
+    for start in range(0, len(source_keys), _KEYS_PER_QUERY):
+        chunk = source_keys[start : start + _KEYS_PER_QUERY]
+        rows = db.session.execute(
+            select(JournalEntry.source_key, func.coalesce(func.sum(JournalLine.amount_fen), 0))
+            .join(JournalEntry, JournalEntry.id == JournalLine.entry_id)
+            .where(JournalEntry.source_key.in_(chunk))
+            .where(JournalLine.account.has(code=CLEARING))
+            .group_by(JournalEntry.source_key)
+        )
+        for key, total in rows:
+            posted[str(key)] = int(total or 0)
+    return posted
 
 
 def _refund_is_ours(refund_id: str) -> bool:
