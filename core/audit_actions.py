@@ -90,6 +90,7 @@ class AuditAction(enum.StrEnum):
     DISBURSEMENT_APPROVE = "disbursement.approve"
     DISBURSEMENT_REJECT = "disbursement.reject"
     DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
+    DISBURSEMENT_EXPORT = "disbursement.export"
     # Volunteers: their accounts, as they use them.
     VOLUNTEER_REGISTER = "volunteer.register"
     VOLUNTEER_LOGIN = "volunteer.login"
@@ -255,6 +256,7 @@ ACTION_LABELS = {
     AuditAction.DISBURSEMENT_APPROVE: _l("Payout approved"),
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
     AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
+    AuditAction.DISBURSEMENT_EXPORT: _l("Payouts exported"),
     AuditAction.VOLUNTEER_REGISTER: _l("Volunteer registered"),
     AuditAction.VOLUNTEER_LOGIN: _l("Volunteer signed in"),
     AuditAction.VOLUNTEER_LOGIN_FAILED: _l("Volunteer sign-in failed"),

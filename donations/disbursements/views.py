@@ -20,6 +20,7 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
+from core.export import download
 from core.forms import ActionForm, RejectForm
 from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
@@ -27,10 +28,12 @@ from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
+    export_format,
     redirects_on_domain_error,
     roles_required,
     staff,
 )
+from donations.disbursements.exports import export_payouts
 from donations.disbursements.forms import METHOD_LABELS, PayoutForm
 from donations.disbursements.queries import PayoutPage, payout_page
 from donations.disbursements.services import (
@@ -82,6 +85,13 @@ def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
 def disbursements() -> ResponseReturnValue:
     page = payout_page()
     return _render(page, _payout_form(page))
+
+
+@bp.get("/disbursements/export")
+@roles_required(*EVIDENCE_READERS)
+def export() -> ResponseReturnValue:
+    """Every payout as CSV or XLSX, as the page lists them; audited."""
+    return download(export_payouts(staff(), export_format(), ip=client_ip()))
 
 
 @bp.post("/disbursements")
