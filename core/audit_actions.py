@@ -86,6 +86,7 @@ class AuditAction(enum.StrEnum):
     ALLOCATION_FIRST_APPROVAL = "allocation.first_approval"
     ALLOCATION_APPROVE = "allocation.approve"
     ALLOCATION_REJECT = "allocation.reject"
+    ALLOCATION_EXPORT = "allocation.export"
     DISBURSEMENT_PROPOSE = "disbursement.propose"
     DISBURSEMENT_APPROVE = "disbursement.approve"
     DISBURSEMENT_REJECT = "disbursement.reject"
@@ -252,6 +253,7 @@ ACTION_LABELS = {
     AuditAction.ALLOCATION_FIRST_APPROVAL: _l("Allocation given its first approval"),
     AuditAction.ALLOCATION_APPROVE: _l("Allocation approved"),
     AuditAction.ALLOCATION_REJECT: _l("Allocation rejected"),
+    AuditAction.ALLOCATION_EXPORT: _l("Allocations exported"),
     AuditAction.DISBURSEMENT_PROPOSE: _l("Payout proposed"),
     AuditAction.DISBURSEMENT_APPROVE: _l("Payout approved"),
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),

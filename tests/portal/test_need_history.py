@@ -206,6 +206,32 @@ def test_a_proposal_says_who_and_when_and_the_pool_before_and_after(web, allocat
     assert found["pool-balances"][1] == ["项目资金池", "¥2,000.00", "¥800.00", "¥1,200.00"]
 
 
+def test_the_proposals_export_says_who_proposed_and_approved_and_when(web, allocated):
+    auditor = make_staff(Role.AUDITOR)
+    login(web, auditor.username)
+
+    answer = web.get("/allocations/export?format=csv")
+
+    assert answer.status_code == 200
+    assert f"allocations_{auditor.username}_" in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert rows[0][:7] == [
+        "编号",
+        "募捐项目",
+        "合计（元）",
+        "获分配的帮扶需求",
+        "状态",
+        "提议人",
+        "提议时间",
+    ]
+    [row] = rows[1:]
+    assert row[0] == str(allocated["proposal"]) and row[2] == "800.00" and row[4] == "已复核"
+    assert row[5] == user(allocated["proposer"]).display_name
+    assert row[7] == user(allocated["approver"]).display_name and row[8]
+    [entry] = audit_events(AuditAction.ALLOCATION_EXPORT)
+    assert entry.actor_id == auditor.id and entry.detail["rows"] == 1
+
+
 def test_a_proposal_awaiting_approval_shows_the_balances_it_saw(web, ctx):
     admin = make_staff(Role.ADMIN)
     project_id = make_project(admin)
