@@ -87,10 +87,12 @@ class AuditAction(enum.StrEnum):
     ALLOCATION_FIRST_APPROVAL = "allocation.first_approval"
     ALLOCATION_APPROVE = "allocation.approve"
     ALLOCATION_REJECT = "allocation.reject"
+    ALLOCATION_EXPORT = "allocation.export"
     DISBURSEMENT_PROPOSE = "disbursement.propose"
     DISBURSEMENT_APPROVE = "disbursement.approve"
     DISBURSEMENT_REJECT = "disbursement.reject"
     DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
+    DISBURSEMENT_EXPORT = "disbursement.export"
     # Volunteers: their accounts, as they use them.
     VOLUNTEER_REGISTER = "volunteer.register"
     VOLUNTEER_LOGIN = "volunteer.login"
@@ -253,10 +255,12 @@ ACTION_LABELS = {
     AuditAction.ALLOCATION_FIRST_APPROVAL: _l("Allocation given its first approval"),
     AuditAction.ALLOCATION_APPROVE: _l("Allocation approved"),
     AuditAction.ALLOCATION_REJECT: _l("Allocation rejected"),
+    AuditAction.ALLOCATION_EXPORT: _l("Allocations exported"),
     AuditAction.DISBURSEMENT_PROPOSE: _l("Payout proposed"),
     AuditAction.DISBURSEMENT_APPROVE: _l("Payout approved"),
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
     AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
+    AuditAction.DISBURSEMENT_EXPORT: _l("Payouts exported"),
     AuditAction.VOLUNTEER_REGISTER: _l("Volunteer registered"),
     AuditAction.VOLUNTEER_LOGIN: _l("Volunteer signed in"),
     AuditAction.VOLUNTEER_LOGIN_FAILED: _l("Volunteer sign-in failed"),

@@ -19,17 +19,20 @@ from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 from wtforms import SelectChoice
 
-from core.forms import ConfirmedActionForm, RejectForm, first_error
+from core.export import download
+from core.forms import ActionForm, ConfirmedActionForm, RejectForm, first_error
 from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
+    export_format,
     redirects_on_domain_error,
     roles_required,
     staff,
 )
+from donations.disbursements.exports import export_payouts
 from donations.disbursements.forms import METHOD_LABELS, PayoutForm
 from donations.disbursements.queries import PayoutPage, payout_page
 from donations.disbursements.services import (
@@ -83,6 +86,13 @@ def disbursements() -> ResponseReturnValue:
     awaiting = staff() if request.args.get("awaiting") and staff().has_role(Role.FINANCE) else None
     page = payout_page(awaiting_for=awaiting)
     return _render(page, _payout_form(page))
+
+
+@bp.get("/disbursements/export")
+@roles_required(*EVIDENCE_READERS)
+def export() -> ResponseReturnValue:
+    """Every payout as CSV or XLSX, as the page lists them; audited."""
+    return download(export_payouts(staff(), export_format(), ip=client_ip()))
 
 
 @bp.post("/disbursements")

@@ -15,9 +15,11 @@ from flask import (
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.export import download
 from core.forms import ActionForm, RejectForm
 from core.users import Role
-from core.web import redirects_on_domain_error, roles_required, staff
+from core.web import client_ip, export_format, redirects_on_domain_error, roles_required, staff
+from donations.proposals.exports import export_proposals
 from donations.proposals.queries import proposal_page, recent_proposals
 from donations.proposals.services import (
     PROPOSERS,
@@ -48,6 +50,13 @@ def allocations() -> ResponseReturnValue:
         can_propose=staff().has_role(*PROPOSERS),
         projects=proposable_projects(),
     )
+
+
+@bp.get("/allocations/export")
+@roles_required(*VIEWERS)
+def export() -> ResponseReturnValue:
+    """Every proposal as CSV or XLSX, with who proposed and decided and when; audited."""
+    return download(export_proposals(staff(), export_format(), ip=client_ip()))
 
 
 @bp.post("/allocations")

@@ -6,6 +6,8 @@ and after."""
 
 from __future__ import annotations
 
+import csv
+import io
 import re
 from collections.abc import Callable
 
@@ -13,10 +15,12 @@ import pytest
 from sqlalchemy import event
 from sqlalchemy.engine import Connection
 
+from core.audit_actions import AuditAction
 from core.db import db
 from core.needs import services as needs
 from core.needs.models import Need, NeedStatus
 from core.users import Role, User
+from donations.disbursements.models import Disbursement
 from donations.disbursements.services import approve_disbursement, propose_disbursement
 from donations.projects.models import NeedListing
 from donations.projects.services import list_need_on_project
@@ -30,6 +34,7 @@ from tests.donations.factories import (
     payout,
 )
 from tests.factories import (
+    audit_events,
     fresh,
     make_county_staff,
     make_office,
@@ -205,6 +210,32 @@ def test_a_proposal_says_who_and_when_and_the_pool_before_and_after(web, allocat
     assert found["pool-balances"][1] == ["项目资金池", "¥2,000.00", "¥800.00", "¥1,200.00"]
 
 
+def test_the_proposals_export_says_who_proposed_and_approved_and_when(web, allocated):
+    auditor = make_staff(Role.AUDITOR)
+    login(web, auditor.username)
+
+    answer = web.get("/allocations/export?format=csv")
+
+    assert answer.status_code == 200
+    assert f"allocations_{auditor.username}_" in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert rows[0][:7] == [
+        "编号",
+        "募捐项目",
+        "合计（元）",
+        "获分配的帮扶需求",
+        "状态",
+        "提议人",
+        "提议时间",
+    ]
+    [row] = rows[1:]
+    assert row[0] == str(allocated["proposal"]) and row[2] == "800.00" and row[4] == "已复核"
+    assert row[5] == user(allocated["proposer"]).display_name
+    assert row[7] == user(allocated["approver"]).display_name and row[8]
+    [entry] = audit_events(AuditAction.ALLOCATION_EXPORT)
+    assert entry.actor_id == auditor.id and entry.detail["rows"] == 1
+
+
 def test_a_proposal_awaiting_approval_shows_the_balances_it_saw(web, ctx):
     admin = make_staff(Role.ADMIN)
     project_id = make_project(admin)
@@ -233,6 +264,40 @@ def test_payouts_say_who_proposed_and_approved_and_the_need_before_and_after(
     assert row[9].startswith(user(paid_out["finance"]).display_name)
     assert row[10].startswith(user(paid_out["approver"]).display_name)
     assert row[11:13] == ["¥500.00", "¥0.00"]
+
+
+def test_the_payouts_export_says_the_same_with_the_payee_masked(web, paid_out):
+    finance = user(paid_out["finance"])
+    login(web, finance.username)
+
+    answer = web.get("/disbursements/export?format=csv")
+
+    assert answer.status_code == 200
+    assert f"payouts_{finance.username}_" in answer.headers["Content-Disposition"]
+    rows = list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
+    assert rows[0] == [
+        "编号",
+        "帮扶需求",
+        "金额（元）",
+        "拨付方式",
+        "收款方",
+        "付款日期",
+        "状态",
+        "提议人",
+        "提议时间",
+        "决定人",
+        "决定时间",
+        "拨付前需求余额（元）",
+        "拨付后需求余额（元）",
+    ]
+    [row] = [row for row in rows[1:] if row[0] == str(paid_out["payout"])]
+    payout = fresh(Disbursement, paid_out["payout"])
+    assert row[2] == "500.00" and row[6] == "已复核"
+    assert row[4] != payout.payee and payout.payee not in answer.data.decode("utf-8-sig")
+    assert row[7] == finance.display_name and row[9] == user(paid_out["approver"]).display_name
+    assert row[11:13] == ["500.00", "0.00"]
+    [entry] = audit_events(AuditAction.DISBURSEMENT_EXPORT)
+    assert entry.actor_id == finance.id and entry.detail["rows"] == len(rows) - 1
 
 
 def _statements(connection: Connection, request: Callable[[], object]) -> int:
