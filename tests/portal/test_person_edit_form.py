@@ -4,6 +4,7 @@ changing one is audited by field name, never by value."""
 from __future__ import annotations
 
 import re
+from datetime import date
 from typing import Any
 
 from sqlalchemy import select
@@ -107,3 +108,51 @@ def test_a_half_edited_mask_is_refused_not_stored(web, ctx):
     assert response.status_code == 200
     assert "This is not a valid ID-card number." in html(response)
     assert _fresh(ids["person_id"]).id_number == ids["id_number"]
+
+
+def test_the_edit_form_shows_every_problem_at_once_and_keeps_identity_masked(web, ctx):
+    ids = _person()
+    login(web, ids["username"])
+    english(web)
+    page = html(web.get(f"/persons/{ids['person_id']}/edit"))
+    shown = {f: _value(page, f) for f in ("name", "id_number", "phone", "address")}
+
+    response = web.post(
+        f"/persons/{ids['person_id']}/edit",
+        data=_form(
+            ids["office_id"],
+            # Untouched masked identity, a blank birth date (read from the stored number),
+            # a bad date (the form's check) and a term ending before it starts (a rule).
+            **shown
+            | {"birth_date": "", "term_start": "2024-05-01", "term_end": "2024-04-01"}
+            | {"release_date": "not a date", "sex": ""},
+        ),
+    )
+
+    reply = html(response)
+    assert response.status_code == 200
+    assert "Not a valid date value." in reply
+    assert "The term cannot end before it starts." in reply
+    # No complaint about the birth date or sex: both come from the stored ID number.
+    assert "The birth date is required." not in reply and "Choose a sex." not in reply
+    # Re-rendered, the identity fields are still the masks, never the stored values.
+    assert _value(reply, "id_number") == shown["id_number"]
+    for secret in (NAME, ids["id_number"], PHONE, ADDRESS):
+        assert secret not in reply
+    assert _fresh(ids["person_id"]).term_end != date(2024, 4, 1)
+
+
+def test_a_valid_edit_with_birth_date_and_sex_blank_keeps_them_from_the_id_number(web, ctx):
+    ids = _person()
+    login(web, ids["username"])
+    page = html(web.get(f"/persons/{ids['person_id']}/edit"))
+    shown = {f: _value(page, f) for f in ("name", "id_number", "phone", "address")}
+
+    response = web.post(
+        f"/persons/{ids['person_id']}/edit",
+        data=_form(ids["office_id"], **shown | {"birth_date": "", "sex": ""}),
+    )
+
+    assert response.status_code == 302, html(response)
+    person = _fresh(ids["person_id"])
+    assert (person.birth_date.isoformat(), person.sex) == (ids["born"], "male")
