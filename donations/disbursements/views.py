@@ -20,7 +20,7 @@ from flask_babel import gettext as _
 from wtforms import SelectChoice
 
 from core.export import download
-from core.forms import ActionForm, ConfirmedActionForm, RejectForm, first_error
+from core.forms import ConfirmedActionForm, RejectForm, first_error
 from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.users import Role
