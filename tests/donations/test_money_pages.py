@@ -58,7 +58,7 @@ def _client(app: Flask, role: Role, county: bool = False) -> tuple[FlaskClient, 
 
 
 def _table(page: str, table_id: str) -> str:
-    found = re.search(rf'<table class="data" id="{table_id}">(.*?)</table>', page, re.S)
+    found = re.search(rf'<table class="data" id="{table_id}"[^>]*>(.*?)</table>', page, re.S)
     assert found, f"no table #{table_id}"
     return found.group(1)
 

@@ -189,6 +189,6 @@ def test_reconcile_passes_again_once_finance_settles_the_discrepancy(app, client
 
 
 def _table(page: str, table_id: str) -> str:
-    found = re.search(rf'<table class="data" id="{table_id}">(.*?)</table>', page, re.S)
+    found = re.search(rf'<table class="data" id="{table_id}"[^>]*>(.*?)</table>', page, re.S)
     assert found, f"no table #{table_id}"
     return found.group(1)

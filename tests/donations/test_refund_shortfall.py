@@ -189,6 +189,6 @@ def fresh_scalars(query: Select[tuple[T]]) -> ScalarResult[T]:
 
 
 def _section(page: str, section_id: str) -> str:
-    found = re.search(rf'<table class="data" id="{section_id}">(.*?)</table>', page, re.S)
+    found = re.search(rf'<table class="data" id="{section_id}"[^>]*>(.*?)</table>', page, re.S)
     assert found, f"no table #{section_id}"
     return found.group(1)
