@@ -7,8 +7,9 @@ ledger). That is at least five requests across three servers. Asking again
 backs off from 10 ms to 200 ms, as a client that does not hammer the server
 would; an answer that comes by the first ask costs one request.
 
-A call the sandbox fails on purpose (its `api_error_rate` fault) is retried
-with the same idempotency key, so a retry never makes a second donation.
+A call the sandbox fails on purpose (its `api_error_rate` fault), or whose
+connection is lost, is retried with the same idempotency key, so a retry never
+makes a second donation or a second payment.
 """
 
 from __future__ import annotations
@@ -59,15 +60,22 @@ def log_in(base: str, name: str) -> Donor:
 def _retrying(send: object, what: str) -> httpx.Response:
     assert callable(send)
     response: httpx.Response | None = None
+    failure = ""
     for attempt in range(ATTEMPTS):
-        response = send()
-        assert isinstance(response, httpx.Response)
-        # 5xx: a failure the sandbox injected (or one the portal passed on); try again.
-        if response.status_code < 500:
-            return response
+        try:
+            response = send()
+        except httpx.TransportError as error:
+            # The answer was lost (a reset connection): the same idempotency key
+            # makes asking again safe, as a real client would.
+            failure = str(error) or type(error).__name__
+        else:
+            assert isinstance(response, httpx.Response)
+            # 5xx: a failure the sandbox injected (or one the portal passed on); try again.
+            if response.status_code < 500:
+                return response
+            failure = str(response.status_code)
         time.sleep(0.05 * (attempt + 1))
-    assert response is not None
-    raise JourneyFailed(f"{what} {response.status_code} after {ATTEMPTS} attempts")
+    raise JourneyFailed(f"{what} {failure} after {ATTEMPTS} attempts")
 
 
 def donate(

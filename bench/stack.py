@@ -145,7 +145,12 @@ class Stack:
         return out.stdout.strip().splitlines()[-1]
 
     def start(self) -> None:
-        gunicorn = [sys.executable, "-m", "gunicorn", "-k", "gthread", "--log-level", "warning"]
+        # A generous worker timeout: on a machine shared with other loads, a worker
+        # late with its heartbeat must not be killed with requests in hand.
+        gunicorn = [
+            *(sys.executable, "-m", "gunicorn", "-k", "gthread", "--log-level", "warning"),
+            *("--timeout", "120"),
+        ]
         self.procs = [
             subprocess.Popen(
                 [
