@@ -43,6 +43,9 @@ DEFAULTS: dict[str, Any] = {
     # The Celery broker; empty: REDIS_URL, else Redis on this machine.
     "CELERY_BROKER_URL": "",
     "JOB_RUNS_KEEP_DAYS": 14,
+    # Where the monthly-report job writes each ended month's workbook; empty: instance/reports.
+    "REPORTS_DIR": "",
+    "MONTHLY_REPORT_INTERVAL_S": 3600,
     "TRUSTED_PROXIES": 0,
     # PostgreSQL connections kept per process, and how many more a burst may open.
     "DB_POOL_SIZE": 10,

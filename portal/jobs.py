@@ -8,12 +8,18 @@ from __future__ import annotations
 import logging
 import threading
 import time
+from datetime import timedelta
+from pathlib import Path
 
 from flask import Flask, current_app
+from flask_babel import force_locale
 
 from core import audit, jobruns
 from core.db import db
 from core.notices.services import deliver_office_notices
+from core.reports.figures import parse_month
+from core.reports.monthly import monthly_report
+from core.timeutil import local_today
 from core.wings import PeriodicJob, registry
 
 log = logging.getLogger(__name__)
@@ -46,9 +52,39 @@ OFFICE_NOTICES = PeriodicJob(
 )
 
 
+def reports_dir(app: Flask) -> Path:
+    return Path(app.config["REPORTS_DIR"] or Path(app.instance_path) / "reports")
+
+
+def write_last_months_report() -> str:
+    """Once a month has ended, its statistics workbook for the county bureau, in
+    Chinese, into REPORTS_DIR as `monthly-YYYY-MM.xlsx` (the same as `flask
+    monthly-report`). Written once: a later run finds the file and does nothing.
+    Returns the path written, or "" when there was nothing to do."""
+    app: Flask = current_app._get_current_object()  # type: ignore[attr-defined]
+    month = (local_today().replace(day=1) - timedelta(days=1)).strftime("%Y-%m")
+    target = reports_dir(app) / f"monthly-{month}.xlsx"
+    if target.exists():
+        return ""
+    with force_locale("zh_CN"):
+        export = monthly_report(None, parse_month(month), registry(app).monthly_sheets)
+    target.parent.mkdir(parents=True, exist_ok=True)
+    partial = target.with_suffix(".partial")
+    partial.write_bytes(export.body)
+    partial.replace(target)  # whole or absent, even when the worker dies mid-write
+    return str(target)
+
+
+MONTHLY_REPORT = PeriodicJob(
+    "monthly-report",
+    lambda config: int(config["MONTHLY_REPORT_INTERVAL_S"]),
+    write_last_months_report,
+)
+
+
 def scheduled_jobs(app: Flask) -> list[PeriodicJob]:
     """Every periodic job of the platform: the portal's own, then each wing's."""
-    return [AUDIT_SEAL, AUDIT_VERIFY, OFFICE_NOTICES, *registry(app).jobs]
+    return [AUDIT_SEAL, AUDIT_VERIFY, OFFICE_NOTICES, MONTHLY_REPORT, *registry(app).jobs]
 
 
 def run_job(app: Flask, job: PeriodicJob, *, runner: str = "inprocess", attempt: int = 1) -> object:

@@ -322,6 +322,7 @@ def test_a_burst_across_two_app_processes_loses_nothing_when_one_is_killed(tmp_p
                     text("SELECT report FROM reconcile_run ORDER BY id DESC LIMIT 1")
                 )
                 ok = conn.scalar(text("SELECT ok FROM reconcile_run ORDER BY id DESC LIMIT 1"))
+                applied = conn.scalar(text("SELECT sum(applied) FROM reconcile_run"))
         finally:
             engine.dispose()
         booked = {intent: fen for intent, fen in rows}
@@ -329,6 +330,8 @@ def test_a_burst_across_two_app_processes_loses_nothing_when_one_is_killed(tmp_p
         assert booked == provider
         assert sum(booked.values()) == sum(provider.values()) == AMOUNT_FEN * len(burst.paid)
         assert ok is True
+        # The dead process missed webhooks: the worker's reconciliation booked them.
+        assert bases[0] in burst.dead and applied and applied > 0
         assert not report["differences"] and not report["open_discrepancies"]
 
         checked = subprocess.run(

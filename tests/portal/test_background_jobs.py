@@ -121,3 +121,19 @@ def test_only_admins_see_the_jobs_page(web, ctx):
     officer = make_user(Role.FINANCE)
     login(web, officer.username)
     assert web.get("/admin/jobs").status_code in (403, 404)
+
+
+def test_the_monthly_report_job_writes_last_months_workbook_once(app, ctx, tmp_path):
+    from portal.jobs import MONTHLY_REPORT
+
+    app.config["REPORTS_DIR"] = str(tmp_path)
+    try:
+        written = run_job(app, MONTHLY_REPORT)
+        [workbook] = list(tmp_path.glob("monthly-*.xlsx"))
+        assert written == str(workbook) and workbook.read_bytes()[:2] == b"PK"  # a zip: XLSX
+        before = workbook.stat().st_mtime_ns
+        assert run_job(app, MONTHLY_REPORT) == ""
+        assert workbook.stat().st_mtime_ns == before
+    finally:
+        app.config["REPORTS_DIR"] = ""
+    assert [r.status for r in _runs("monthly-report")] == [RunStatus.SUCCEEDED] * 2
