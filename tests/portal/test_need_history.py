@@ -214,6 +214,7 @@ def test_the_proposals_export_says_who_proposed_and_approved_and_when(web, alloc
     auditor = make_staff(Role.AUDITOR)
     login(web, auditor.username)
 
+    assert "/allocations/export?format=csv" in html(web.get("/allocations"))
     answer = web.get("/allocations/export?format=csv")
 
     assert answer.status_code == 200
@@ -270,6 +271,7 @@ def test_the_payouts_export_says_the_same_with_the_payee_masked(web, paid_out):
     finance = user(paid_out["finance"])
     login(web, finance.username)
 
+    assert "/disbursements/export?format=csv" in html(web.get("/disbursements"))
     answer = web.get("/disbursements/export?format=csv")
 
     assert answer.status_code == 200

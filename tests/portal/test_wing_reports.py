@@ -318,3 +318,30 @@ def test_a_bad_export_is_refused_in_words_and_writes_nothing(web, ctx):
     assert bad_date.status_code == 400 and "日期格式应为" in bad_date.get_data(as_text=True)
     assert bad_format.status_code == 400
     assert audit_events(AuditAction.REPORT_EXPORT) == []
+
+
+def test_the_volunteer_hours_file_keeps_its_fixed_headers_and_no_extra_rows(web, ctx):
+    """The file a volunteer registry imports: its own fixed header row, one row per approved
+    entry, no stamp and no total, in both formats (unlike the report's export)."""
+    coordinator = _volunteer_hours({"黄丝带帮教": 3, "法律六进": 1}).username
+    login(web, coordinator)
+
+    as_csv = web.get("/activities/hours/export?format=csv")
+    as_xlsx = web.get("/activities/hours/export?format=xlsx")
+
+    rows = list(csv.reader(io.StringIO(as_csv.data.decode("utf-8-sig"))))
+    header = [
+        "志愿者编号",
+        "注册名称",
+        "服务项目",
+        "服务活动",
+        "服务日期",
+        "开始时间",
+        "结束时间",
+        "服务时长（小时）",
+    ]
+    assert rows[0] == header and len(rows) == 5
+    assert all(row[-1] == "3" for row in rows[1:])
+    sheet = load_workbook(io.BytesIO(as_xlsx.data)).worksheets[0]
+    cells = [list(row) for row in sheet.iter_rows(values_only=True)]
+    assert cells[0] == header and len(cells) == 5
