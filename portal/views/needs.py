@@ -219,7 +219,7 @@ def cancel(need_id: int) -> ResponseReturnValue:
     form = ConfirmedReasonForm()
     if not form.validate_on_submit():
         # Cancelling cannot be undone: without the ticked box and a reason nothing happens.
-        flash(first_error(form) or _("Give a reason."), "error")
+        flash(_("Give a reason.") if form.reason.errors else first_error(form) or "", "error")
         return redirect(url_for("needs.detail", need_id=need_id))
     needs.cancel_need(staff(), need_id, form.reason.data or "", ip=client_ip())
     flash(_("The need has been cancelled."), "success")
