@@ -1,10 +1,11 @@
 """Every page staff and volunteers read in Chinese says it in Chinese.
 
-Each staff role (and a volunteer) opens every GET page of the URL map it may open, on
-the demo's data plus gifts, an allocation and a payout, with the portal in zh_CN. The
-visible text (tags, scripts, styles and attribute values stripped) must hold no English
-word outside a short allowlist, no raw code (`training`, `pending_review`, `pool:1`) and
-no UUID. The routes come from the URL map: a new page is covered without a change here,
+Each staff role (and a volunteer, and a visitor not signed in) opens every GET page of
+the URL map it may open, on the demo's data plus gifts, an allocation, a payout and a
+reconciliation, with the portal in zh_CN. The visible text (tags, scripts and styles
+stripped; of the attributes only those shown as words: tooltips, placeholders, image
+text) must hold no English word outside a short allowlist, no raw code (`training`,
+`pending_review`, `pool:1`) and no UUID. The routes come from the URL map: a new page is covered without a change here,
 and a page whose URL parameters this module cannot fill fails until it is listed in
 UNFILLABLE with the reason.
 """
@@ -101,8 +102,6 @@ ALLOWED_WORDS = {
     "OpenAPI",
     "km",
     "kg",
-    "m",
-    "h",
     "cm",
     "GB",
     "MB",
@@ -114,7 +113,7 @@ ALLOWED_WORDS = {
     "English",
 }
 
-# A trainee as a mentoring volunteer or partner sees them: 学员 and four random letters.
+# A mentee as their volunteer knows them: 学员 and four random characters (学员K7Q2).
 _PSEUDONYM = re.compile(r"学员[A-Z0-9]{4}")
 _FILE_NAME = re.compile(r"\S+\.(?:png|jpe?g|pdf|csv|xlsx)\b", re.I)
 _ADDRESS = re.compile(r"@|://|^www\.|\.(?:com|org|net|cn|gov)\b", re.I)
