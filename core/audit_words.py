@@ -189,13 +189,17 @@ VALUE_WORDS = {
     "ended": _l("Ended"),
     "attendance": _l("Attendance sheet"),
     "list": _l("Trainee list"),
+    "case_ended": _l("The case ended"),
+    "ended_by_staff": _l("Ended by staff"),
+}
+
+# What a consent lets a partner or a volunteer see (details `shared`, `shares`).
+SHARED_WORDS = {
     "town": _l("Town"),
     "languages": _l("Languages"),
     "needs": _l("Needs"),
     "status": _l("Correction or resettlement status"),
     "offence": _l("Offence"),
-    "case_ended": _l("The case ended"),
-    "ended_by_staff": _l("Ended by staff"),
 }
 
 
@@ -267,6 +271,8 @@ def _value(key: str, value: Any, names: Names | None = None) -> str:
         )
     if isinstance(value, list | tuple):
         return str(gettext(", ")).join(_value(key, item) for item in value)
+    if key in ("shared", "shares") and str(value) in SHARED_WORDS:
+        return str(SHARED_WORDS[str(value)])
     word = VALUE_WORDS.get(str(value))
     return str(word) if word is not None else str(value)
 

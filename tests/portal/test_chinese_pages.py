@@ -1,10 +1,11 @@
 """Every page staff and volunteers read in Chinese says it in Chinese.
 
-Each staff role (and a volunteer) opens every GET page of the URL map it may open, on
-the demo's data plus gifts, an allocation and a payout, with the portal in zh_CN. The
-visible text (tags, scripts, styles and attribute values stripped) must hold no English
-word outside a short allowlist, no raw code (`training`, `pending_review`, `pool:1`) and
-no UUID. The routes come from the URL map: a new page is covered without a change here,
+Each staff role (and a volunteer, and a visitor not signed in) opens every GET page of
+the URL map it may open, on the demo's data plus gifts, an allocation, a payout and a
+reconciliation, with the portal in zh_CN. The visible text (tags, scripts and styles
+stripped; of the attributes only those shown as words: tooltips, placeholders, image
+text) must hold no English word outside a short allowlist, no raw code (`training`,
+`pending_review`, `pool:1`) and no UUID. The routes come from the URL map: a new page is covered without a change here,
 and a page whose URL parameters this module cannot fill fails until it is listed in
 UNFILLABLE with the reason.
 """
@@ -101,8 +102,6 @@ ALLOWED_WORDS = {
     "OpenAPI",
     "km",
     "kg",
-    "m",
-    "h",
     "cm",
     "GB",
     "MB",
@@ -114,10 +113,12 @@ ALLOWED_WORDS = {
     "English",
 }
 
-# A trainee as a mentoring volunteer or partner sees them: 学员 and four random letters.
+# A mentee as their volunteer knows them: 学员 and four random characters (学员K7Q2).
 _PSEUDONYM = re.compile(r"学员[A-Z0-9]{4}")
 _FILE_NAME = re.compile(r"\S+\.(?:png|jpe?g|pdf|csv|xlsx)\b", re.I)
 _ADDRESS = re.compile(r"@|://|^www\.|\.(?:com|org|net|cn|gov)\b", re.I)
+# Capitals joined by hyphens: a placement's code (P- and six hex digits), a reference.
+_REFERENCE = re.compile(r"^[A-Z]+(?:-[A-Z0-9]+)+$")
 _UUID = re.compile(r"[0-9a-f]{8}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{4}-?[0-9a-f]{12}", re.I)
 _ACCOUNT_CODE = re.compile(r"\b[a-z_]+:[0-9A-Za-z_-]+")
 # A run of Latin letters, digits and the joiners codes use.
@@ -171,8 +172,8 @@ def problems_in(parts: Iterable[str], data_words: set[str]) -> list[str]:
         words = _FILE_NAME.sub("", _PSEUDONYM.sub("", _UUID.sub("", part)))
         for chunk in _CHUNK.findall(words):
             chunk = chunk.rstrip(".:/'+-")
-            # Serial numbers, references, times, emails and web addresses: data, not words.
-            if any(c.isdigit() for c in chunk) or _ADDRESS.search(chunk):
+            # Serial numbers, references (P-BFAFFB), times, emails and web addresses: data.
+            if any(c.isdigit() for c in chunk) or _ADDRESS.search(chunk) or _REFERENCE.match(chunk):
                 continue
             if chunk in data_words:
                 continue
@@ -192,6 +193,7 @@ def problems_in(parts: Iterable[str], data_words: set[str]) -> list[str]:
         ("学员K7Q2 · 导出 CSV、XLSX", False),
         ("付款回单.png", False),
         ("参考号 DEMO-0001，证书 T2026-0ETW-S5MB", False),
+        ("P-BFAFFB", False),  # a placement's code, all six hex digits letters this time
         ("admin", False),  # a sign-in name
         ("training", True),
         ("状态：pending_review", True),
