@@ -11,7 +11,9 @@ the dropped webhooks carried), and checks that everything settled:
 - `flask reconcile` finds no difference and nothing open.
 
 It prints the time from the first donation until everything settled, and exits
-1 if anything did not. BENCH_DATABASE_URL selects PostgreSQL.
+1 if anything did not. BENCH_DATABASE_URL selects PostgreSQL; it must name an
+empty database, since reconciliation checks every payment the ledger holds
+against this run's sandbox, which knows nothing of an earlier run's.
 """
 
 from __future__ import annotations

@@ -28,16 +28,15 @@ def assign_number(donation: Donation, project: Project) -> str:
     booked at the same moment wait for each other that long and no longer.
     """
     year = local_today().year
-    table = CertificateCounter.__table__
     insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
     statement = (
-        insert(table)
+        insert(CertificateCounter)
         .values(project_id=project.id, year=year, last_seq=1)
         .on_conflict_do_update(
-            index_elements=[table.c.project_id, table.c.year],
-            set_={"last_seq": table.c.last_seq + 1},
+            index_elements=[CertificateCounter.project_id, CertificateCounter.year],
+            set_={"last_seq": CertificateCounter.last_seq + 1},
         )
-        .returning(table.c.last_seq)
+        .returning(CertificateCounter.last_seq)
     )
     seq = int(db.session.execute(statement).scalar_one())
     donation.certificate_no = f"{project.certificate_prefix}-{year}-{seq:06d}"
