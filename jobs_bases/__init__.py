@@ -58,3 +58,4 @@ def init_app(app: Flask) -> None:
         domain.init_app(app)
     registry(app).demo_seeders.append(demo.seed_demo)
     registry(app).report_sections += reports.sections()
+    registry(app).monthly_sheets.append(reports.monthly_sheet)

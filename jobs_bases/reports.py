@@ -26,12 +26,15 @@ from typing import Any
 
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
-from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select
+from sqlalchemy import ColumnElement, Select, and_, case, exists, false, func, or_, select, true
 
 from core.db import db
+from core.export import Cell as SheetCell
+from core.export import Sheet
 from core.people.models import Person
 from core.reports.casework import town_order
 from core.reports.figures import Column, DateRange, Figure, Series, Unit, permille, tenths_of_hours
+from core.reports.page import figure_sheet
 from core.small_cells import Cell, hide_small, suppress_small_cells
 from core.users import CASEWORK_ROLES, Role, User
 from core.wings import ReportSection
@@ -60,7 +63,10 @@ class _Scope:
     partner_id: int | None = None  # a training partner: its own courses only
 
 
-def _scope(user: User, office_column: Any) -> _Scope:
+def _scope(user: User | None, office_column: Any) -> _Scope:
+    if user is None:
+        # The county bureau's monthly statistics: every office, minors included, exact.
+        return _Scope(true(), suppress=False)
     if user.does_casework:
         return _Scope(staff_sees(user, office_column), suppress=False)
     if user.has_role(Role.COORDINATOR):
@@ -119,7 +125,7 @@ def _funnel_query(scope: _Scope, period: DateRange) -> Select[Any]:
     )
 
 
-def training_funnel(user: User, period: DateRange) -> Figure:
+def training_funnel(user: User | None, period: DateRange) -> Figure:
     """People who applied for training in the range, and how many of them enrolled,
     completed and found work; one query."""
     scope = _scope(user, Application.office_id)
@@ -166,7 +172,7 @@ def training_funnel(user: User, period: DateRange) -> Figure:
 # -- base hours per town -----------------------------------------------------------------------
 
 
-def base_hours_per_town(user: User, period: DateRange) -> Figure:
+def base_hours_per_town(user: User | None, period: DateRange) -> Figure:
     """Approved hours worked at the bases in the range, by the base's town, with the people
     who worked them and their placements; two queries."""
     scope = _scope(user, Placement.office_id)
@@ -236,6 +242,25 @@ def base_hours_per_town(user: User, period: DateRange) -> Figure:
         )
         if cells
         else None,
+    )
+
+
+def monthly_sheet(month: DateRange) -> Sheet:
+    """The month's training funnel and base hours, for the county bureau (exact): one
+    sheet, the funnel's table, then the hours per town under it."""
+    funnel = figure_sheet(gettext("Training funnel"), training_funnel(None, month))
+    hours = figure_sheet(gettext("Base hours per town"), base_hours_per_town(None, month))
+    rows: list[list[SheetCell]] = [
+        *[list(row) for row in funnel.rows],
+        [],
+        list(hours.headers),
+        *[list(row) for row in hours.rows],
+    ]
+    return Sheet(
+        gettext("Training, jobs and bases"),
+        funnel.headers,
+        rows,
+        [*funnel.notes, *hours.notes],
     )
 
 

@@ -94,6 +94,15 @@ def section_chart(
     return render_svg(figure, str(section.title), gettext("Nothing to show in this range."))
 
 
+def figure_sheet(title: str, figure: Figure) -> Sheet:
+    """A figure's table as a sheet: its rows as the page writes them, the total row, and
+    the notes under it."""
+    rows: list[list[Cell]] = [list(row) for row in figure.rows]
+    if figure.total_row is not None:
+        rows.append([gettext("Total"), *figure.total_row])
+    return Sheet(title, figure.headers, rows, list(figure.notes))
+
+
 def section_export(
     user: User,
     sections: Sequence[ReportSection],
@@ -124,15 +133,12 @@ def section_export(
             (gettext("Dates"), f"{period.start.isoformat()} – {period.end.isoformat()}"),
         ],
     )
-    rows: list[list[Cell]] = [list(row) for row in figure.rows]
-    if figure.total_row is not None:
-        rows.append([gettext("Total"), *figure.total_row])
-    notes = list(figure.notes)
+    sheet = figure_sheet(title, figure)
     name = f"report-{section.key}_{period.start.strftime('%Y%m%d')}-{period.end.strftime('%Y%m%d')}"
     if fmt is ExportFormat.XLSX:
-        export = write_workbook(name, [Sheet(title, figure.headers, rows, notes)], stamp)
+        export = write_workbook(name, [sheet], stamp)
     else:
-        export = write_table(name, figure.headers, rows, fmt, stamp=stamp)
+        export = write_table(name, sheet.headers, sheet.rows, fmt, stamp=stamp)
     audit.record(
         Actor(user.id, user.username, ip),
         AuditAction.REPORT_EXPORT,

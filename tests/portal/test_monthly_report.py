@@ -18,7 +18,7 @@ from tests.portal import test_web_harness as harness
 from tests.reports_support import money_scenario
 
 web = harness.web
-SHEETS = ["概况", "按镇街", "按类别", "善款"]
+SHEETS = ["概况", "按镇街", "按类别", "善款", "培训、就业与基地", "各志愿项目服务时长"]
 
 
 def workbook(body: bytes) -> dict[str, list[list[object]]]:

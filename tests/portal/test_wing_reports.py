@@ -76,7 +76,10 @@ def _funnel(enrolled: int, completed: int, employed_by_outcome: int, employed_by
     opening = make_opening()
     for n, person_id in enumerate(people):
         application = Application(
-            round_id=training_round.id, person_id=person_id, office_id=office.unit_id
+            round_id=training_round.id,
+            person_id=person_id,
+            office_id=office.unit_id,
+            applied_at=utcnow() - timedelta(days=1),  # the day the base sessions are logged
         )
         db.session.add(application)
         db.session.flush()
@@ -198,9 +201,9 @@ def test_base_hours_per_town_exact_for_admins_merged_for_coordinators(web, ctx):
 # -- volunteer hours per programme -------------------------------------------------------------
 
 
-def _volunteer_hours(volunteers: dict[str, int]) -> User:
-    """Per programme (by name), that many volunteers each served a 3-hour shift last week,
-    approved; answers the coordinator of every programme."""
+def _volunteer_hours(volunteers: dict[str, int], days_ago: int = 7) -> User:
+    """Per programme (by name), that many volunteers each served a 3-hour shift `days_ago`
+    days ago, approved; answers the coordinator of every programme."""
     coordinator = make_coordinator()
     start = utcnow() + timedelta(days=1)
     for name, n in volunteers.items():
@@ -218,8 +221,8 @@ def _volunteer_hours(volunteers: dict[str, int]) -> User:
             ),
         )
         # Served last week (a new shift must start in the future).
-        shift.starts_at -= timedelta(days=8)
-        shift.ends_at -= timedelta(days=8)
+        shift.starts_at -= timedelta(days=days_ago + 1)
+        shift.ends_at -= timedelta(days=days_ago + 1)
         for _ in range(n):
             volunteer = make_approved_volunteer()
             signup = Signup(shift_id=shift.id, volunteer_id=volunteer.id, status="confirmed")
@@ -291,7 +294,9 @@ def test_an_xlsx_export_names_who_and_when_above_the_table(web, ctx):
     login(web, coordinator.username)
     today = local_today()
 
-    answer = web.get(f"/reports/training-funnel/export?format=xlsx&from={today.replace(day=1)}")
+    # From the first of the month the applications were made in (yesterday's).
+    start = (today - timedelta(days=1)).replace(day=1)
+    answer = web.get(f"/reports/training-funnel/export?format=xlsx&from={start}")
 
     assert answer.status_code == 200
     assert f"_{coordinator.username}_" in answer.headers["Content-Disposition"]
@@ -300,7 +305,7 @@ def test_an_xlsx_export_names_who_and_when_above_the_table(web, ctx):
     assert rows[0] == ["培训转化情况"]
     assert rows[1] == ["导出人", coordinator.display_name]
     assert rows[2][0] == "导出时间"
-    assert rows[3] == ["日期", f"{today.replace(day=1)} – {today}"]
+    assert rows[3] == ["日期", f"{start} – {today}"]
     assert rows[5] == ["环节", "人数", "占报名人数的比例"]
     assert rows[6] == ["报名培训", "5", "100.0%"]
     assert rows[9] == ["结业后就业", "—", "—"]
@@ -345,3 +350,26 @@ def test_the_volunteer_hours_file_keeps_its_fixed_headers_and_no_extra_rows(web,
     sheet = load_workbook(io.BytesIO(as_xlsx.data)).worksheets[0]
     cells = [list(row) for row in sheet.iter_rows(values_only=True)]
     assert cells[0] == header and len(cells) == 5
+
+
+def test_the_monthly_statistics_carry_the_wings_figures_exactly(ctx, tmp_path):
+    """The county bureau's workbook: the month's funnel, base hours and volunteer hours,
+    exact (a step of two people is shown, nothing merged)."""
+    _funnel(enrolled=4, completed=3, employed_by_outcome=1, employed_by_job=1)
+    _base_hours({TOWN_A: 3, TOWN_B: 1})
+    _volunteer_hours({"黄丝带帮教": 3, "法律六进": 1}, days_ago=1)
+    out = tmp_path / "month.xlsx"
+    # Everything happened yesterday (the base sessions' default day).
+    month = (local_today() - timedelta(days=1)).strftime("%Y-%m")
+
+    result = ctx.test_cli_runner().invoke(
+        args=["monthly-report", "--month", month, "--out", str(out)]
+    )
+
+    assert result.exit_code == 0, result.output
+    book = load_workbook(out)
+    training = [[c for c in row if c is not None] for row in book["培训、就业与基地"].values]
+    assert ["报名培训", "5", "100.0%"] in training and ["结业后就业", "2", "40.0%"] in training
+    assert [TOWN_B, "2.5", "1", "1"] in training
+    volunteers = [[c for c in row if c is not None] for row in book["各志愿项目服务时长"].values]
+    assert ["法律六进", "3.0", "1", "1"] in volunteers

@@ -32,6 +32,7 @@ def init_app(app: Flask) -> None:
     volunteer_suspended.connect(signups.on_volunteer_suspended)
     wings = registry(app)
     wings.report_sections += reports.sections()
+    wings.monthly_sheets.append(reports.monthly_sheet)
     wings.nav += [
         NavItem("programmes.programmes", _l("Programs"), STAFF, "/programs", order=51),
         NavItem("programmes.activities", _l("Activities"), STAFF, "/activities", order=52),

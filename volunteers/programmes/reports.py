@@ -16,7 +16,9 @@ from flask_babel import lazy_gettext as _l
 from sqlalchemy import Select, func, select
 
 from core.db import db
+from core.export import Sheet
 from core.reports.figures import Column, DateRange, Figure, Series, Unit, tenths_of_hours
+from core.reports.page import figure_sheet
 from core.small_cells import Cell, suppress_small_cells
 from core.users import Role, User
 from core.wings import ReportSection
@@ -26,7 +28,7 @@ from volunteers.programmes.scope import STAFF, visible_programme_ids
 OTHER = "__other__"
 
 
-def _served(user: User, period: DateRange, *columns: Any) -> Select[Any]:
+def _served(user: User | None, period: DateRange, *columns: Any) -> Select[Any]:
     query = (
         select(*columns)
         .select_from(HoursEntry)
@@ -39,14 +41,15 @@ def _served(user: User, period: DateRange, *columns: Any) -> Select[Any]:
             Shift.starts_at < period.end_utc,
         )
     )
-    visible = visible_programme_ids(user)
+    visible = visible_programme_ids(user) if user is not None else None
     if visible is not None:
         query = query.where(Programme.id.in_(visible))
     return query
 
 
-def volunteer_hours_per_programme(user: User, period: DateRange) -> Figure:
-    """Approved volunteer hours per programme over the range; two queries."""
+def volunteer_hours_per_programme(user: User | None, period: DateRange) -> Figure:
+    """Approved volunteer hours per programme over the range; two queries. `user` None is
+    the county bureau's monthly statistics: every programme, exact."""
     rows = db.session.execute(
         _served(
             user,
@@ -68,7 +71,7 @@ def volunteer_hours_per_programme(user: User, period: DateRange) -> Figure:
         or 0
     )
     notes = [gettext("Approved hours of the shifts that began in the range.")]
-    if not user.has_role(Role.ADMIN, Role.AUDITOR):
+    if user is not None and not user.has_role(Role.ADMIN, Role.AUDITOR):
         shown = suppress_small_cells(cells, other_key=OTHER, total_people=total_people)
         if shown.suppressed:
             notes.append(gettext("Too few people to show without singling someone out."))
@@ -104,6 +107,12 @@ def volunteer_hours_per_programme(user: User, period: DateRange) -> Figure:
         if cells
         else None,
     )
+
+
+def monthly_sheet(month: DateRange) -> Sheet:
+    """The month's volunteer hours per programme, for the county bureau (exact)."""
+    title = gettext("Volunteer hours per programme")
+    return figure_sheet(title, volunteer_hours_per_programme(None, month))
 
 
 def sections() -> list[ReportSection]:
