@@ -284,7 +284,7 @@ def test_every_section_exports_as_its_table_reads_stamped_and_audited(web, ctx):
         body = [row for row in shown[1:] if len(row) == len(shown[0])]
         assert table[1:] == body, key
 
-    exported = [e.object_id for e in audit_events(AuditAction.REPORT_EXPORT)]
+    exported = [str(e.object_id) for e in audit_events(AuditAction.REPORT_EXPORT)]
     assert sorted(exported) == sorted(sections_on(page))
 
 
