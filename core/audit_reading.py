@@ -6,7 +6,7 @@ Reading, verifying and exporting are each on the record themselves.
 
 from __future__ import annotations
 
-from collections.abc import Iterator, Mapping
+from collections.abc import Collection, Iterator, Mapping
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Any
@@ -86,18 +86,26 @@ def _readable(
         username=event.actor_label,
         action=event.action,
         what=action_label(event.action),
-        about=object_label(event.object_type, event.object_id),
+        about=object_label(event.object_type, event.object_id, names),
         ip=event.ip or "",
         detail=describe(event.detail, names),
         is_staff=event.actor_id is not None,
     )
 
 
+def _report_titles(keys: Collection[str]) -> dict[str, str]:
+    titles = {section.key: str(section.title) for section in registry(current_app).report_sections}
+    return {key: titles[key] for key in keys if key in titles}
+
+
 def _names(events: list[AuditEvent]) -> dict[tuple[str, str], str]:
     """The names of the records the page's details name by id, one query per kind."""
-    readers = registry(current_app).audit_names
+    readers = {"report": _report_titles, **registry(current_app).audit_names}
     wanted: dict[str, set[str]] = {}
     for event in events:
+        # The record an entry is about, when its kind has names: a report by its title.
+        if event.object_type in readers and event.object_id:
+            wanted.setdefault(event.object_type, set()).add(event.object_id)
         for key, value in (event.detail or {}).items():
             if key in readers and isinstance(value, str | int):
                 wanted.setdefault(key, set()).add(str(value))

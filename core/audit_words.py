@@ -64,6 +64,9 @@ DETAIL_LABELS = {
     "total_fen": _l("Total"),
     "count": _l("Rows"),
     "format": _l("Format"),
+    "start": _l("Start date"),
+    "end": _l("End date"),
+    "identity": _l("Identity"),
     "filters": _l("Filters"),
     "reason": _l("Reason"),
     "reasons": _l("Reasons"),
@@ -166,6 +169,8 @@ DETAIL_LABELS = {
 
 # Values stored as codes, read as words.
 VALUE_WORDS = {
+    "masked": _l("masked"),
+    "clear": _l("in clear"),
     "csv": "CSV",
     "xlsx": "XLSX",
     "id_number": _l("ID number"),
@@ -234,17 +239,20 @@ def who_label(label: str, actor_id: int | None, display_name: str | None) -> str
     return label
 
 
-def object_label(object_type: str | None, object_id: str | None) -> str:
-    """ "Need #12" (帮扶需求 #12): the kind of record an entry is about, and its id."""
+# Names of records whose ids details hold, by (detail key, id): see describe().
+Names = Mapping[tuple[str, str], str]
+
+
+def object_label(object_type: str | None, object_id: str | None, names: Names | None = None) -> str:
+    """ "Need #12" (帮扶需求 #12): the kind of record an entry is about, and its id; or
+    its name where `names` has one (a report by its title)."""
     if not object_type:
         return ""
     kind = OBJECT_TYPES.get(object_type)
     name = str(kind) if kind is not None else object_type
+    if names and object_id and (object_type, object_id) in names:
+        return str(gettext("%(key)s: %(value)s", key=name, value=names[(object_type, object_id)]))
     return f"{name} #{object_id}" if object_id else name
-
-
-# Names of records whose ids details hold, by (detail key, id): see describe().
-Names = Mapping[tuple[str, str], str]
 
 
 def _value(key: str, value: Any, names: Names | None = None) -> str:

@@ -45,6 +45,7 @@ class PeriodicJob:
     name: str
     interval_s: Callable[[Mapping[str, Any]], int]
     run: Callable[[], object]
+    label: object = ""  # a lazy msgid: what staff read on /admin/jobs
 
 
 class Urgency(enum.IntEnum):

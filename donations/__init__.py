@@ -162,16 +162,19 @@ def init_app(app: Flask) -> None:
             "donor-messages",
             lambda _config: 5,
             lambda: outbox.send_pending(messages.senders(current_wechat(), subscribe_templates())),
+            label=_l("Send messages to donors"),
         ),
         PeriodicJob(
             "reconcile",
             lambda config: int(config["RECONCILE_INTERVAL_S"]),
             lambda: reconciliation.scheduled_reconciliation(current_gateway()),
+            label=_l("Reconcile with the payment provider"),
         ),
         PeriodicJob(
             "close-needs",
             lambda config: int(config["CLOSE_NEEDS_INTERVAL_S"]),
             closing.close_expired_and_cancelled,
+            label=_l("Close expired needs"),
         ),
     ]
     wings.counts += [

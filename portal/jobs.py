@@ -13,6 +13,7 @@ from pathlib import Path
 
 from flask import Flask, current_app
 from flask_babel import force_locale
+from flask_babel import lazy_gettext as _l
 
 from core import audit, jobruns
 from core.db import db
@@ -30,7 +31,10 @@ def seal_audit() -> int:
 
 
 AUDIT_SEAL = PeriodicJob(
-    "audit-seal", lambda config: int(config["AUDIT_SEAL_INTERVAL_S"]), seal_audit
+    "audit-seal",
+    lambda config: int(config["AUDIT_SEAL_INTERVAL_S"]),
+    seal_audit,
+    label=_l("Seal the audit log"),
 )
 
 
@@ -40,7 +44,10 @@ def verify_audit() -> audit.ChainReport:
 
 
 AUDIT_VERIFY = PeriodicJob(
-    "audit-verify", lambda config: int(config["AUDIT_VERIFY_INTERVAL_S"]), verify_audit
+    "audit-verify",
+    lambda config: int(config["AUDIT_VERIFY_INTERVAL_S"]),
+    verify_audit,
+    label=_l("Verify the audit chain"),
 )
 
 
@@ -49,6 +56,7 @@ OFFICE_NOTICES = PeriodicJob(
     "office-notices",
     lambda config: int(config["OFFICE_NOTICE_INTERVAL_S"]),
     deliver_office_notices,
+    label=_l("Deliver notices to offices"),
 )
 
 
@@ -79,6 +87,7 @@ MONTHLY_REPORT = PeriodicJob(
     "monthly-report",
     lambda config: int(config["MONTHLY_REPORT_INTERVAL_S"]),
     write_last_months_report,
+    label=_l("Write the monthly report"),
 )
 
 

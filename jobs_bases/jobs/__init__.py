@@ -57,6 +57,7 @@ def init_app(app: Flask) -> None:
             "retention-follow-ups",
             lambda config: int(config["JOBS_BASES_INTERVAL_S"]),
             followups.open_follow_up_tasks,
+            label=_l("Open job retention follow-ups"),
         )
     )
     wings.person_panels.append(PersonPanel("jobs/person_panel.html", panel.person_panel_context))

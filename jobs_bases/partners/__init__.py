@@ -47,5 +47,6 @@ def init_app(app: Flask) -> None:
             "partner-access",
             lambda config: int(config["JOBS_BASES_INTERVAL_S"]),
             access.expire_and_remind,
+            label=_l("Expire partner access and remind"),
         )
     )

@@ -73,7 +73,12 @@ def init_app(app: Flask) -> None:
         NavItem("courses.index", _l("Training"), frozenset(TRAINING_ROLES), "/courses", order=46)
     )
     wings.jobs.append(
-        PeriodicJob("training", lambda config: int(config["TRAINING_JOB_INTERVAL_S"]), run_periodic)
+        PeriodicJob(
+            "training",
+            lambda config: int(config["TRAINING_JOB_INTERVAL_S"]),
+            run_periodic,
+            label=_l("Training offers and waiting lists"),
+        )
     )
     wings.counts += [
         Count(

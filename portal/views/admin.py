@@ -113,11 +113,18 @@ def reset_user_password(user_id: int) -> ResponseReturnValue:
 @roles_required(Role.ADMIN)
 def jobs() -> ResponseReturnValue:
     failed_only = request.args.get("failed") == "1"
-    names = [job.name for job in scheduled_jobs(current_app._get_current_object())]  # type: ignore[attr-defined]
+    scheduled = scheduled_jobs(current_app._get_current_object())  # type: ignore[attr-defined]
+    runners = {
+        "inprocess": _("in a thread of the portal's server"),
+        "celery": _("by a separate background worker"),
+        "off": _("not run at all"),
+    }
     return render_template(
         "admin/jobs.html",
-        runner=current_app.config["BACKGROUND_JOBS"],
-        summaries=jobruns.job_summaries(names),
+        runner=runners.get(current_app.config["BACKGROUND_JOBS"], "—"),
+        runner_labels=runners,
+        labels={job.name: str(job.label or job.name) for job in scheduled},
+        summaries=jobruns.job_summaries([job.name for job in scheduled]),
         runs=jobruns.recent_runs(failed_only=failed_only),
         failed_only=failed_only,
         statuses={

@@ -94,8 +94,11 @@ def test_finance_approves_allocates_pays_out_and_a_second_user_approves_in_the_b
         second = trip.sign_in("finance-2")
         second.goto("/disbursements")
         row = second.locator("#payouts tr", has_text=reference)
+        approve = row.locator("form:has(input[value=approve])")
+        # Approving a payout cannot be undone: the form asks for the box to be ticked.
+        approve.locator("input[type=checkbox]").check()
         trip.shot(second, "payout-to-approve")
-        trip.submit(second, row.locator("form:has(input[value=approve]) [type=submit]"))
+        trip.submit(second, approve.locator("[type=submit]"))
         trip.flash(second)
         row = second.locator("#payouts tr", has_text=reference)
         assert row.locator("input[value=approve]").count() == 0

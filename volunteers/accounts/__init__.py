@@ -11,6 +11,8 @@ if TYPE_CHECKING:
 
 
 def init_app(app: Flask) -> None:
+    from flask_babel import lazy_gettext as _l
+
     from core.wings import PeriodicJob, registry
     from volunteers.accounts import messages, views
 
@@ -23,5 +25,6 @@ def init_app(app: Flask) -> None:
             "volunteer-messages",
             lambda config: int(config["VOLUNTEER_MESSAGES_INTERVAL_S"]),
             messages.send_volunteer_messages,
+            label=_l("Send messages to volunteers"),
         )
     )

@@ -50,5 +50,6 @@ def init_app(app: Flask) -> None:
             "volunteer-reminders",
             lambda config: int(config["VOLUNTEER_REMINDER_INTERVAL_S"]),
             reminders.run_reminders,
+            label=_l("Remind volunteers of their shifts"),
         )
     )
