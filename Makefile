@@ -6,7 +6,7 @@ STAMP := $(VENV)/.installed
 # Our code, for the linter, the formatter and the type checker alike.
 PACKAGES := core portal donations jobs_bases volunteers sandboxes bench tests
 
-.PHONY: fonts chromium screenshots install run run-prod test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-burst bench-lists translations clean
+.PHONY: fonts chromium screenshots install run run-prod test test-sqlite test-postgres lint fmt typecheck migrate seed bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-burst bench-lists bench translations clean
 
 install: $(STAMP) translations fonts chromium
 
@@ -121,6 +121,11 @@ bench-lists: install
 # The README's screenshots (docs/screenshots/), taken in Chromium from the demo in a scratch database.
 screenshots: install
 	$(BIN)/python -m tests.browser.screenshots
+
+# Every benchmark, one after another (about half an hour on two quiet cores; the first
+# bench-lists run loads its province-size database first). Each prints its figures
+# beside the machine's load and exits non-zero when its checks fail.
+bench: bench-allocation bench-seats bench-pairing bench-ledger bench-donate bench-burst bench-lists
 
 clean:
 	rm -rf $(VENV) instance .pytest_cache .mypy_cache .ruff_cache .import_linter_cache .grimp_cache
