@@ -34,8 +34,9 @@ from core.export import Sheet
 from core.people.models import Person
 from core.reports.casework import town_order
 from core.reports.figures import Column, DateRange, Figure, Series, Unit, permille, tenths_of_hours
+from core.reports.hiding import hide_small_cells, towns_merged_note
 from core.reports.page import figure_sheet
-from core.small_cells import Cell, hide_small, suppress_small_cells
+from core.small_cells import Cell, hide_small
 from core.users import CASEWORK_ROLES, Role, User
 from core.wings import ReportSection
 from jobs_bases.bases.models import Base, BaseSession, HoursStatus, Placement
@@ -209,16 +210,9 @@ def base_hours_per_town(user: User | None, period: DateRange) -> Figure:
         db.session.scalar(worked(func.count(func.distinct(BaseSession.person_id)))) or 0
     )
     if scope.suppress:
-        shown = suppress_small_cells(cells, other_key=OTHER, total_people=total_people)
-        if shown.suppressed:
-            notes.append(gettext("Too few people to show without singling someone out."))
-        elif shown.merged:
-            notes.append(
-                gettext(
-                    "Towns counting fewer than 3 people are merged into “Other towns”, with"
-                    " the next smallest town, so that no one can be singled out."
-                )
-            )
+        shown = hide_small_cells(
+            cells, notes, towns_merged_note(), other_key=OTHER, total_people=total_people
+        )
         cells = list(shown.cells)
         total_people = shown.total_people or 0
     label = {OTHER: gettext("Other towns")}

@@ -50,7 +50,8 @@ from core.reports.figures import (
     percentile_tenths,
     permille,
 )
-from core.small_cells import Cell, suppress_small_cells
+from core.reports.hiding import hide_small_cells, towns_merged_note
+from core.small_cells import Cell
 from core.towns import TOWN_NAMES
 from core.users import CASEWORK_ROLES, Role, User, visible_office_ids
 from core.wings import ReportSection
@@ -323,16 +324,7 @@ def fairness(user: User, period: DateRange) -> Figure:
         )
     ]
     if scope.suppress:
-        shown = suppress_small_cells(cells, disjoint=True, other_key=OTHER)
-        if shown.suppressed:
-            notes.append(gettext("Too few people to show without singling someone out."))
-        elif shown.merged:
-            notes.append(
-                gettext(
-                    "Towns counting fewer than 3 people are merged into “Other towns”, with"
-                    " the next smallest town, so that no one can be singled out."
-                )
-            )
+        shown = hide_small_cells(cells, notes, towns_merged_note(), disjoint=True, other_key=OTHER)
         cells = list(shown.cells)
     label = {OTHER: gettext("Other towns")}
     return Figure(

@@ -17,7 +17,8 @@ from sqlalchemy import select
 from core.db import db
 from core.people.models import Person
 from core.reports.figures import ChartKind, Column, DateRange, Figure, Series, Unit
-from core.small_cells import Cell, suppress_small_cells
+from core.reports.hiding import hide_small_cells, towns_merged_note
+from core.small_cells import Cell
 from core.towns import TOWN_NAMES
 from core.users import Role, User
 from core.wings import ReportSection
@@ -179,17 +180,8 @@ def per_town(user: User, period: DateRange) -> Figure:
         )
     ]
     if not user.does_casework:
-        shown = suppress_small_cells(cells, disjoint=True, other_key=OTHER)
+        shown = hide_small_cells(cells, notes, towns_merged_note(), disjoint=True, other_key=OTHER)
         cells = list(shown.cells)
-        if shown.suppressed:
-            notes.append(gettext("Too few people to show without singling someone out."))
-        elif shown.merged:
-            notes.append(
-                gettext(
-                    "Towns counting fewer than 3 people are merged into “Other towns”, with"
-                    " the next smallest town, so that no one can be singled out."
-                )
-            )
     label = {OTHER: gettext("Other towns")}
     return Figure(
         label_header=gettext("Town"),

@@ -18,8 +18,9 @@ from sqlalchemy import Select, func, select
 from core.db import db
 from core.export import Sheet
 from core.reports.figures import Column, DateRange, Figure, Series, Unit, tenths_of_hours
+from core.reports.hiding import hide_small_cells
 from core.reports.page import figure_sheet
-from core.small_cells import Cell, suppress_small_cells
+from core.small_cells import Cell
 from core.users import Role, User
 from core.wings import ReportSection
 from volunteers.programmes.models import Activity, HoursEntry, HoursStatus, Programme, Shift
@@ -72,17 +73,11 @@ def volunteer_hours_per_programme(user: User | None, period: DateRange) -> Figur
     )
     notes = [gettext("Approved hours of the shifts that began in the range.")]
     if user is not None and not user.has_role(Role.ADMIN, Role.AUDITOR):
-        shown = suppress_small_cells(cells, other_key=OTHER, total_people=total_people)
-        if shown.suppressed:
-            notes.append(gettext("Too few people to show without singling someone out."))
-        elif shown.merged:
-            notes.append(
-                gettext(
-                    "Programmes counting fewer than 3 volunteers are merged into “Other"
-                    " programmes”, with the next smallest one, so that no one can be"
-                    " singled out."
-                )
-            )
+        merged = gettext(
+            "Programmes counting fewer than 3 volunteers are merged into “Other"
+            " programmes”, with the next smallest one, so that no one can be singled out."
+        )
+        shown = hide_small_cells(cells, notes, merged, other_key=OTHER, total_people=total_people)
         cells = list(shown.cells)
         total_people = shown.total_people or 0
     label = {OTHER: gettext("Other programmes")}
