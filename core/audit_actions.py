@@ -93,6 +93,9 @@ class AuditAction(enum.StrEnum):
     DISBURSEMENT_REJECT = "disbursement.reject"
     DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
     DISBURSEMENT_EXPORT = "disbursement.export"
+    PROJECT_EXPORT = "project.export"
+    POOL_EXPORT = "pool.export"
+    POOL_HISTORY_EXPORT = "pool.history_export"
     # Volunteers: their accounts, as they use them.
     VOLUNTEER_REGISTER = "volunteer.register"
     VOLUNTEER_LOGIN = "volunteer.login"
@@ -261,6 +264,9 @@ ACTION_LABELS = {
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
     AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
     AuditAction.DISBURSEMENT_EXPORT: _l("Payouts exported"),
+    AuditAction.PROJECT_EXPORT: _l("Projects exported"),
+    AuditAction.POOL_EXPORT: _l("Pools exported"),
+    AuditAction.POOL_HISTORY_EXPORT: _l("Pool history exported"),
     AuditAction.VOLUNTEER_REGISTER: _l("Volunteer registered"),
     AuditAction.VOLUNTEER_LOGIN: _l("Volunteer signed in"),
     AuditAction.VOLUNTEER_LOGIN_FAILED: _l("Volunteer sign-in failed"),

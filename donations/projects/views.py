@@ -16,6 +16,7 @@ from flask_babel import gettext as _
 
 from core.bulk import MAX_ITEMS, parse_ids
 from core.db import db
+from core.export import download
 from core.forms import ActionForm
 from core.money import fen_to_yuan_str
 from core.needs.labels import CATEGORY_LABELS
@@ -23,12 +24,15 @@ from core.timeutil import local_today
 from core.towns import km_from_centre, nearest_town
 from core.users import Role
 from core.web import (
+    client_ip,
     errors_shown_on,
+    export_format,
     flash_outcomes,
     redirects_on_domain_error,
     roles_required,
     staff,
 )
+from donations.projects.exports import export_pool_history, export_pools, export_projects
 from donations.projects.forms import BulkListingForm, ListingForm, ProjectForm
 from donations.projects.models import Project, ProjectStatus
 from donations.projects.queries import ProjectPage, pool_summaries, project_page, project_rows
@@ -75,6 +79,13 @@ def projects() -> ResponseReturnValue:
     return render_template(
         "projects/projects.html", rows=project_rows(), can_edit=staff().has_role(*EDITORS)
     )
+
+
+@bp.get("/projects/export")
+@roles_required(*READERS)
+def export() -> ResponseReturnValue:
+    """Every project as CSV or XLSX, as the page lists them; audited."""
+    return download(export_projects(staff(), export_format(), ip=client_ip()))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -183,7 +194,24 @@ def project_status(project_id: str, status: str) -> ResponseReturnValue:
     return redirect(url_for("projects.project", project_id=project_id))
 
 
+POOL_READERS = (Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER)
+
+
 @bp.route("/pools")
-@roles_required(Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER)
+@roles_required(*POOL_READERS)
 def pools() -> ResponseReturnValue:
     return render_template("projects/pools.html", pools=pool_summaries())
+
+
+@bp.get("/pools/export")
+@roles_required(*POOL_READERS)
+def export_pool_list() -> ResponseReturnValue:
+    """Every pool's balance as CSV or XLSX; audited."""
+    return download(export_pools(staff(), export_format(), ip=client_ip()))
+
+
+@bp.get("/pools/history/export")
+@roles_required(*POOL_READERS)
+def export_history() -> ResponseReturnValue:
+    """Every pool's journal entries as CSV or XLSX; audited."""
+    return download(export_pool_history(staff(), export_format(), ip=client_ip()))
