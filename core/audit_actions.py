@@ -146,6 +146,8 @@ class AuditAction(enum.StrEnum):
     CONSENT_WITHDRAW = "consent.withdraw"
     PLACEMENT_END = "placement.end"
     PLACEMENT_VIEW = "placement.view"
+    BASE_EXPORT = "base.export"
+    PLACEMENT_EXPORT = "placement.export"
     BASE_SAVE = "base.save"
     BASE_RETIRE = "base.retire"
     PLACEMENT_CREATE = "placement.create"
@@ -312,6 +314,8 @@ ACTION_LABELS = {
     AuditAction.CONSENT_WITHDRAW: _l("Consent to share withdrawn"),
     AuditAction.PLACEMENT_END: _l("Placement ended"),
     AuditAction.PLACEMENT_VIEW: _l("Placement viewed by the base"),
+    AuditAction.BASE_EXPORT: _l("Bases exported"),
+    AuditAction.PLACEMENT_EXPORT: _l("Placements exported"),
     AuditAction.BASE_SAVE: _l("Base saved"),
     AuditAction.BASE_RETIRE: _l("Base retired"),
     AuditAction.PLACEMENT_CREATE: _l("Person placed at a base"),

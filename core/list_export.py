@@ -10,9 +10,10 @@ from __future__ import annotations
 
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, TypeVar
 
 from flask_babel import gettext
+from sqlalchemy import Select
 
 from core import audit
 from core.audit import Actor
@@ -21,6 +22,10 @@ from core.db import db, utcnow
 from core.export import Cell, Export, ExportFormat, Stamp, write_table
 from core.timeutil import to_local
 from core.users import User
+
+# A file holds at most this many rows: a list that long is filtered before it is exported.
+MAX_ROWS = 100_000
+T = TypeVar("T")
 
 
 @dataclass(frozen=True)
@@ -31,6 +36,11 @@ class ListExport:
     title: str  # the XLSX's first row
     action: AuditAction
     target_type: str
+
+
+def rows_of(query: Select[tuple[T]]) -> list[T]:
+    """The first MAX_ROWS rows of `query`, in its order."""
+    return list(db.session.scalars(query.limit(MAX_ROWS)))
 
 
 def when(moment: object) -> str:

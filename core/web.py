@@ -157,6 +157,15 @@ def int_arg(name: str, default: int | None = None) -> int | None:
     return parse_int(request.args.get(name, ""), default)
 
 
+def export_args() -> dict[str, str]:
+    """The list filters an export link carries: every argument but format and paging."""
+    return {
+        key: value
+        for key, value in request.args.items()
+        if key not in ("format", "cursor", "page", "per_page") and value
+    }
+
+
 def export_format() -> ExportFormat:
     """The `format` argument of an export link: csv (the default) or xlsx; else 400."""
     raw = request.args.get("format") or ExportFormat.CSV
