@@ -164,6 +164,8 @@ class AuditAction(enum.StrEnum):
     # Skills training: courses, applications, allocation, offers, the class, certificates.
     TRAINING_ROUND_SAVE = "training.round_save"
     TRAINING_COURSE_SAVE = "training.course_save"
+    TRAINING_COURSE_EXPORT = "training.course_export"
+    TRAINING_APPLICATION_EXPORT = "training.application_export"
     TRAINING_SESSION_SAVE = "training.session_save"
     TRAINING_SESSION_DELETE = "training.session_delete"
     TRAINING_APPLY = "training.apply"
@@ -331,6 +333,8 @@ ACTION_LABELS = {
     AuditAction.FOLLOW_UP_RECORD: _l("Retention follow-up recorded"),
     AuditAction.TRAINING_ROUND_SAVE: _l("Training round saved"),
     AuditAction.TRAINING_COURSE_SAVE: _l("Training course saved"),
+    AuditAction.TRAINING_COURSE_EXPORT: _l("Training courses exported"),
+    AuditAction.TRAINING_APPLICATION_EXPORT: _l("Training applications exported"),
     AuditAction.TRAINING_SESSION_SAVE: _l("Course session scheduled"),
     AuditAction.TRAINING_SESSION_DELETE: _l("Course session removed"),
     AuditAction.TRAINING_APPLY: _l("Training application entered"),
