@@ -156,6 +156,9 @@ class AuditAction(enum.StrEnum):
     BASE_HOURS_DECLINE = "base_hours.decline"
     EMPLOYER_SAVE = "employer.save"
     OPENING_SAVE = "opening.save"
+    OPENING_EXPORT = "opening.export"
+    EMPLOYER_EXPORT = "employer.export"
+    REFERRAL_EXPORT = "referral.export"
     REFERRAL_CREATE = "referral.create"
     REFERRAL_OUTCOME = "referral.outcome"
     REFERRAL_WITHDRAW = "referral.withdraw"
@@ -326,6 +329,9 @@ ACTION_LABELS = {
     AuditAction.BASE_HOURS_DECLINE: _l("Hours at a base declined"),
     AuditAction.EMPLOYER_SAVE: _l("Employer saved"),
     AuditAction.OPENING_SAVE: _l("Job opening saved"),
+    AuditAction.OPENING_EXPORT: _l("Job openings exported"),
+    AuditAction.EMPLOYER_EXPORT: _l("Employers exported"),
+    AuditAction.REFERRAL_EXPORT: _l("Job referrals exported"),
     AuditAction.REFERRAL_CREATE: _l("Person referred to a job opening"),
     AuditAction.REFERRAL_OUTCOME: _l("Referral outcome recorded"),
     AuditAction.REFERRAL_WITHDRAW: _l("Referral withdrawn"),
