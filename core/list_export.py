@@ -43,6 +43,17 @@ def rows_of(query: Select[tuple[T]]) -> list[T]:
     return list(db.session.scalars(query.limit(MAX_ROWS)))
 
 
+@dataclass(frozen=True)
+class ExportRequest:
+    """Who asks for a list's file, in which format, from where, with the list's filters
+    as asked (None for a list without filters)."""
+
+    actor: User
+    fmt: ExportFormat
+    filters: Mapping[str, str] | None = None
+    ip: str | None = None
+
+
 def when(moment: object) -> str:
     """A stored moment in Shanghai time to the minute; blank for none."""
     if moment is None:
@@ -51,30 +62,27 @@ def when(moment: object) -> str:
 
 
 def audited_export(
-    actor: User,
+    request: ExportRequest,
     kind: ListExport,
-    fmt: ExportFormat,
     headers: Sequence[str],
     rows: Sequence[Sequence[Cell]],
-    *,
-    ip: str | None = None,
-    filters: Mapping[str, str] | None = None,
 ) -> Export:
-    """`rows` under `headers` as `fmt`, stamped with `actor` and now, and audited."""
-    now = utcnow()
+    """`rows` under `headers` in the asked format, stamped with who and when, and audited."""
+    actor, now = request.actor, utcnow()
     lines = [
         (gettext("Exported by"), actor.display_name),
         (gettext("Exported at"), when(now)),
     ]
-    asked = {key: value for key, value in (filters or {}).items() if value}
-    if filters is not None:
+    detail: dict[str, Any] = {"format": request.fmt.value, "rows": len(rows)}
+    if request.filters is not None:
+        asked = {key: value for key, value in request.filters.items() if value}
         described = "；".join(f"{key}={value}" for key, value in asked.items())
         lines.append((gettext("Filters"), described or gettext("none")))
-    stamp = Stamp(title=kind.title, username=actor.username, exported_at=now, lines=lines)
-    export = write_table(kind.name, headers, rows, fmt, stamp=stamp)
-    detail: dict[str, Any] = {"format": fmt.value, "rows": len(rows)}
-    if filters is not None:
         detail["filters"] = asked
-    audit.record(Actor(actor.id, actor.username, ip), kind.action, kind.target_type, None, **detail)
+    stamp = Stamp(title=kind.title, username=actor.username, exported_at=now, lines=lines)
+    export = write_table(kind.name, headers, rows, request.fmt, stamp=stamp)
+    audit.record(
+        Actor(actor.id, actor.username, request.ip), kind.action, kind.target_type, None, **detail
+    )
     db.session.commit()
     return export

@@ -11,11 +11,10 @@ from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from core.audit_actions import AuditAction
-from core.export import Cell, Export, ExportFormat
-from core.list_export import ListExport, audited_export, when
+from core.export import Cell, Export
+from core.list_export import ExportRequest, ListExport, audited_export, when
 from core.money import yuan_text
 from core.needs.labels import CATEGORY_LABELS
-from core.users import User
 from donations.projects.queries import pool_summaries, project_rows
 
 MAX_HISTORY = 100_000
@@ -30,7 +29,7 @@ ENTRY_KINDS = {
 }
 
 
-def export_projects(actor: User, fmt: ExportFormat, *, ip: str | None = None) -> Export:
+def export_projects(request: ExportRequest) -> Export:
     """Every project, newest first, with what it raised, as the projects page lists them."""
     headers = [
         gettext("Title"),
@@ -62,10 +61,10 @@ def export_projects(actor: User, fmt: ExportFormat, *, ip: str | None = None) ->
     kind = ListExport(
         "projects", gettext("Fundraising projects"), AuditAction.PROJECT_EXPORT, "project"
     )
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip)
+    return audited_export(request, kind, headers, rows)
 
 
-def export_pools(actor: User, fmt: ExportFormat, *, ip: str | None = None) -> Export:
+def export_pools(request: ExportRequest) -> Export:
     """Every pool with its project, balance and restrictions."""
     headers = [
         gettext("Pool"),
@@ -85,10 +84,10 @@ def export_pools(actor: User, fmt: ExportFormat, *, ip: str | None = None) -> Ex
         for summary in pool_summaries(history=0)
     ]
     kind = ListExport("pools", gettext("Pool balances"), AuditAction.POOL_EXPORT, "pool")
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip)
+    return audited_export(request, kind, headers, rows)
 
 
-def export_pool_history(actor: User, fmt: ExportFormat, *, ip: str | None = None) -> Export:
+def export_pool_history(request: ExportRequest) -> Export:
     """Every pool's journal entries, newest first: money in and out in yuan."""
     headers = [
         gettext("Pool"),
@@ -116,4 +115,4 @@ def export_pool_history(actor: User, fmt: ExportFormat, *, ip: str | None = None
     kind = ListExport(
         "pool-history", gettext("Pool history"), AuditAction.POOL_HISTORY_EXPORT, "pool"
     )
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip)
+    return audited_export(request, kind, headers, rows)

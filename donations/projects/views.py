@@ -24,9 +24,8 @@ from core.timeutil import local_today
 from core.towns import km_from_centre, nearest_town
 from core.users import Role
 from core.web import (
-    client_ip,
     errors_shown_on,
-    export_format,
+    export_request,
     flash_outcomes,
     redirects_on_domain_error,
     roles_required,
@@ -85,7 +84,7 @@ def projects() -> ResponseReturnValue:
 @roles_required(*READERS)
 def export() -> ResponseReturnValue:
     """Every project as CSV or XLSX, as the page lists them; audited."""
-    return download(export_projects(staff(), export_format(), ip=client_ip()))
+    return download(export_projects(export_request(filtered=False)))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -207,11 +206,11 @@ def pools() -> ResponseReturnValue:
 @roles_required(*POOL_READERS)
 def export_pool_list() -> ResponseReturnValue:
     """Every pool's balance as CSV or XLSX; audited."""
-    return download(export_pools(staff(), export_format(), ip=client_ip()))
+    return download(export_pools(export_request(filtered=False)))
 
 
 @bp.get("/pools/history/export")
 @roles_required(*POOL_READERS)
 def export_history() -> ResponseReturnValue:
     """Every pool's journal entries as CSV or XLSX; audited."""
-    return download(export_pool_history(staff(), export_format(), ip=client_ip()))
+    return download(export_pool_history(export_request(filtered=False)))

@@ -7,13 +7,11 @@ screen: a file travels further than a page. A base contact's files hold their ba
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask_babel import gettext
 
 from core.audit_actions import AuditAction
-from core.export import Cell, Export, ExportFormat
-from core.list_export import ListExport, audited_export, rows_of
+from core.export import Cell, Export
+from core.list_export import ExportRequest, ListExport, audited_export, rows_of
 from core.privacy import mask_name
 from core.users import Role, User
 from jobs_bases.bases.forms import KIND_LABELS
@@ -21,15 +19,8 @@ from jobs_bases.bases.models import Base, Placement, PlacementStatus
 from jobs_bases.bases.queries import BaseFilter, PlacementFilter, base_query, placement_query
 
 
-def export_bases(
-    actor: User,
-    filters: BaseFilter,
-    fmt: ExportFormat,
-    asked: Mapping[str, str],
-    *,
-    ip: str | None = None,
-) -> Export:
-    """The bases `actor` may see, filtered as the list is."""
+def export_bases(request: ExportRequest, filters: BaseFilter) -> Export:
+    """The bases the asker may see, filtered as the list is."""
     headers = [
         gettext("Base"),
         gettext("Base type"),
@@ -49,10 +40,10 @@ def export_bases(
             "、".join(base.activities),
             gettext("Out of use") if base.retired_at is not None else gettext("In use"),
         ]
-        for base in rows_of(base_query(actor, filters).order_by(Base.id))
+        for base in rows_of(base_query(request.actor, filters).order_by(Base.id))
     ]
     kind = ListExport("bases", gettext("Bases"), AuditAction.BASE_EXPORT, "base")
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip, filters=asked)
+    return audited_export(request, kind, headers, rows)
 
 
 def _who(actor: User, placement: Placement) -> str:
@@ -61,15 +52,8 @@ def _who(actor: User, placement: Placement) -> str:
     return mask_name(placement.person.name)
 
 
-def export_placements(
-    actor: User,
-    filters: PlacementFilter,
-    fmt: ExportFormat,
-    asked: Mapping[str, str],
-    *,
-    ip: str | None = None,
-) -> Export:
-    """The placements `actor` may see, filtered as the list is, newest first."""
+def export_placements(request: ExportRequest, filters: PlacementFilter) -> Export:
+    """The placements the asker may see, filtered as the list is, newest first."""
     headers = [
         gettext("Number"),
         gettext("Person"),
@@ -79,11 +63,11 @@ def export_placements(
         gettext("Until"),
         gettext("Status"),
     ]
-    query = placement_query(actor, filters).order_by(Placement.id.desc())
+    query = placement_query(request.actor, filters).order_by(Placement.id.desc())
     rows: list[list[Cell]] = [
         [
             placement.id,
-            _who(actor, placement),
+            _who(request.actor, placement),
             placement.base.name,
             placement.base.town,
             placement.starts_on.isoformat(),
@@ -95,4 +79,4 @@ def export_placements(
     kind = ListExport(
         "placements", gettext("Placements"), AuditAction.PLACEMENT_EXPORT, "placement"
     )
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip, filters=asked)
+    return audited_export(request, kind, headers, rows)

@@ -17,8 +17,7 @@ from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_args,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -66,10 +65,7 @@ def _placement_filter() -> PlacementFilter:
 @roles_required(*BASE_READERS)
 def export() -> ResponseReturnValue:
     """The placements as the list filters them, as CSV or XLSX; audited."""
-    filters = _placement_filter()
-    return download(
-        export_placements(staff(), filters, export_format(), export_args(), ip=client_ip())
-    )
+    return download(export_placements(export_request(), _placement_filter()))
 
 
 @bp.route("/placements")

@@ -14,8 +14,7 @@ from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_args,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -59,9 +58,7 @@ def index() -> ResponseReturnValue:
 @roles_required(*BASE_READERS)
 def export() -> ResponseReturnValue:
     """The bases as the list filters them, as CSV or XLSX; audited."""
-    return download(
-        export_bases(staff(), _base_filter(), export_format(), export_args(), ip=client_ip())
-    )
+    return download(export_bases(export_request(), _base_filter()))
 
 
 def _load(base_id: int) -> Base:

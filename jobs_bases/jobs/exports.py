@@ -8,30 +8,20 @@ in the file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask_babel import gettext
 
 from core.audit_actions import AuditAction
-from core.export import Cell, Export, ExportFormat
-from core.list_export import ListExport, audited_export, rows_of
+from core.export import Cell, Export
+from core.list_export import ExportRequest, ListExport, audited_export, rows_of
 from core.money import yuan_text
 from core.privacy import mask_name
-from core.users import User
 from jobs_bases.jobs.employers import list_employers
 from jobs_bases.jobs.forms import STATUS_LABELS
 from jobs_bases.jobs.models import Opening, OpeningStatus, Referral
 from jobs_bases.jobs.queries import OpeningFilter, ReferralFilter, opening_query, referral_query
 
 
-def export_openings(
-    actor: User,
-    filters: OpeningFilter,
-    fmt: ExportFormat,
-    asked: Mapping[str, str],
-    *,
-    ip: str | None = None,
-) -> Export:
+def export_openings(request: ExportRequest, filters: OpeningFilter) -> Export:
     """The job openings, filtered as the list is, newest first."""
     headers = [
         gettext("Number"),
@@ -57,10 +47,10 @@ def export_openings(
         for opening in rows_of(opening_query(filters).order_by(Opening.id.desc()))
     ]
     kind = ListExport("openings", gettext("Job openings"), AuditAction.OPENING_EXPORT, "opening")
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip, filters=asked)
+    return audited_export(request, kind, headers, rows)
 
 
-def export_employers(actor: User, fmt: ExportFormat, *, ip: str | None = None) -> Export:
+def export_employers(request: ExportRequest) -> Export:
     """Every employer, by name, with its contact as the employers page shows it."""
     headers = [
         gettext("Employer"),
@@ -80,18 +70,11 @@ def export_employers(actor: User, fmt: ExportFormat, *, ip: str | None = None) -
         for employer in list_employers()
     ]
     kind = ListExport("employers", gettext("Employers"), AuditAction.EMPLOYER_EXPORT, "employer")
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip)
+    return audited_export(request, kind, headers, rows)
 
 
-def export_referrals(
-    actor: User,
-    filters: ReferralFilter,
-    fmt: ExportFormat,
-    asked: Mapping[str, str],
-    *,
-    ip: str | None = None,
-) -> Export:
-    """The referrals of people in `actor`'s scope, filtered as the list is, newest first."""
+def export_referrals(request: ExportRequest, filters: ReferralFilter) -> Export:
+    """The referrals of people in the asker's scope, filtered as the list is, newest first."""
     headers = [
         gettext("Number"),
         gettext("Person"),
@@ -111,7 +94,7 @@ def export_referrals(
             referral.referred_on.isoformat(),
             str(STATUS_LABELS.get(referral.status, referral.status)),
         ]
-        for referral in rows_of(referral_query(actor, filters).order_by(Referral.id.desc()))
+        for referral in rows_of(referral_query(request.actor, filters).order_by(Referral.id.desc()))
     ]
     kind = ListExport("referrals", gettext("Referrals"), AuditAction.REFERRAL_EXPORT, "referral")
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip, filters=asked)
+    return audited_export(request, kind, headers, rows)

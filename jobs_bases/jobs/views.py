@@ -17,8 +17,7 @@ from core.towns import TOWN_NAMES
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_args,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -87,10 +86,7 @@ def index() -> ResponseReturnValue:
 @roles_required(*STAFF_READERS)
 def export() -> ResponseReturnValue:
     """The openings as the list filters them, as CSV or XLSX; audited."""
-    filters = _opening_filter()
-    return download(
-        export_openings(staff(), filters, export_format(), export_args(), ip=client_ip())
-    )
+    return download(export_openings(export_request(), _opening_filter()))
 
 
 # -- employers and openings -------------------------------------------------------------------
@@ -106,7 +102,7 @@ def employers() -> ResponseReturnValue:
 @roles_required(*STAFF_READERS)
 def export_employer_list() -> ResponseReturnValue:
     """Every employer as CSV or XLSX; audited."""
-    return download(export_employers(staff(), export_format(), ip=client_ip()))
+    return download(export_employers(export_request(filtered=False)))
 
 
 @bp.route("/employers/new", methods=["GET", "POST"])
@@ -210,10 +206,7 @@ def _referral_filter() -> ReferralFilter:
 @roles_required(*STAFF_READERS)
 def export_referral_list() -> ResponseReturnValue:
     """The referrals as the list filters them, as CSV or XLSX; audited."""
-    filters = _referral_filter()
-    return download(
-        export_referrals(staff(), filters, export_format(), export_args(), ip=client_ip())
-    )
+    return download(export_referrals(export_request(), _referral_filter()))
 
 
 @bp.route("/referrals")

@@ -16,8 +16,7 @@ from core.users import Role, visible_office_ids
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_args,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -67,10 +66,7 @@ def _application_filter() -> ApplicationFilter:
 @roles_required(*CASEWORK)
 def export() -> ResponseReturnValue:
     """The applications as the list filters them, as CSV or XLSX; audited."""
-    filters = _application_filter()
-    return download(
-        export_applications(staff(), filters, export_format(), export_args(), ip=client_ip())
-    )
+    return download(export_applications(export_request(), _application_filter()))
 
 
 @bp.get("/courses/applications")

@@ -7,18 +7,15 @@ list; offices outside the viewer's scope are never in the file.
 
 from __future__ import annotations
 
-from collections.abc import Mapping
-
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
 from core.audit_actions import AuditAction
 from core.db import db
-from core.export import Cell, Export, ExportFormat
-from core.list_export import MAX_ROWS, ListExport, audited_export, rows_of, when
+from core.export import Cell, Export
+from core.list_export import MAX_ROWS, ExportRequest, ListExport, audited_export, rows_of, when
 from core.privacy import mask_name
 from core.timeutil import local_today
-from core.users import User
 from jobs_bases.training.courses import course_state
 from jobs_bases.training.models import Application, Course
 from jobs_bases.training.queries import (
@@ -47,15 +44,8 @@ STATE_LABELS = {
 }
 
 
-def export_courses(
-    actor: User,
-    filters: CourseFilter,
-    fmt: ExportFormat,
-    asked: Mapping[str, str],
-    *,
-    ip: str | None = None,
-) -> Export:
-    """The courses `actor` may see, filtered as the list is, newest first."""
+def export_courses(request: ExportRequest, filters: CourseFilter) -> Export:
+    """The courses the asker may see, filtered as the list is, newest first."""
     headers = [
         gettext("Course"),
         gettext("Trade"),
@@ -68,7 +58,7 @@ def export_courses(
         gettext("Seats taken"),
         gettext("Status"),
     ]
-    found = rows_of(course_query(actor, filters).order_by(Course.id.desc()))
+    found = rows_of(course_query(request.actor, filters).order_by(Course.id.desc()))
     held = seats_held([course.id for course in found])
     today = local_today()
     rows: list[list[Cell]] = [
@@ -89,18 +79,11 @@ def export_courses(
     kind = ListExport(
         "courses", gettext("Training courses"), AuditAction.TRAINING_COURSE_EXPORT, "course"
     )
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip, filters=asked)
+    return audited_export(request, kind, headers, rows)
 
 
-def export_applications(
-    actor: User,
-    filters: ApplicationFilter,
-    fmt: ExportFormat,
-    asked: Mapping[str, str],
-    *,
-    ip: str | None = None,
-) -> Export:
-    """The applications of the people in `actor`'s scope, filtered, newest first."""
+def export_applications(request: ExportRequest, filters: ApplicationFilter) -> Export:
+    """The applications of the people in the asker's scope, filtered, newest first."""
     headers = [
         gettext("Number"),
         gettext("Person"),
@@ -110,7 +93,9 @@ def export_applications(
         gettext("Applied"),
         gettext("Status"),
     ]
-    query = application_query(actor, filters).order_by(Application.id.desc()).limit(MAX_ROWS)
+    query = (
+        application_query(request.actor, filters).order_by(Application.id.desc()).limit(MAX_ROWS)
+    )
     rows: list[list[Cell]] = [
         [
             application.id,
@@ -129,4 +114,4 @@ def export_applications(
         AuditAction.TRAINING_APPLICATION_EXPORT,
         "application",
     )
-    return audited_export(actor, kind, fmt, headers, rows, ip=ip, filters=asked)
+    return audited_export(request, kind, headers, rows)

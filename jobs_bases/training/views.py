@@ -17,8 +17,7 @@ from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_args,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -60,10 +59,7 @@ def _course_filter() -> CourseFilter:
 @roles_required(*TRAINING_ROLES)
 def export() -> ResponseReturnValue:
     """The courses as the list filters them, as CSV or XLSX; audited."""
-    filters = _course_filter()
-    return download(
-        export_courses(staff(), filters, export_format(), export_args(), ip=client_ip())
-    )
+    return download(export_courses(export_request(), _course_filter()))
 
 
 @bp.get("/courses")
