@@ -138,6 +138,8 @@ class AuditAction(enum.StrEnum):
     HOURS_APPROVE = "hours.approve"
     HOURS_DECLINE = "hours.decline"
     HOURS_EXPORT = "hours.export"
+    PROGRAMME_EXPORT = "programme.export"
+    VOLUNTEER_EXPORT = "volunteer.export"
     # Jobs and bases: partner accounts, consent, bases, placements, hours, referrals.
     USER_LINK = "user.link"
     USER_ACCESS_RENEW = "user.access_renew"
@@ -312,6 +314,8 @@ ACTION_LABELS = {
     AuditAction.HOURS_APPROVE: _l("Volunteer hours approved"),
     AuditAction.HOURS_DECLINE: _l("Volunteer hours declined"),
     AuditAction.HOURS_EXPORT: _l("Volunteer hours exported"),
+    AuditAction.PROGRAMME_EXPORT: _l("Volunteer programmes exported"),
+    AuditAction.VOLUNTEER_EXPORT: _l("Volunteers exported"),
     AuditAction.USER_LINK: _l("Partner account linked to its partner or base"),
     AuditAction.USER_ACCESS_RENEW: _l("Partner account's access renewed"),
     AuditAction.PARTNER_SAVE: _l("Training partner saved"),
