@@ -22,6 +22,7 @@ class AuditAction(enum.StrEnum):
     SESSION_ACCESS_ENDED = "session.access_ended"
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
+    USER_EXPORT = "user.export"
     USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - an action code, not a secret
     USER_CHANGE_PASSWORD = "user.change_password"  # noqa: S105 - an action code, not a secret
     USER_CHANGE_PASSWORD_FAILED = "user.change_password.failed"  # noqa: S105 - an action code
@@ -78,6 +79,7 @@ class AuditAction(enum.StrEnum):
     DONATION_MESSAGE_HIDE = "donation.message_hide"
     PAYMENT_MISMATCH = "payment.mismatch"
     RECEIPT_ISSUE = "receipt.issue"
+    RECEIPT_EXPORT = "receipt.export"
     DONOR_DELETE = "donor.delete"
     FINANCE_RECONCILE = "finance.reconcile"
     FINANCE_JOURNAL_EXPORT = "finance.journal_export"
@@ -207,6 +209,7 @@ ACTION_LABELS = {
     AuditAction.SESSION_ACCESS_ENDED: _l("Session ended: the account's access period is over"),
     AuditAction.USER_CREATE: _l("Staff account created"),
     AuditAction.USER_UPDATE: _l("Staff account changed"),
+    AuditAction.USER_EXPORT: _l("Staff accounts exported"),
     AuditAction.USER_RESET_PASSWORD: _l("Password reset by an admin"),
     AuditAction.USER_CHANGE_PASSWORD: _l("Own password changed"),
     AuditAction.USER_CHANGE_PASSWORD_FAILED: _l("Own password change refused: wrong password"),
@@ -260,6 +263,7 @@ ACTION_LABELS = {
     AuditAction.DONATION_MESSAGE_HIDE: _l("Donor message hidden"),
     AuditAction.PAYMENT_MISMATCH: _l("Payment amount did not match"),
     AuditAction.RECEIPT_ISSUE: _l("Donation receipt issued"),
+    AuditAction.RECEIPT_EXPORT: _l("Receipt requests exported"),
     AuditAction.DONOR_DELETE: _l("Donor account deleted"),
     AuditAction.FINANCE_RECONCILE: _l("Payments reconciled with the provider"),
     AuditAction.FINANCE_JOURNAL_EXPORT: _l("Journal exported"),

@@ -231,7 +231,8 @@ def cancel(need_id: int) -> ResponseReturnValue:
 def export() -> ResponseReturnValue:
     """The list as filtered (every page) as CSV or XLSX: names masked, audited."""
     asked = {
-        key: request.args.get(key, "")[:32] for key in ("status", "category", "office", "town", "q", "queue")
+        key: request.args.get(key, "")[:32]
+        for key in ("status", "category", "office", "town", "q", "queue")
     }
     filters = needs.NeedFilter(
         status=asked["status"] or None,
