@@ -18,6 +18,7 @@ from core.bulk import MAX_ITEMS, parse_ids
 from core.db import db
 from core.export import download
 from core.forms import ActionForm
+from core.listing import requested_page
 from core.money import fen_to_yuan_str
 from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import local_today
@@ -34,7 +35,7 @@ from core.web import (
 from donations.projects.exports import export_pool_history, export_pools, export_projects
 from donations.projects.forms import BulkListingForm, ListingForm, ProjectForm
 from donations.projects.models import Project, ProjectStatus
-from donations.projects.queries import ProjectPage, pool_summaries, project_page, project_rows
+from donations.projects.queries import ProjectPage, pool_summaries, project_listing, project_page
 from donations.projects.services import (
     EDITORS,
     MAX_KM_FROM_TOWN,
@@ -75,8 +76,12 @@ def _project_input(form: ProjectForm) -> ProjectInput:
 @bp.route("/projects")
 @roles_required(*READERS)
 def projects() -> ResponseReturnValue:
+    listing = project_listing(requested_page(request.args, per_page_arg=True))
     return render_template(
-        "projects/projects.html", rows=project_rows(), can_edit=staff().has_role(*EDITORS)
+        "projects/projects.html",
+        listing=listing,
+        rows=listing.items,
+        can_edit=staff().has_role(*EDITORS),
     )
 
 

@@ -117,3 +117,18 @@ def test_an_unknown_format_is_refused(web, funded):
     login(web, funded["admin"].username)
     assert web.get("/projects/export?format=pdf").status_code == 400
     assert not audit_events(AuditAction.PROJECT_EXPORT)
+
+
+def test_the_projects_list_pages_and_the_export_holds_every_page(web, funded):
+    for n in range(3):
+        make_project(funded["admin"], title=f"分页项目{n}")
+    login(web, funded["admin"].username)
+
+    first = html(web.get("/projects?per_page=2"))
+    second = html(web.get("/projects?per_page=2&page=2"))
+
+    assert "分页项目2" in first and "分页项目1" in first and "分页项目0" not in first
+    assert "分页项目0" in second and 'rel="next"' in first
+    assert web.get("/projects?per_page=2&page=9").status_code == 404
+    exported = [row[0] for row in csv_rows(web.get("/projects/export?format=csv&page=2"))]
+    assert {"分页项目0", "分页项目1", "分页项目2", "安置帮教助学项目"} <= set(exported)
