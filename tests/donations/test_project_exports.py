@@ -4,24 +4,17 @@ audit entry each; staff without the role get no file."""
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
-from openpyxl import load_workbook
 
 from core.audit_actions import AuditAction
 from core.users import Role
 from tests.donations.factories import default_pool_id, give, make_donor, make_project
+from tests.export_support import csv_rows, xlsx_rows
 from tests.factories import audit_events, make_staff
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
 
 web = harness.web
-
-
-def csv_rows(answer) -> list[list[str]]:
-    return list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
 
 
 @pytest.fixture()
@@ -66,8 +59,7 @@ def test_the_projects_xlsx_names_who_exported_it(web, funded):
 
     assert answer.status_code == 200
     assert ".xlsx" in answer.headers["Content-Disposition"]
-    sheet = load_workbook(io.BytesIO(answer.data)).active
-    values = [[cell for cell in row] for row in sheet.iter_rows(values_only=True)]
+    values = xlsx_rows(answer)
     assert values[0][0] == "募捐项目"
     assert ["导出人", funded["admin"].display_name] == list(values[1][:2])
     assert any(row[0] == "安置帮教助学项目" and row[4] == "123,456.00" for row in values)

@@ -4,27 +4,18 @@ only admins export staff accounts."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import load_workbook
-
 from core.audit_actions import AuditAction
 from core.db import db
 from core.users import Role
 from donations.donors.receipts import request_receipt
 from donations.giving.models import Donation
 from tests.donations.factories import give, make_donor, make_project
+from tests.export_support import csv_rows, xlsx_rows
 from tests.factories import audit_events, make_staff
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
 
 web = harness.web
-
-
-def csv_rows(answer) -> list[list[str]]:
-    assert answer.status_code == 200
-    return list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
 
 
 def test_receipt_requests_export_masks_the_name_and_drops_the_credit_code(web, ctx):
@@ -64,9 +55,7 @@ def test_staff_accounts_export_for_admins_only(web, ctx):
     answer = web.get("/admin/users/export?format=xlsx")
 
     assert answer.status_code == 200
-    body = [
-        list(r) for r in load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True)
-    ]
+    body = xlsx_rows(answer)
     header = body.index(["用户名", "显示名称", "角色", "管辖范围", "在册"])
     assert body[1][:2] == ["导出人", admin.display_name]
     [row] = [row for row in body[header:] if row[0] == finance]

@@ -4,21 +4,12 @@ officer's file holds their office's referrals only; a base contact gets no file.
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import load_workbook
-
 from core.audit_actions import AuditAction
 from core.users import Role
+from tests.export_support import csv_rows, xlsx_rows
 from tests.factories import audit_events, make_unit, make_user
 from tests.jobs_bases.factories import make_opening, make_scene, refer
 from tests.pages import html, login
-
-
-def csv_rows(answer) -> list[list[str]]:
-    assert answer.status_code == 200
-    return list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
 
 
 def test_openings_export_wages_in_yuan_and_is_audited(web, ctx):
@@ -56,9 +47,7 @@ def test_employers_export_as_the_page_lists_them(web, ctx):
 
     assert answer.status_code == 200
     assert f"employers_{officer.username}_" in answer.headers["Content-Disposition"]
-    body = [
-        list(r) for r in load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True)
-    ]
+    body = xlsx_rows(answer)
     assert body[1][:2] == ["导出人", officer.display_name]
     header = body.index(["用人单位", "镇（街道）", "联系人", "联系电话", "状态"])
     assert any(row[2] == "王经理" for row in body[header + 1 :])

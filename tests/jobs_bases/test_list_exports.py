@@ -4,22 +4,13 @@ the consent), one audit entry per export, and a base contact's file holds their 
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import load_workbook
-
 from core.audit_actions import AuditAction
 from core.users import Role
 from jobs_bases.consent.models import SharedField
+from tests.export_support import csv_rows, xlsx_rows
 from tests.factories import audit_events, make_unit, make_user
 from tests.jobs_bases.factories import make_base_row, make_scene
 from tests.pages import html, login
-
-
-def csv_rows(answer) -> list[list[str]]:
-    assert answer.status_code == 200
-    return list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
 
 
 def test_bases_export_in_chinese_as_filtered_and_audited(web, ctx):
@@ -62,10 +53,7 @@ def test_placements_export_masks_the_person_for_staff(web, ctx):
     answer = web.get("/bases/placements/export?format=xlsx")
 
     assert answer.status_code == 200
-    body = [
-        list(row)
-        for row in load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True)
-    ]
+    body = xlsx_rows(answer)
     assert body[0][0] == "安置"
     assert body[1][1] == scene.officer.display_name
     [row] = [row for row in body if row[0] == scene.placement_id]

@@ -4,22 +4,14 @@ no applications file; an officer's file holds their office's people only, masked
 
 from __future__ import annotations
 
-import csv
-import io
-
 import pytest
-from openpyxl import load_workbook
 
 from core.audit_actions import AuditAction
+from tests.export_support import csv_rows, xlsx_rows
 from tests.factories import audit_events
 from tests.jobs_bases.factories import make_partner, make_partner_user
 from tests.jobs_bases.training_factories import make_course, make_desk, make_round
 from tests.pages import html, login
-
-
-def csv_rows(answer) -> list[list[str]]:
-    assert answer.status_code == 200
-    return list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
 
 
 @pytest.fixture()
@@ -73,11 +65,7 @@ def test_a_partners_courses_file_holds_its_own_courses_only(web, world):
     answer = web.get("/courses/export?format=xlsx")
 
     assert answer.status_code == 200
-    cells = [
-        cell
-        for row in load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True)
-        for cell in row
-    ]
+    cells = [cell for row in xlsx_rows(answer) for cell in row]
     assert "电工培训班" in cells and "茶艺培训班" not in cells
 
 

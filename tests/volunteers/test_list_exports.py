@@ -4,13 +4,9 @@ volunteers file identifies nobody (masked name, no username, email or phone)."""
 
 from __future__ import annotations
 
-import csv
-import io
-
-from openpyxl import load_workbook
-
 from core.audit_actions import AuditAction
 from core.users import Role
+from tests.export_support import csv_rows, xlsx_rows
 from tests.factories import audit_events, make_staff
 from tests.pages import html, login
 from tests.portal import test_web_harness as harness
@@ -22,11 +18,6 @@ from tests.volunteers.factories import (
 )
 
 web = harness.web
-
-
-def csv_rows(answer) -> list[list[str]]:
-    assert answer.status_code == 200
-    return list(csv.reader(io.StringIO(answer.data.decode("utf-8-sig"))))
 
 
 def test_a_coordinators_programmes_file_holds_their_programmes(web, ctx):
@@ -76,9 +67,7 @@ def test_the_volunteers_xlsx_is_stamped(web, ctx):
     answer = web.get("/volunteers/export?format=xlsx")
 
     assert f"volunteers_{coordinator.username}_" in answer.headers["Content-Disposition"]
-    body = [
-        list(r) for r in load_workbook(io.BytesIO(answer.data)).active.iter_rows(values_only=True)
-    ]
+    body = xlsx_rows(answer)
     assert body[1][:2] == ["导出人", coordinator.display_name]
 
 
