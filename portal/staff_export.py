@@ -34,5 +34,7 @@ def export_users(request: ExportRequest) -> Export:
         ]
         for user in list_users()
     ]
-    kind = ListExport("staff-accounts", gettext("Staff accounts"), AuditAction.USER_EXPORT, "user")
+    kind = ListExport(
+        "staff-accounts", gettext("Staff accounts"), AuditAction.USER_EXPORT, "staff_user"
+    )
     return audited_export(request, kind, headers, rows)

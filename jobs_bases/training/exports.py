@@ -112,6 +112,6 @@ def export_applications(request: ExportRequest, filters: ApplicationFilter) -> E
         "applications",
         gettext("Training applications"),
         AuditAction.TRAINING_APPLICATION_EXPORT,
-        "application",
+        "training_application",
     )
     return audited_export(request, kind, headers, rows)
