@@ -28,7 +28,7 @@ from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -95,7 +95,7 @@ def disbursements() -> ResponseReturnValue:
 @roles_required(*EVIDENCE_READERS)
 def export() -> ResponseReturnValue:
     """Every payout as CSV or XLSX, as the page lists them; audited."""
-    return download(export_payouts(staff(), export_format(), ip=client_ip()))
+    return download(export_payouts(export_request(filtered=False)))
 
 
 @bp.post("/disbursements")
