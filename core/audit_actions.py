@@ -22,6 +22,7 @@ class AuditAction(enum.StrEnum):
     SESSION_ACCESS_ENDED = "session.access_ended"
     USER_CREATE = "user.create"
     USER_UPDATE = "user.update"
+    USER_EXPORT = "user.export"
     USER_RESET_PASSWORD = "user.reset_password"  # noqa: S105 - an action code, not a secret
     USER_CHANGE_PASSWORD = "user.change_password"  # noqa: S105 - an action code, not a secret
     USER_CHANGE_PASSWORD_FAILED = "user.change_password.failed"  # noqa: S105 - an action code
@@ -78,6 +79,7 @@ class AuditAction(enum.StrEnum):
     DONATION_MESSAGE_HIDE = "donation.message_hide"
     PAYMENT_MISMATCH = "payment.mismatch"
     RECEIPT_ISSUE = "receipt.issue"
+    RECEIPT_EXPORT = "receipt.export"
     DONOR_DELETE = "donor.delete"
     FINANCE_RECONCILE = "finance.reconcile"
     FINANCE_JOURNAL_EXPORT = "finance.journal_export"
@@ -93,6 +95,9 @@ class AuditAction(enum.StrEnum):
     DISBURSEMENT_REJECT = "disbursement.reject"
     DISBURSEMENT_EVIDENCE_VIEW = "disbursement.evidence_view"
     DISBURSEMENT_EXPORT = "disbursement.export"
+    PROJECT_EXPORT = "project.export"
+    POOL_EXPORT = "pool.export"
+    POOL_HISTORY_EXPORT = "pool.history_export"
     # Volunteers: their accounts, as they use them.
     VOLUNTEER_REGISTER = "volunteer.register"
     VOLUNTEER_LOGIN = "volunteer.login"
@@ -135,6 +140,8 @@ class AuditAction(enum.StrEnum):
     HOURS_APPROVE = "hours.approve"
     HOURS_DECLINE = "hours.decline"
     HOURS_EXPORT = "hours.export"
+    PROGRAMME_EXPORT = "programme.export"
+    VOLUNTEER_EXPORT = "volunteer.export"
     # Jobs and bases: partner accounts, consent, bases, placements, hours, referrals.
     USER_LINK = "user.link"
     USER_ACCESS_RENEW = "user.access_renew"
@@ -143,6 +150,8 @@ class AuditAction(enum.StrEnum):
     CONSENT_WITHDRAW = "consent.withdraw"
     PLACEMENT_END = "placement.end"
     PLACEMENT_VIEW = "placement.view"
+    BASE_EXPORT = "base.export"
+    PLACEMENT_EXPORT = "placement.export"
     BASE_SAVE = "base.save"
     BASE_RETIRE = "base.retire"
     PLACEMENT_CREATE = "placement.create"
@@ -151,6 +160,9 @@ class AuditAction(enum.StrEnum):
     BASE_HOURS_DECLINE = "base_hours.decline"
     EMPLOYER_SAVE = "employer.save"
     OPENING_SAVE = "opening.save"
+    OPENING_EXPORT = "opening.export"
+    EMPLOYER_EXPORT = "employer.export"
+    REFERRAL_EXPORT = "referral.export"
     REFERRAL_CREATE = "referral.create"
     REFERRAL_OUTCOME = "referral.outcome"
     REFERRAL_WITHDRAW = "referral.withdraw"
@@ -159,6 +171,8 @@ class AuditAction(enum.StrEnum):
     # Skills training: courses, applications, allocation, offers, the class, certificates.
     TRAINING_ROUND_SAVE = "training.round_save"
     TRAINING_COURSE_SAVE = "training.course_save"
+    TRAINING_COURSE_EXPORT = "training.course_export"
+    TRAINING_APPLICATION_EXPORT = "training.application_export"
     TRAINING_SESSION_SAVE = "training.session_save"
     TRAINING_SESSION_DELETE = "training.session_delete"
     TRAINING_APPLY = "training.apply"
@@ -195,6 +209,7 @@ ACTION_LABELS = {
     AuditAction.SESSION_ACCESS_ENDED: _l("Session ended: the account's access period is over"),
     AuditAction.USER_CREATE: _l("Staff account created"),
     AuditAction.USER_UPDATE: _l("Staff account changed"),
+    AuditAction.USER_EXPORT: _l("Staff accounts exported"),
     AuditAction.USER_RESET_PASSWORD: _l("Password reset by an admin"),
     AuditAction.USER_CHANGE_PASSWORD: _l("Own password changed"),
     AuditAction.USER_CHANGE_PASSWORD_FAILED: _l("Own password change refused: wrong password"),
@@ -248,6 +263,7 @@ ACTION_LABELS = {
     AuditAction.DONATION_MESSAGE_HIDE: _l("Donor message hidden"),
     AuditAction.PAYMENT_MISMATCH: _l("Payment amount did not match"),
     AuditAction.RECEIPT_ISSUE: _l("Donation receipt issued"),
+    AuditAction.RECEIPT_EXPORT: _l("Receipt requests exported"),
     AuditAction.DONOR_DELETE: _l("Donor account deleted"),
     AuditAction.FINANCE_RECONCILE: _l("Payments reconciled with the provider"),
     AuditAction.FINANCE_JOURNAL_EXPORT: _l("Journal exported"),
@@ -261,6 +277,9 @@ ACTION_LABELS = {
     AuditAction.DISBURSEMENT_REJECT: _l("Payout rejected"),
     AuditAction.DISBURSEMENT_EVIDENCE_VIEW: _l("Payout evidence viewed"),
     AuditAction.DISBURSEMENT_EXPORT: _l("Payouts exported"),
+    AuditAction.PROJECT_EXPORT: _l("Projects exported"),
+    AuditAction.POOL_EXPORT: _l("Pools exported"),
+    AuditAction.POOL_HISTORY_EXPORT: _l("Pool history exported"),
     AuditAction.VOLUNTEER_REGISTER: _l("Volunteer registered"),
     AuditAction.VOLUNTEER_LOGIN: _l("Volunteer signed in"),
     AuditAction.VOLUNTEER_LOGIN_FAILED: _l("Volunteer sign-in failed"),
@@ -299,6 +318,8 @@ ACTION_LABELS = {
     AuditAction.HOURS_APPROVE: _l("Volunteer hours approved"),
     AuditAction.HOURS_DECLINE: _l("Volunteer hours declined"),
     AuditAction.HOURS_EXPORT: _l("Volunteer hours exported"),
+    AuditAction.PROGRAMME_EXPORT: _l("Volunteer programmes exported"),
+    AuditAction.VOLUNTEER_EXPORT: _l("Volunteers exported"),
     AuditAction.USER_LINK: _l("Partner account linked to its partner or base"),
     AuditAction.USER_ACCESS_RENEW: _l("Partner account's access renewed"),
     AuditAction.PARTNER_SAVE: _l("Training partner saved"),
@@ -306,6 +327,8 @@ ACTION_LABELS = {
     AuditAction.CONSENT_WITHDRAW: _l("Consent to share withdrawn"),
     AuditAction.PLACEMENT_END: _l("Placement ended"),
     AuditAction.PLACEMENT_VIEW: _l("Placement viewed by the base"),
+    AuditAction.BASE_EXPORT: _l("Bases exported"),
+    AuditAction.PLACEMENT_EXPORT: _l("Placements exported"),
     AuditAction.BASE_SAVE: _l("Base saved"),
     AuditAction.BASE_RETIRE: _l("Base retired"),
     AuditAction.PLACEMENT_CREATE: _l("Person placed at a base"),
@@ -314,6 +337,9 @@ ACTION_LABELS = {
     AuditAction.BASE_HOURS_DECLINE: _l("Hours at a base declined"),
     AuditAction.EMPLOYER_SAVE: _l("Employer saved"),
     AuditAction.OPENING_SAVE: _l("Job opening saved"),
+    AuditAction.OPENING_EXPORT: _l("Job openings exported"),
+    AuditAction.EMPLOYER_EXPORT: _l("Employers exported"),
+    AuditAction.REFERRAL_EXPORT: _l("Job referrals exported"),
     AuditAction.REFERRAL_CREATE: _l("Person referred to a job opening"),
     AuditAction.REFERRAL_OUTCOME: _l("Referral outcome recorded"),
     AuditAction.REFERRAL_WITHDRAW: _l("Referral withdrawn"),
@@ -321,6 +347,8 @@ ACTION_LABELS = {
     AuditAction.FOLLOW_UP_RECORD: _l("Retention follow-up recorded"),
     AuditAction.TRAINING_ROUND_SAVE: _l("Training round saved"),
     AuditAction.TRAINING_COURSE_SAVE: _l("Training course saved"),
+    AuditAction.TRAINING_COURSE_EXPORT: _l("Training courses exported"),
+    AuditAction.TRAINING_APPLICATION_EXPORT: _l("Training applications exported"),
     AuditAction.TRAINING_SESSION_SAVE: _l("Course session scheduled"),
     AuditAction.TRAINING_SESSION_DELETE: _l("Course session removed"),
     AuditAction.TRAINING_APPLY: _l("Training application entered"),

@@ -22,6 +22,7 @@ OBJECT_TYPES = {
     "staff_user": _l("Staff account"),
     "task": _l("Task"),
     "project": _l("Fundraising project"),
+    "pool": _l("Pool"),
     "donation": _l("Donation"),
     "donor": _l("Donor"),
     "disbursement": _l("Payout"),

@@ -26,6 +26,7 @@ from core.bulk import BulkResult
 from core.db import db
 from core.errors import DomainError, InvalidFields, NotFound, PublicationRefused
 from core.export import ExportFormat
+from core.list_export import ExportRequest
 from core.params import parse_int
 from core.users import Role, User
 
@@ -155,6 +156,17 @@ def _url_with_view_args(endpoint: str, view_args: Mapping[str, object]) -> str:
 
 def int_arg(name: str, default: int | None = None) -> int | None:
     return parse_int(request.args.get(name, ""), default)
+
+
+def export_request(*, filtered: bool = True) -> ExportRequest:
+    """The signed-in staff member's request for a list's file: the format, their address
+    and (for a list with filters) the filters the link carries, paging left out."""
+    asked = {
+        key: value
+        for key, value in request.args.items()
+        if key not in ("format", "cursor", "page", "per_page") and value
+    }
+    return ExportRequest(staff(), export_format(), asked if filtered else None, client_ip())
 
 
 def export_format() -> ExportFormat:

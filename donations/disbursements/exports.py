@@ -11,15 +11,11 @@ from __future__ import annotations
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 
-from core import audit
-from core.audit import Actor
 from core.audit_actions import AuditAction
-from core.db import db, utcnow
-from core.export import Cell, Export, ExportFormat, Stamp, write_table
+from core.export import Cell, Export
+from core.list_export import ExportRequest, ListExport, audited_export, when
 from core.money import yuan_text
 from core.privacy import mask_name
-from core.timeutil import to_local
-from core.users import User
 from donations.disbursements.forms import METHOD_LABELS
 from donations.disbursements.queries import payout_page
 
@@ -49,11 +45,7 @@ def _headers() -> list[str]:
     ]
 
 
-def _when(moment: object) -> str:
-    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""  # type: ignore[arg-type]
-
-
-def export_payouts(user: User, fmt: ExportFormat, *, ip: str | None = None) -> Export:
+def export_payouts(request: ExportRequest) -> Export:
     """Every payout, newest first, as the payouts page lists them."""
     page = payout_page(recent=MAX_ROWS)
     rows: list[list[Cell]] = []
@@ -69,31 +61,14 @@ def export_payouts(user: User, fmt: ExportFormat, *, ip: str | None = None) -> E
                 payout.paid_on.isoformat(),
                 str(STATUS_LABELS.get(payout.status, payout.status)),
                 page.names.get(payout.proposed_by_id, ""),
-                _when(payout.proposed_at),
+                when(payout.proposed_at),
                 page.names.get(payout.approved_by_id, "") if payout.approved_by_id else "",
-                _when(payout.decided_at),
+                when(payout.decided_at),
                 yuan_text(held.before_fen) if held else "",
                 yuan_text(held.after_fen) if held else "",
             ]
         )
-    now = utcnow()
-    stamp = Stamp(
-        title=gettext("Payouts"),
-        username=user.username,
-        exported_at=now,
-        lines=[
-            (gettext("Exported by"), user.display_name),
-            (gettext("Exported at"), to_local(now).strftime("%Y-%m-%d %H:%M")),
-        ],
+    kind = ListExport(
+        "payouts", gettext("Payouts"), AuditAction.DISBURSEMENT_EXPORT, "disbursement"
     )
-    export = write_table("payouts", _headers(), rows, fmt, stamp=stamp)
-    audit.record(
-        Actor(user.id, user.username, ip),
-        AuditAction.DISBURSEMENT_EXPORT,
-        "disbursement",
-        None,
-        format=fmt.value,
-        rows=len(rows),
-    )
-    db.session.commit()
-    return export
+    return audited_export(request, kind, _headers(), rows)

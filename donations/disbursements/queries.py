@@ -9,6 +9,7 @@ from sqlalchemy.orm import joinedload
 
 from core.audit_words import who_label
 from core.db import db
+from core.listing import Listing, Pager, PageRequest, page_of
 from core.users import User
 from donations.disbursements.models import Disbursement, DisbursementStatus
 from donations.ledger.models import AccountKind
@@ -41,6 +42,8 @@ class PayoutPage:
     payouts: list[Disbursement]
     names: dict[int, str]  # display names of those who proposed and decided
     held: dict[int, Held]  # by payout id; none for a rejected payout
+    # The pager of the payouts, when a page of them was asked for.
+    listing: Listing[Disbursement] | None = None
 
 
 def _held(payouts: list[Disbursement]) -> dict[int, Held]:
@@ -74,16 +77,16 @@ def _names(payouts: list[Disbursement]) -> dict[int, str]:
     }
 
 
-def payout_page(recent: int = RECENT_PAYOUTS, *, awaiting_for: User | None = None) -> PayoutPage:
+def payout_page(
+    recent: int = RECENT_PAYOUTS,
+    *,
+    awaiting_for: User | None = None,
+    paging: PageRequest | None = None,
+) -> PayoutPage:
     """Funded needs with what each holds, and the latest payouts with who proposed and
     decided and the need's balance before and after; six queries. With `awaiting_for`,
     only the payouts waiting for that user's approval (proposed by someone else)."""
-    payouts_q = (
-        select(Disbursement)
-        .options(joinedload(Disbursement.listing).joinedload(NeedListing.need))
-        .order_by(Disbursement.id.desc())
-        .limit(recent)
-    )
+    payouts_q = select(Disbursement)
     if awaiting_for is not None:
         payouts_q = payouts_q.where(
             Disbursement.status == DisbursementStatus.PROPOSED,
@@ -98,10 +101,19 @@ def payout_page(recent: int = RECENT_PAYOUTS, *, awaiting_for: User | None = Non
         )
     )
     balances = need_balances_fen([listing.id for listing in listings])
-    payouts = list(db.session.scalars(payouts_q))
+    loaded = joinedload(Disbursement.listing).joinedload(NeedListing.need)
+    listing: Listing[Disbursement] | None = None
+    if paging is not None:
+        pager = Pager("payouts", [Disbursement.id], [int], paging)
+        listing = page_of(payouts_q, pager, lambda payout: (payout.id,), loaded)
+        payouts = listing.items
+    else:
+        newest = payouts_q.options(loaded).order_by(Disbursement.id.desc()).limit(recent)
+        payouts = list(db.session.scalars(newest))
     return PayoutPage(
         [FundedNeed(item, balances[item.id]) for item in listings],
         payouts,
         _names(payouts),
         _held(payouts),
+        listing,
     )

@@ -21,13 +21,14 @@ from wtforms import SelectChoice
 
 from core.export import download
 from core.forms import ConfirmedActionForm, RejectForm, first_error
+from core.listing import requested_page
 from core.money import format_fen
 from core.needs.labels import CATEGORY_LABELS
 from core.users import Role
 from core.web import (
     client_ip,
     errors_shown_on,
-    export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
@@ -69,6 +70,7 @@ def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
     return render_template(
         "disbursements/disbursements.html",
         items=page.payouts,
+        listing=page.listing,
         names=page.names,
         held=page.held,
         form=form,
@@ -84,7 +86,8 @@ def _render(page: PayoutPage, form: PayoutForm) -> ResponseReturnValue:
 def disbursements() -> ResponseReturnValue:
     # `?awaiting=me`: the payouts the viewer may approve (the home page's inbox links here).
     awaiting = staff() if request.args.get("awaiting") and staff().has_role(Role.FINANCE) else None
-    page = payout_page(awaiting_for=awaiting)
+    paging = requested_page(request.args, per_page_arg=True)
+    page = payout_page(awaiting_for=awaiting, paging=paging)
     return _render(page, _payout_form(page))
 
 
@@ -92,7 +95,7 @@ def disbursements() -> ResponseReturnValue:
 @roles_required(*EVIDENCE_READERS)
 def export() -> ResponseReturnValue:
     """Every payout as CSV or XLSX, as the page lists them; audited."""
-    return download(export_payouts(staff(), export_format(), ip=client_ip()))
+    return download(export_payouts(export_request(filtered=False)))
 
 
 @bp.post("/disbursements")

@@ -6,11 +6,13 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.export import download
 from core.forms import ActionForm
 from core.users import Role
-from core.web import redirects_on_domain_error, roles_required, staff
+from core.web import export_request, redirects_on_domain_error, roles_required, staff
 from donations.donors.forms import IssueForm
 from donations.donors.moderation import MODERATORS, moderate_message, review_queue
+from donations.donors.receipt_export import export_receipts
 from donations.donors.receipts import mark_issued, pending_receipts
 
 bp = Blueprint("donors", __name__, template_folder="templates")
@@ -43,6 +45,13 @@ def receipts() -> ResponseReturnValue:
         form=IssueForm(),
         can_issue=staff().has_role(Role.FINANCE),
     )
+
+
+@bp.get("/finance/receipts/export")
+@roles_required(Role.FINANCE, Role.ADMIN, Role.AUDITOR)
+def export() -> ResponseReturnValue:
+    """The receipt requests waiting to be issued as CSV or XLSX, names masked; audited."""
+    return download(export_receipts(export_request(filtered=False)))
 
 
 @bp.post("/finance/receipts")

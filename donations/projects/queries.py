@@ -16,6 +16,7 @@ from sqlalchemy.orm import aliased, joinedload
 from core.audit_words import object_label
 from core.db import db
 from core.errors import NotFound
+from core.listing import Listing, Pager, PageRequest, page_of
 from core.needs.models import Need, NeedStatus
 from core.paging import Page, cursor_codec
 from donations.giving.models import Donation
@@ -39,6 +40,22 @@ def project_rows() -> list[ProjectRow]:
     items = list(db.session.scalars(select(Project).order_by(Project.created_at.desc())))
     money = totals([p.id for p in items])
     return [ProjectRow(p, money[p.id]) for p in items]
+
+
+def project_listing(paging: PageRequest) -> Listing[ProjectRow]:
+    """One page of the projects, newest first, with their totals; three queries."""
+    pager = Pager("projects", [Project.created_at, Project.id], [datetime, str], paging)
+    found = page_of(select(Project), pager, lambda p: (p.created_at, p.id))
+    money = totals([p.id for p in found.items])
+    return Listing(
+        items=[ProjectRow(p, money[p.id]) for p in found.items],
+        page=found.page,
+        pages=found.pages,
+        more=found.more,
+        total=found.total,
+        per_page=found.per_page,
+        next_cursor=found.next_cursor,
+    )
 
 
 @dataclass(frozen=True)

@@ -16,7 +16,9 @@ from flask_babel import gettext as _
 
 from core.bulk import MAX_ITEMS, parse_ids
 from core.db import db
+from core.export import download
 from core.forms import ActionForm
+from core.listing import requested_page
 from core.money import fen_to_yuan_str
 from core.needs.labels import CATEGORY_LABELS
 from core.timeutil import local_today
@@ -24,14 +26,16 @@ from core.towns import km_from_centre, nearest_town
 from core.users import Role
 from core.web import (
     errors_shown_on,
+    export_request,
     flash_outcomes,
     redirects_on_domain_error,
     roles_required,
     staff,
 )
+from donations.projects.exports import export_pool_history, export_pools, export_projects
 from donations.projects.forms import BulkListingForm, ListingForm, ProjectForm
 from donations.projects.models import Project, ProjectStatus
-from donations.projects.queries import ProjectPage, pool_summaries, project_page, project_rows
+from donations.projects.queries import ProjectPage, pool_summaries, project_listing, project_page
 from donations.projects.services import (
     EDITORS,
     MAX_KM_FROM_TOWN,
@@ -72,9 +76,20 @@ def _project_input(form: ProjectForm) -> ProjectInput:
 @bp.route("/projects")
 @roles_required(*READERS)
 def projects() -> ResponseReturnValue:
+    listing = project_listing(requested_page(request.args, per_page_arg=True))
     return render_template(
-        "projects/projects.html", rows=project_rows(), can_edit=staff().has_role(*EDITORS)
+        "projects/projects.html",
+        listing=listing,
+        rows=listing.items,
+        can_edit=staff().has_role(*EDITORS),
     )
+
+
+@bp.get("/projects/export")
+@roles_required(*READERS)
+def export() -> ResponseReturnValue:
+    """Every project as CSV or XLSX, as the page lists them; audited."""
+    return download(export_projects(export_request(filtered=False)))
 
 
 @bp.route("/projects/new", methods=["GET", "POST"])
@@ -183,7 +198,24 @@ def project_status(project_id: str, status: str) -> ResponseReturnValue:
     return redirect(url_for("projects.project", project_id=project_id))
 
 
+POOL_READERS = (Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER)
+
+
 @bp.route("/pools")
-@roles_required(Role.ADMIN, Role.AUDITOR, Role.FINANCE, Role.OFFICER, Role.SOCIAL_WORKER)
+@roles_required(*POOL_READERS)
 def pools() -> ResponseReturnValue:
     return render_template("projects/pools.html", pools=pool_summaries())
+
+
+@bp.get("/pools/export")
+@roles_required(*POOL_READERS)
+def export_pool_list() -> ResponseReturnValue:
+    """Every pool's balance as CSV or XLSX; audited."""
+    return download(export_pools(export_request(filtered=False)))
+
+
+@bp.get("/pools/history/export")
+@roles_required(*POOL_READERS)
+def export_history() -> ResponseReturnValue:
+    """Every pool's journal entries as CSV or XLSX; audited."""
+    return download(export_pool_history(export_request(filtered=False)))

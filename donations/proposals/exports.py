@@ -8,20 +8,16 @@ and audited.
 
 from __future__ import annotations
 
-from datetime import datetime
-
 from flask_babel import gettext
 from flask_babel import lazy_gettext as _l
 from sqlalchemy import select
 
-from core import audit
-from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.audit_words import who_label
-from core.db import db, utcnow
-from core.export import Cell, Export, ExportFormat, Stamp, write_table
+from core.db import db
+from core.export import Cell, Export
+from core.list_export import ExportRequest, ListExport, audited_export, when
 from core.money import yuan_text
-from core.timeutil import to_local
 from core.users import User
 from donations.projects.models import Project
 from donations.proposals.queries import recent_proposals
@@ -52,11 +48,7 @@ def _headers() -> list[str]:
     ]
 
 
-def _when(moment: datetime | None) -> str:
-    return to_local(moment).strftime("%Y-%m-%d %H:%M") if moment is not None else ""
-
-
-def export_proposals(user: User, fmt: ExportFormat, *, ip: str | None = None) -> Export:
+def export_proposals(request: ExportRequest) -> Export:
     """Every proposal, newest first; three queries."""
     proposals = recent_proposals(MAX_ROWS)
     ids = {
@@ -88,33 +80,19 @@ def export_proposals(user: User, fmt: ExportFormat, *, ip: str | None = None) ->
             f"{len(p.result.get('funded', []))} / {len(p.snapshot.get('needs', []))}",
             str(STATUS_LABELS.get(p.status, p.status)),
             name(p.proposed_by_id),
-            _when(p.proposed_at),
+            when(p.proposed_at),
             name(p.first_approver_id),
-            _when(p.first_approved_at),
+            when(p.first_approved_at),
             name(p.second_approver_id),
             name(p.rejected_by_id),
-            _when(p.decided_at),
+            when(p.decided_at),
         ]
         for p in proposals
     ]
-    now = utcnow()
-    stamp = Stamp(
-        title=gettext("Allocations"),
-        username=user.username,
-        exported_at=now,
-        lines=[
-            (gettext("Exported by"), user.display_name),
-            (gettext("Exported at"), to_local(now).strftime("%Y-%m-%d %H:%M")),
-        ],
-    )
-    export = write_table("allocations", _headers(), rows, fmt, stamp=stamp)
-    audit.record(
-        Actor(user.id, user.username, ip),
+    kind = ListExport(
+        "allocations",
+        gettext("Allocations"),
         AuditAction.ALLOCATION_EXPORT,
         "allocation_proposal",
-        None,
-        format=fmt.value,
-        rows=len(rows),
     )
-    db.session.commit()
-    return export
+    return audited_export(request, kind, _headers(), rows)

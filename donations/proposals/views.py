@@ -18,7 +18,7 @@ from flask_babel import gettext as _
 from core.export import download
 from core.forms import ActionForm, RejectForm
 from core.users import Role
-from core.web import client_ip, export_format, redirects_on_domain_error, roles_required, staff
+from core.web import export_request, redirects_on_domain_error, roles_required, staff
 from donations.proposals.exports import export_proposals
 from donations.proposals.queries import proposal_page, recent_proposals
 from donations.proposals.services import (
@@ -56,7 +56,7 @@ def allocations() -> ResponseReturnValue:
 @roles_required(*VIEWERS)
 def export() -> ResponseReturnValue:
     """Every proposal as CSV or XLSX, with who proposed and decided and when; audited."""
-    return download(export_proposals(staff(), export_format(), ip=client_ip()))
+    return download(export_proposals(export_request(filtered=False)))
 
 
 @bp.post("/allocations")

@@ -8,12 +8,21 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.db import db
+from core.export import download
 from core.forms import ReasonForm
 from core.orgs import all_offices
 from core.params import parse_int
 from core.towns import TOWN_NAMES
 from core.users import Role
-from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_request,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
+from jobs_bases.bases.exports import export_placements
 from jobs_bases.bases.forms import ConsentForm, EndForm, PlacementForm, SessionForm
 from jobs_bases.bases.hours import SessionInput, approve_session, decline_session, log_session
 from jobs_bases.bases.models import Base, PlacementStatus
@@ -43,16 +52,27 @@ bp = Blueprint("placements", __name__, template_folder="templates", url_prefix="
 STATUSES = (PlacementStatus.ACTIVE.value, PlacementStatus.ENDED.value)
 
 
-@bp.route("/placements")
-@roles_required(*BASE_READERS)
-def index() -> ResponseReturnValue:
-    user = staff()
-    filters = PlacementFilter(
+def _placement_filter() -> PlacementFilter:
+    return PlacementFilter(
         town=choice(request.args.get("town"), TOWN_NAMES),
         office_id=parse_int(request.args.get("office", "")),
         status=choice(request.args.get("status"), STATUSES),
         pending_hours=request.args.get("pending") == "hours",
     )
+
+
+@bp.get("/placements/export")
+@roles_required(*BASE_READERS)
+def export() -> ResponseReturnValue:
+    """The placements as the list filters them, as CSV or XLSX; audited."""
+    return download(export_placements(export_request(), _placement_filter()))
+
+
+@bp.route("/placements")
+@roles_required(*BASE_READERS)
+def index() -> ResponseReturnValue:
+    user = staff()
+    filters = _placement_filter()
     page = placement_page(user, filters, request.args.get("cursor"))
     return render_template(
         "bases/placements.html",

@@ -49,6 +49,11 @@ class BaseFilter:
 
 
 def base_page(actor: User, filters: BaseFilter, cursor: str | None) -> Page[Base]:
+    return id_page(base_query(actor, filters), Base.id, "bases", cursor)
+
+
+def base_query(actor: User, filters: BaseFilter) -> Select[tuple[Base]]:
+    """The bases `actor` may see (a base contact: their base only), filtered."""
     query = select(Base)
     if actor.has_role(Role.BASE_CONTACT):
         base_id = linked_base_id(actor)
@@ -60,7 +65,7 @@ def base_page(actor: User, filters: BaseFilter, cursor: str | None) -> Page[Base
     query = query.where(
         Base.retired_at.is_not(None) if filters.retired else Base.retired_at.is_(None)
     )
-    return id_page(query, Base.id, "bases", cursor)
+    return query
 
 
 @dataclass(frozen=True)
@@ -74,6 +79,11 @@ class PlacementFilter:
 
 
 def placement_page(actor: User, filters: PlacementFilter, cursor: str | None) -> Page[Placement]:
+    return id_page(placement_query(actor, filters), Placement.id, "placements", cursor)
+
+
+def placement_query(actor: User, filters: PlacementFilter) -> Select[tuple[Placement]]:
+    """The placements `actor` may see, filtered, with base and person loaded."""
     query = visible_placements(actor).options(
         joinedload(Placement.base), joinedload(Placement.person)
     )
@@ -88,7 +98,7 @@ def placement_page(actor: User, filters: PlacementFilter, cursor: str | None) ->
     if filters.pending_hours:
         pending = select(BaseSession.placement_id).where(BaseSession.status == HoursStatus.PENDING)
         query = query.where(Placement.id.in_(pending))
-    return id_page(query, Placement.id, "placements", cursor)
+    return query
 
 
 # -- hours --------------------------------------------------------------------------------------

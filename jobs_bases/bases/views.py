@@ -8,9 +8,18 @@ from flask_babel import gettext as _
 from sqlalchemy import func, select
 
 from core.db import db
+from core.export import download
 from core.towns import TOWN_NAMES
 from core.users import Role
-from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_request,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
+from jobs_bases.bases.exports import export_bases
 from jobs_bases.bases.forms import KIND_LABELS, BaseForm
 from jobs_bases.bases.models import Base, Placement, PlacementStatus
 from jobs_bases.bases.queries import BaseFilter, PlacementFilter, base_page, placement_page
@@ -27,18 +36,29 @@ bp = Blueprint(
 )
 
 
-@bp.route("/bases")
-@roles_required(*BASE_READERS)
-def index() -> ResponseReturnValue:
-    filters = BaseFilter(
+def _base_filter() -> BaseFilter:
+    return BaseFilter(
         town=choice(request.args.get("town"), TOWN_NAMES),
         kind=choice(request.args.get("kind"), KIND_LABELS),
         retired=request.args.get("retired") == "1",
     )
+
+
+@bp.route("/bases")
+@roles_required(*BASE_READERS)
+def index() -> ResponseReturnValue:
+    filters = _base_filter()
     page = base_page(staff(), filters, request.args.get("cursor"))
     return render_template(
         "bases/list.html", page=page, filters=filters, towns=TOWN_NAMES, kinds=KIND_LABELS
     )
+
+
+@bp.get("/bases/export")
+@roles_required(*BASE_READERS)
+def export() -> ResponseReturnValue:
+    """The bases as the list filters them, as CSV or XLSX; audited."""
+    return download(export_bases(export_request(), _base_filter()))
 
 
 def _load(base_id: int) -> Base:

@@ -31,12 +31,17 @@ class OpeningFilter:
 
 
 def opening_page(filters: OpeningFilter, cursor: str | None) -> Page[Opening]:
+    return id_page(opening_query(filters), Opening.id, "openings", cursor)
+
+
+def opening_query(filters: OpeningFilter) -> Select[tuple[Opening]]:
+    """Openings (every staff reader sees all), filtered, with their employer."""
     query = select(Opening).options(joinedload(Opening.employer))
     if filters.town:
         query = query.where(Opening.town == filters.town)
     if filters.status:
         query = query.where(Opening.status == filters.status)
-    return id_page(query, Opening.id, "openings", cursor)
+    return query
 
 
 @dataclass(frozen=True)
@@ -49,6 +54,11 @@ class ReferralFilter:
 
 
 def referral_page(actor: User, filters: ReferralFilter, cursor: str | None) -> Page[Referral]:
+    return id_page(referral_query(actor, filters), Referral.id, "referrals", cursor)
+
+
+def referral_query(actor: User, filters: ReferralFilter) -> Select[tuple[Referral]]:
+    """The referrals of people in `actor`'s scope, filtered, with opening and person."""
     query = visible_referrals(actor).options(
         joinedload(Referral.opening).joinedload(Opening.employer), joinedload(Referral.person)
     )
@@ -64,7 +74,7 @@ def referral_page(actor: User, filters: ReferralFilter, cursor: str | None) -> P
         query = query.where(Referral.opening_id == filters.opening_id)
     if filters.person_id:
         query = query.where(Referral.person_id == filters.person_id)
-    return id_page(query, Referral.id, "referrals", cursor)
+    return query
 
 
 def follow_ups_of(referral: Referral) -> list[FollowUp]:

@@ -8,12 +8,20 @@ from flask_babel import gettext as _
 from sqlalchemy import select
 
 from core.db import db
+from core.export import download
 from core.forms import ReasonForm
 from core.orgs import all_offices
 from core.params import parse_int
 from core.privacy import mask_name
 from core.towns import TOWN_NAMES
-from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_request,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
 from jobs_bases.bases.models import Base, BaseKind
 from jobs_bases.consent.services import live_consent, record_consent, withdraw_consent
 from jobs_bases.consent_forms import shares_from
@@ -27,6 +35,7 @@ from jobs_bases.jobs.employers import (
     save_employer,
     save_opening,
 )
+from jobs_bases.jobs.exports import export_employers, export_openings, export_referrals
 from jobs_bases.jobs.forms import (
     STATUS_LABELS,
     ConsentForm,
@@ -58,15 +67,26 @@ from jobs_bases.views_common import STAFF_READERS, STAFF_WRITERS, choice, option
 bp = Blueprint("jobs", __name__, template_folder="templates", url_prefix="/jobs")
 
 
-@bp.route("")
-@roles_required(*STAFF_READERS)
-def index() -> ResponseReturnValue:
-    filters = OpeningFilter(
+def _opening_filter() -> OpeningFilter:
+    return OpeningFilter(
         town=choice(request.args.get("town"), TOWN_NAMES),
         status=choice(request.args.get("status"), tuple(OpeningStatus)),
     )
+
+
+@bp.route("")
+@roles_required(*STAFF_READERS)
+def index() -> ResponseReturnValue:
+    filters = _opening_filter()
     page = opening_page(filters, request.args.get("cursor"))
     return render_template("jobs/openings.html", page=page, filters=filters, towns=TOWN_NAMES)
+
+
+@bp.get("/export")
+@roles_required(*STAFF_READERS)
+def export() -> ResponseReturnValue:
+    """The openings as the list filters them, as CSV or XLSX; audited."""
+    return download(export_openings(export_request(), _opening_filter()))
 
 
 # -- employers and openings -------------------------------------------------------------------
@@ -76,6 +96,13 @@ def index() -> ResponseReturnValue:
 @roles_required(*STAFF_READERS)
 def employers() -> ResponseReturnValue:
     return render_template("jobs/employers.html", employers=list_employers())
+
+
+@bp.get("/employers/export")
+@roles_required(*STAFF_READERS)
+def export_employer_list() -> ResponseReturnValue:
+    """Every employer as CSV or XLSX; audited."""
+    return download(export_employers(export_request(filtered=False)))
 
 
 @bp.route("/employers/new", methods=["GET", "POST"])
@@ -167,14 +194,25 @@ def opening(opening_id: int) -> ResponseReturnValue:
 # -- referrals --------------------------------------------------------------------------------
 
 
-@bp.route("/referrals")
-@roles_required(*STAFF_READERS)
-def referrals() -> ResponseReturnValue:
-    filters = ReferralFilter(
+def _referral_filter() -> ReferralFilter:
+    return ReferralFilter(
         town=choice(request.args.get("town"), TOWN_NAMES),
         office_id=parse_int(request.args.get("office", "")),
         status=choice(request.args.get("status"), STATUS_LABELS),
     )
+
+
+@bp.get("/referrals/export")
+@roles_required(*STAFF_READERS)
+def export_referral_list() -> ResponseReturnValue:
+    """The referrals as the list filters them, as CSV or XLSX; audited."""
+    return download(export_referrals(export_request(), _referral_filter()))
+
+
+@bp.route("/referrals")
+@roles_required(*STAFF_READERS)
+def referrals() -> ResponseReturnValue:
+    filters = _referral_filter()
     page = referral_page(staff(), filters, request.args.get("cursor"))
     return render_template(
         "jobs/referrals.html",

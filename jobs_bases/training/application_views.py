@@ -5,19 +5,27 @@ from __future__ import annotations
 from flask import Blueprint, Response, abort, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
-from flask_babel import lazy_gettext as _l
 
+from core.export import download
 from core.orgs import all_offices
 from core.paging import InvalidCursor
 from core.params import parse_int
 from core.privacy import mask_name
 from core.towns import TOWN_NAMES
 from core.users import Role, visible_office_ids
-from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_request,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
 from jobs_bases.consent.models import SharedField
 from jobs_bases.training import applications, certificates, offers, outcomes
 from jobs_bases.training.courses import list_rounds
 from jobs_bases.training.details import application_detail
+from jobs_bases.training.exports import STATUS_LABELS, export_applications
 from jobs_bases.training.forms import (
     AcceptForm,
     ApplicationForm,
@@ -37,14 +45,6 @@ bp = Blueprint("course_applications", __name__, template_folder="templates")
 
 CASEWORK = (Role.ADMIN, Role.AUDITOR, Role.OFFICER, Role.SOCIAL_WORKER)
 WRITERS = (Role.ADMIN, Role.OFFICER, Role.SOCIAL_WORKER)
-STATUS_LABELS = {
-    "submitted": _l("Waiting for allocation"),
-    "offered": _l("Offer waiting for an answer"),
-    "enrolled": _l("Enrolled"),
-    "waitlisted": _l("On the waitlist"),
-    "unplaced": _l("No seat"),
-    "withdrawn": _l("Withdrawn"),
-}
 
 
 def _offices() -> list[tuple[int, str]]:
@@ -52,16 +52,27 @@ def _offices() -> list[tuple[int, str]]:
     return [(o.id, o.name) for o in all_offices() if visible is None or o.id in visible]
 
 
-@bp.get("/courses/applications")
-@roles_required(*CASEWORK)
-def index() -> ResponseReturnValue:
-    filters = ApplicationFilter(
+def _application_filter() -> ApplicationFilter:
+    return ApplicationFilter(
         round_id=parse_int(request.args.get("round", "")),
         office_id=parse_int(request.args.get("office", "")),
         town=request.args.get("town") or None,
         status=request.args.get("status") or None,
         cursor=request.args.get("cursor") or None,
     )
+
+
+@bp.get("/courses/applications/export")
+@roles_required(*CASEWORK)
+def export() -> ResponseReturnValue:
+    """The applications as the list filters them, as CSV or XLSX; audited."""
+    return download(export_applications(export_request(), _application_filter()))
+
+
+@bp.get("/courses/applications")
+@roles_required(*CASEWORK)
+def index() -> ResponseReturnValue:
+    filters = _application_filter()
     try:
         page = application_page(staff(), filters)
     except InvalidCursor:

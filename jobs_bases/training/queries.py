@@ -65,7 +65,8 @@ class CourseRow:
     sessions_today: int
 
 
-def course_page(actor: User, filters: CourseFilter) -> Page[CourseRow]:
+def course_query(actor: User, filters: CourseFilter) -> Select[tuple[Course]]:
+    """The courses `actor` may see (a partner: its own), filtered."""
     filters = filters.clean()
     query = select(Course).options(joinedload(Course.partner), joinedload(Course.round))
     query = query.where(course_clause(actor))
@@ -73,16 +74,25 @@ def course_page(actor: User, filters: CourseFilter) -> Page[CourseRow]:
         query = query.where(Course.town == filters.town)
     if filters.round_id is not None:
         query = query.where(Course.round_id == filters.round_id)
-    page = _page(query, Course.id, "training-courses", filters.cursor)
-    ids = [row[0].id for row in page.items]
-    held = {
+    return query
+
+
+def seats_held(course_ids: list[int]) -> dict[int, int]:
+    """Seats held by open or accepted offers, per course."""
+    return {
         course_id: count
         for course_id, count in db.session.execute(
             select(Offer.course_id, func.count())
-            .where(Offer.course_id.in_(ids), Offer.status.in_(HOLDING))
+            .where(Offer.course_id.in_(course_ids), Offer.status.in_(HOLDING))
             .group_by(Offer.course_id)
         )
     }
+
+
+def course_page(actor: User, filters: CourseFilter) -> Page[CourseRow]:
+    page = _page(course_query(actor, filters), Course.id, "training-courses", filters.cursor)
+    ids = [row[0].id for row in page.items]
+    held = seats_held(ids)
     today = {
         course_id: count
         for course_id, count in db.session.execute(
@@ -115,8 +125,10 @@ class ApplicationFilter:
         )
 
 
-def application_page(actor: User, filters: ApplicationFilter) -> Page[tuple[Application, Person]]:
-    """Applications of the people in the actor's scope; masked names are the template's."""
+def application_query(
+    actor: User, filters: ApplicationFilter
+) -> Select[tuple[Application, Person]]:
+    """Applications of the people in the actor's scope, filtered."""
     filters = filters.clean()
     query = (
         select(Application, Person)
@@ -132,6 +144,12 @@ def application_page(actor: User, filters: ApplicationFilter) -> Page[tuple[Appl
         query = query.where(Person.town == filters.town)
     if filters.status:
         query = query.where(Application.status == filters.status)
+    return query
+
+
+def application_page(actor: User, filters: ApplicationFilter) -> Page[tuple[Application, Person]]:
+    """Applications of the people in the actor's scope; masked names are the template's."""
+    query = application_query(actor, filters)
     page = _page(query, Application.id, "training-applications", filters.cursor)
     return Page([(row[0], row[1]) for row in page.items], page.next_cursor)
 

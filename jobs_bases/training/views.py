@@ -6,6 +6,7 @@ from flask import Blueprint, abort, flash, redirect, render_template, request, u
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.export import download
 from core.forms import ActionForm
 from core.paging import InvalidCursor
 from core.params import parse_int
@@ -13,10 +14,18 @@ from core.privacy import mask_name
 from core.timeutil import local_today
 from core.towns import TOWN_NAMES
 from core.users import Role
-from core.web import client_ip, errors_shown_on, redirects_on_domain_error, roles_required, staff
+from core.web import (
+    client_ip,
+    errors_shown_on,
+    export_request,
+    redirects_on_domain_error,
+    roles_required,
+    staff,
+)
 from jobs_bases.partners.services import list_partners
 from jobs_bases.training import allocation, courses
 from jobs_bases.training.details import course_detail, round_detail
+from jobs_bases.training.exports import export_courses
 from jobs_bases.training.forms import KIND_LABELS, CourseForm, RoundForm, SessionForm, options
 from jobs_bases.training.queries import CourseFilter, course_page
 from jobs_bases.training.scope import TRAINING_ROLES, is_manager, runs_the_class, visible_course
@@ -38,14 +47,25 @@ def require_manager_page() -> None:
         abort(404)
 
 
-@bp.get("/courses")
-@roles_required(*TRAINING_ROLES)
-def index() -> ResponseReturnValue:
-    filters = CourseFilter(
+def _course_filter() -> CourseFilter:
+    return CourseFilter(
         town=request.args.get("town") or None,
         round_id=parse_int(request.args.get("round", "")),
         cursor=request.args.get("cursor") or None,
     )
+
+
+@bp.get("/courses/export")
+@roles_required(*TRAINING_ROLES)
+def export() -> ResponseReturnValue:
+    """The courses as the list filters them, as CSV or XLSX; audited."""
+    return download(export_courses(export_request(), _course_filter()))
+
+
+@bp.get("/courses")
+@roles_required(*TRAINING_ROLES)
+def index() -> ResponseReturnValue:
+    filters = _course_filter()
     try:
         page = course_page(staff(), filters)
     except InvalidCursor:

@@ -9,14 +9,16 @@ from flask_babel import gettext as _
 from core import jobruns
 from core.db import db
 from core.errors import NotFound
+from core.export import download
 from core.orgs import all_units
 from core.staff import create_user, list_users, reset_password, update_user
 from core.users import Role, User
-from core.web import errors_shown_on, redirects_on_domain_error
+from core.web import errors_shown_on, export_request, redirects_on_domain_error
 from core.wings import registry
 from portal.forms import ROLE_LABELS, ResetPasswordForm, UserForm
 from portal.jobs import scheduled_jobs
 from portal.security import client_ip, roles_required, staff
+from portal.staff_export import export_users
 
 bp = Blueprint("admin", __name__, url_prefix="/admin")
 
@@ -29,6 +31,13 @@ def _scope_choices() -> list[tuple[int, str]]:
 @roles_required(Role.ADMIN)
 def users() -> ResponseReturnValue:
     return render_template("admin/users.html", users=list_users(), role_labels=ROLE_LABELS)
+
+
+@bp.get("/users/export")
+@roles_required(Role.ADMIN)
+def export_users_list() -> ResponseReturnValue:
+    """Every staff account as CSV or XLSX; audited."""
+    return download(export_users(export_request(filtered=False)))
 
 
 @bp.route("/users/new", methods=["GET", "POST"])

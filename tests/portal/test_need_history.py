@@ -336,3 +336,15 @@ def test_a_need_page_reads_its_history_in_a_fixed_number_of_queries(web, ctx, co
         len([line for line in history(html(web.get(f"/needs/{need_id}"))) if line[0] == "gift"])
         == 7
     )
+
+
+def test_the_payouts_list_pages_with_the_shared_pager(web, paid_out):
+    login(web, user(paid_out["finance"]).username)
+
+    first = web.get("/disbursements?per_page=1")
+
+    assert first.status_code == 200
+    assert [row[0] for row in tables(html(first))["payouts"][1:]] == [str(paid_out["payout"])]
+    # A page past the last, or not a page at all, is no page: 404, never the first again.
+    assert web.get("/disbursements?per_page=1&page=2").status_code == 404
+    assert web.get("/disbursements?page=abc").status_code == 404

@@ -15,11 +15,13 @@ from core.web import (
     client_ip,
     errors_shown_on,
     export_format,
+    export_request,
     redirects_on_domain_error,
     roles_required,
     staff,
 )
 from volunteers.programmes import catalogue, hours, queries
+from volunteers.programmes.exports import export_programmes
 from volunteers.programmes.forms import ActivityForm, CapacityForm, ProgrammeForm, ShiftForm
 from volunteers.programmes.scope import CREATORS, STAFF, run_activity, run_programme
 
@@ -40,6 +42,13 @@ def programmes() -> ResponseReturnValue:
         items=queries.programmes_for(staff()),
         can_create=staff().has_role(*CREATORS),
     )
+
+
+@bp.get("/programs/export")
+@roles_required(*STAFF)
+def export_programme_list() -> ResponseReturnValue:
+    """The programmes the viewer may see as CSV or XLSX; audited."""
+    return download(export_programmes(export_request(filtered=False)))
 
 
 @bp.route("/programs/new", methods=["GET", "POST"])

@@ -5,7 +5,7 @@ from __future__ import annotations
 from dataclasses import dataclass
 from datetime import datetime
 
-from sqlalchemy import select
+from sqlalchemy import Select, select
 from sqlalchemy.orm import joinedload
 
 from core import audit
@@ -21,14 +21,20 @@ from volunteers.vetting.models import Vetting, VettingDecision, VettingStatus
 from volunteers.vetting.services import VETTERS, decisions_of
 
 
+def volunteers_query(status: str | None) -> Select[tuple[Volunteer, Vetting]]:
+    """Volunteers with their vetting, of one vetting state (any state for None)."""
+    query = select(Volunteer, Vetting).join(Vetting, Vetting.volunteer_id == Volunteer.id)
+    if status in tuple(VettingStatus):
+        query = query.where(Vetting.status == status)
+    return query
+
+
 def volunteers_list(
     status: str | None, paging: PageRequest | None = None
 ) -> Listing[tuple[Volunteer, Vetting]]:
     """Volunteers with their vetting, newest first, in numbered pages then by cursor; two
     queries whatever the page (core/listing.py)."""
-    query = select(Volunteer, Vetting).join(Vetting, Vetting.volunteer_id == Volunteer.id)
-    if status in tuple(VettingStatus):
-        query = query.where(Vetting.status == status)
+    query = volunteers_query(status)
     pager = Pager(
         "volunteers", [Volunteer.created_at, Volunteer.id], [datetime, int], paging or PageRequest()
     )

@@ -7,20 +7,33 @@ from flask import Blueprint, flash, redirect, render_template, request, url_for
 from flask.typing import ResponseReturnValue
 from flask_babel import gettext as _
 
+from core.export import download
 from core.forms import ActionForm
 from core.listing import requested_page
-from core.web import client_ip, errors_shown_on, roles_required, staff
+from core.web import client_ip, errors_shown_on, export_request, roles_required, staff
 from volunteers.vetting import queries, services
+from volunteers.vetting.exports import export_volunteers
 from volunteers.vetting.forms import DecisionForm, StepForm
 from volunteers.vetting.models import VettingStatus
 
 bp = Blueprint("vetting", __name__, template_folder="templates")
 
 
+def _status() -> str | None:
+    return request.args.get("status", "")[:16] or None
+
+
+@bp.get("/volunteers/export")
+@roles_required(*services.READERS)
+def export() -> ResponseReturnValue:
+    """The volunteers of the list's state as CSV or XLSX, nothing identifying; audited."""
+    return download(export_volunteers(export_request(), _status()))
+
+
 @bp.get("/volunteers")
 @roles_required(*services.READERS)
 def volunteers() -> ResponseReturnValue:
-    status = request.args.get("status", "")[:16] or None
+    status = _status()
     listing = queries.volunteers_list(status, requested_page(request.args, per_page_arg=True))
     return render_template(
         "vetting/volunteers.html",
