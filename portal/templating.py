@@ -13,23 +13,10 @@ from flask_login import current_user
 
 from core.listing import pager_numbers
 from core.money import format_fen
-from core.needs.labels import CATEGORY_LABELS
+from core.needs.labels import CATEGORY_LABELS, STATUS_LABELS
 from core.timeutil import to_local
 from core.users import Role
 from core.wings import NavItem, registry
-
-STATUS_LABELS = {
-    "draft": _l("Draft"),
-    "submitted": _l("Submitted"),
-    "approved": _l("Approved"),
-    "published": _l("Published"),
-    "funded": _l("Funded"),
-    "disbursed": _l("Disbursed"),
-    "closed": _l("Closed"),
-    "cancelled": _l("Cancelled"),
-    "expired": _l("Expired"),
-}
-
 
 CASEWORK = frozenset({Role.ADMIN, Role.AUDITOR, Role.OFFICER, Role.SOCIAL_WORKER})
 # The portal's own pages; each wing adds its items in `init_app` (core.wings).
