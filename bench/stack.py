@@ -148,7 +148,8 @@ class Stack:
         # A generous worker timeout: on a machine shared with other loads, a worker
         # late with its heartbeat must not be killed with requests in hand.
         gunicorn = [
-            *(sys.executable, "-m", "gunicorn", "-k", "gthread", "--log-level", "warning"),
+            *(sys.executable, "-m", "gunicorn", "-c", str(ROOT / "bench" / "gunicorn.conf.py")),
+            *("-k", "gthread", "--log-level", "warning"),
             *("--timeout", "120"),
         ]
         self.procs = [
