@@ -13,11 +13,8 @@ the first (one fewer past the numbered pages, which count nothing).
 from __future__ import annotations
 
 import argparse
-import os
-import platform
 import re
 import statistics
-import subprocess
 import time
 from dataclasses import dataclass
 
@@ -26,6 +23,7 @@ from flask.testing import FlaskClient
 from sqlalchemy import event
 
 from bench.bulk_load import bench_app, bulk_load
+from bench.stack import load_line
 
 TARGET_MS = 150.0
 CURSOR_LINK = re.compile(r'href="([^"]*cursor=[^"]+)"')
@@ -91,19 +89,6 @@ def measure(app: Flask, client: FlaskClient, who: str, url: str, runs: int) -> T
     return Timing(who, url, statistics.median(times), p95, max(statements))
 
 
-def machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in open("/proc/cpuinfo", encoding="utf-8"):
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = subprocess.run(["uptime"], capture_output=True, text=True, check=False).stdout.strip()
-    return f"{os.cpu_count()} cores, {cpu}; uptime: {load}"
-
-
 def main() -> None:
     parser = argparse.ArgumentParser(description=__doc__.splitlines()[0])
     parser.add_argument("--people", type=int, default=100_000)
@@ -135,7 +120,7 @@ def main() -> None:
         ("finance", finance, "/"),
         ("officer", officer, "/"),
     ]
-    print(f"machine: {machine()}")
+    print(load_line())
     print(f"{'who':<8} {'page':<44} {'p50 ms':>8} {'p95 ms':>8} {'SQL':>4}")
     results = []
     for who, client, url in pages:

@@ -26,7 +26,7 @@ ATTEMPTS = 5
 
 
 class JourneyFailed(Exception):
-    pass
+    """A donation that did not reach "succeeded": the bench counts it and exits 1."""
 
 
 @dataclass

@@ -171,7 +171,7 @@ def main() -> None:
             time.sleep(1)
         print(" * a process ended by itself: stopping the others", flush=True)
     except KeyboardInterrupt:
-        pass
+        print(" * Ctrl-C: stopping every process", flush=True)
     finally:
         for process in processes:
             with suppress(ProcessLookupError):
