@@ -14,8 +14,6 @@ from __future__ import annotations
 
 import argparse
 import json
-import os
-import platform
 import statistics
 import subprocess
 import sys
@@ -24,21 +22,10 @@ from pathlib import Path
 from typing import Any
 
 from bench.pairing_instances import county_problem, pairing_errors
+from bench.stack import load_line
 
 ROOT = Path(__file__).resolve().parents[1]
 TIME_LIMIT_S = 5.0
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        with open("/proc/cpuinfo") as info:
-            cpu = next(
-                line.split(":", 1)[1].strip() for line in info if line.startswith("model name")
-            )
-    except (OSError, StopIteration):
-        pass
-    return f"{cpu}, {os.cpu_count()} CPUs, Python {platform.python_version()}"
 
 
 def _run_once(payload: bytes) -> tuple[float, dict[str, Any]]:
@@ -90,7 +77,7 @@ def main(argv: list[str] | None = None) -> int:
     parser.add_argument("--seed", type=int, default=2025)
     parser.add_argument("--repeat", type=int, default=5)
     args = parser.parse_args(argv)
-    print(f"python -m volunteers.pairing, whole command timed (start-up included); {_machine()}")
+    print(f"python -m volunteers.pairing, whole command timed (start-up included); {load_line()}")
     ok = _bench("int ids/scores", args.seed, args.repeat)
     ok = (
         _bench("str ids, decimals", args.seed, args.repeat, string_ids=True, fractional=True) and ok

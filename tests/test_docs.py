@@ -103,7 +103,7 @@ def link_problems(page: Page, app: Flask) -> Iterator[str]:
             except (NotFound, MethodNotAllowed):
                 yield f"{page.name}: {target} is not a route the app serves"
             except RequestRedirect:
-                pass
+                continue  # the route exists; werkzeug only adds its trailing slash
             continue
         file = (page.path.parent / path).resolve() if path else page.path
         if (
