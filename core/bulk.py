@@ -17,6 +17,7 @@ from dataclasses import dataclass, field
 
 from core.db import db
 from core.errors import DomainError, PublicationRefused
+from core.params import parse_int
 
 MAX_ITEMS = 100
 
@@ -51,11 +52,9 @@ def parse_ids(values: Iterable[str]) -> list[int]:
     Raises ValueError when more than MAX_ITEMS are chosen (the page says so)."""
     ids: list[int] = []
     for value in values:
-        value = value.strip()
-        if value.isascii() and value.isdigit() and len(value) <= 12:
-            number = int(value)
-            if number not in ids:
-                ids.append(number)
+        number = parse_int(value.strip())
+        if number is not None and number not in ids:
+            ids.append(number)
     if len(ids) > MAX_ITEMS:
         raise ValueError(f"at most {MAX_ITEMS} items at once")
     return ids

@@ -22,6 +22,7 @@ from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused
 from core.listing import Listing, Pager, PageRequest, page_of
 from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedEditor, NeedStatus
 from core.needs.priority import compute_priority
+from core.params import parse_int
 from core.notices.services import tell_office_about_need
 from core.people.models import Person, PersonStatus
 from core.people.services import get_person, scoped_people
@@ -456,8 +457,9 @@ def _search(query: Select[tuple[Need]], q: str) -> Select[tuple[Need]]:
         return query
     number = q.removeprefix("#").removeprefix("＃").strip()
     title = Need.title.ilike(_like(q), escape="\\")
-    if number.isascii() and number.isdigit() and len(number) <= 12:
-        return query.where(or_(Need.id == int(number), title))
+    need_id = parse_int(number)
+    if need_id is not None:
+        return query.where(or_(Need.id == need_id, title))
     return query.where(title)
 
 

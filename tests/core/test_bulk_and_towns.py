@@ -9,7 +9,11 @@ from core.towns import TOWNS, km_from_centre, nearest_town
 
 
 def test_chosen_ids_are_kept_in_order_once_and_anything_else_is_dropped():
-    assert parse_ids(["12", " 7", "12", "x", "-3", "١٢", "", "9" * 13, "4"]) == [12, 7, 4]
+    assert parse_ids(["12", " 7", "12", "x", "-3", "١٢", "", "9" * 13, "2147483648", "4"]) == [
+        12,
+        7,
+        4,
+    ]  # beyond the database's integer is no id either
 
 
 def test_more_than_the_limit_is_refused_whole():

@@ -80,6 +80,9 @@ def test_search_by_title_words_or_number_within_scope(web, county):
     assert _listed(web, f"?q=%23{county['school']}") == {county["school"]}
     assert _listed(web, f"?q={county['other']}") == set()  # another office's number
     assert _listed(web, "?q=100%25") == set()  # a LIKE wildcard is matched literally
+    # A number past the database's integer is searched as words, not as an id
+    # (PostgreSQL refused it with an error before).
+    assert _listed(web, "?q=2147483648") == set()
 
 
 def test_filters_by_status_category_office_and_town(web, county):
