@@ -15,7 +15,8 @@ import os
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "gthread"
-threads = int(os.environ.get("PORTAL_THREADS") or 8)
+# Up to DONATION_WAIT_SLOTS (4) of them may be waiting for a donor's payment, idle.
+threads = int(os.environ.get("PORTAL_THREADS") or 12)
 # A worker silent this long is killed and replaced; the slowest page (a monthly
 # report) finishes well within it.
 timeout = 60

@@ -42,6 +42,8 @@ from bench.stack import Stack, load_line
 class Tally:
     latencies: list[float] = field(default_factory=list)
     errors: list[str] = field(default_factory=list)
+    sent: int = 0  # requests the phones sent, retries and status asks included
+    cpu: dict[str, float] = field(default_factory=dict)  # CPU seconds per server in the run
     lock: threading.Lock = field(default_factory=threading.Lock)
 
     def ok(self, seconds: float) -> None:
@@ -83,11 +85,14 @@ def log_in_many(base: str, count: int) -> list[Donor]:
         return list(pool.map(lambda i: log_in(base, f"bench{i}-{run}"), range(count)))
 
 
-def closed_loop(stack: Stack, project_id: str, donors: int, seconds: float) -> tuple[Tally, float]:
+def closed_loop(
+    stack: Stack, project_id: str, donors: int, seconds: float, long_poll: bool = True
+) -> tuple[Tally, float]:
     """`donors` donors, each giving one donation after another until time is up;
     (tally, seconds taken, logging in not counted)."""
     people = log_in_many(stack.portal, donors)
     tally = Tally()
+    cpu_before = stack.cpu_seconds()
     started = time.perf_counter()
     stop = time.monotonic() + seconds
 
@@ -95,7 +100,7 @@ def closed_loop(stack: Stack, project_id: str, donors: int, seconds: float) -> t
         while time.monotonic() < stop:
             started = time.perf_counter()
             try:
-                donate(donor, project_id)
+                donate(donor, project_id, long_poll=long_poll)
             except (JourneyFailed, httpx.HTTPError) as error:
                 tally.failed(str(error) or type(error).__name__)
                 continue
@@ -107,13 +112,15 @@ def closed_loop(stack: Stack, project_id: str, donors: int, seconds: float) -> t
     for t in threads:
         t.join()
     elapsed = time.perf_counter() - started
+    tally.cpu = cpu_used_since(stack, cpu_before)
     for donor in people:
+        tally.sent += donor.sent
         donor.close()
     return tally, elapsed
 
 
 def open_loop(
-    stack: Stack, project_id: str, rate: float, seconds: float, donors: int
+    stack: Stack, project_id: str, rate: float, seconds: float, donors: int, long_poll: bool = True
 ) -> tuple[Tally, float, float]:
     """Donations started `rate` times a second whatever happens;
     (tally, seconds until the last finished, most in flight)."""
@@ -131,7 +138,7 @@ def open_loop(
             in_flight[0] += 1
             in_flight[1] = max(in_flight[1], in_flight[0])
         try:
-            donate(donor, project_id)
+            donate(donor, project_id, long_poll=long_poll)
             tally.ok(time.perf_counter() - due)
         except (JourneyFailed, httpx.HTTPError) as error:
             tally.failed(str(error) or type(error).__name__)
@@ -142,6 +149,7 @@ def open_loop(
                 free_lock.notify()
 
     total = int(rate * seconds)
+    cpu_before = stack.cpu_seconds()
     start = time.perf_counter()
     with ThreadPoolExecutor(max_workers=donors) as pool:
         for n in range(total):
@@ -151,9 +159,16 @@ def open_loop(
                 time.sleep(pause)
             pool.submit(give, due)
     elapsed = time.perf_counter() - start
+    tally.cpu = cpu_used_since(stack, cpu_before)
     for donor in people:
+        tally.sent += donor.sent
         donor.close()
     return tally, elapsed, float(in_flight[1])
+
+
+def cpu_used_since(stack: Stack, before: dict[str, float]) -> dict[str, float]:
+    after = stack.cpu_seconds()
+    return {name: after[name] - before.get(name, 0.0) for name in after}
 
 
 def report(label: str, tally: Tally, elapsed: float, trivial: float) -> float:
@@ -166,6 +181,17 @@ def report(label: str, tally: Tally, elapsed: float, trivial: float) -> float:
         f"ratio trivial/journey {trivial / rate if rate else float('inf'):.1f}",
         flush=True,
     )
+    done = len(tally.latencies)
+    if done:
+        # Where a journey's time goes: the profile behind the ratio (two cores in all).
+        spent = ", ".join(
+            f"{name} {seconds / done * 1000:.1f}" for name, seconds in tally.cpu.items()
+        )
+        print(
+            f"  per journey: {tally.sent / done:.2f} requests from the phone; "
+            f"CPU ms: {spent}; total {sum(tally.cpu.values()) / done * 1000:.1f}",
+            flush=True,
+        )
     for message in sorted(set(tally.errors))[:5]:
         print(f"  error: {message}")
     return rate
@@ -186,6 +212,16 @@ def main(argv: list[str] | None = None) -> None:
     parser.add_argument("--threads", type=int, default=8, help="threads per portal worker")
     parser.add_argument("--lanes", type=int, default=4, help="sandbox webhook delivery lanes")
     parser.add_argument(
+        "--wait-slots",
+        type=int,
+        help="portal requests per worker that may wait for a payment (default: threads - 4)",
+    )
+    parser.add_argument(
+        "--no-long-poll",
+        action="store_true",
+        help="ask for the status without ?wait= (back off 10-200 ms), as before the long poll",
+    )
+    parser.add_argument(
         "--base-port", type=int, default=0, help="portal port; sandbox +1, WeChat +2 (0: any)"
     )
     args = parser.parse_args(argv)
@@ -195,6 +231,7 @@ def main(argv: list[str] | None = None) -> None:
         portal_threads=args.threads,
         webhook_lanes=args.lanes,
         base_port=args.base_port,
+        wait_slots=max(1, args.threads - 4) if args.wait_slots is None else args.wait_slots,
     )
     project_id = stack.prepare()
     stack.start()
@@ -204,7 +241,7 @@ def main(argv: list[str] | None = None) -> None:
         print(stack.describe(), flush=True)
         if args.rate:
             tally, elapsed, most = open_loop(
-                stack, project_id, args.rate, args.seconds, args.rate_donors
+                stack, project_id, args.rate, args.seconds, args.rate_donors, not args.no_long_poll
             )
             trivial = trivial_load(stack.portal, max(1, int(most)), args.trivial_seconds)
             report(
@@ -217,7 +254,9 @@ def main(argv: list[str] | None = None) -> None:
             failed += len(tally.errors)
         else:
             for level in [int(part) for part in args.donors.split(",") if part.strip()]:
-                tally, elapsed = closed_loop(stack, project_id, level, args.seconds)
+                tally, elapsed = closed_loop(
+                    stack, project_id, level, args.seconds, not args.no_long_poll
+                )
                 trivial = trivial_load(stack.portal, level, args.trivial_seconds)
                 report(f"{level:>3} donors", tally, elapsed, trivial)
                 failed += len(tally.errors)

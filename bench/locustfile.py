@@ -91,8 +91,9 @@ class Donor(HttpUser):
         deadline = time.monotonic() + WAIT_FOR_WEBHOOK_S
         pause = FIRST_ASK_S
         while time.monotonic() < deadline:
+            # A long poll: the portal answers once the payment is booked.
             status = self.client.get(
-                f"/api/mp/v1/donations/{donation_id}",
+                f"/api/mp/v1/donations/{donation_id}?wait=10",
                 headers=self.headers,
                 name="/api/mp/v1/donations/[id]",
             )

@@ -21,6 +21,8 @@ from pathlib import Path
 
 import httpx
 
+from donations.payments.event_types import subscription
+
 ROOT = Path(__file__).resolve().parent.parent
 SECRET = "whsec_bench"
 
@@ -41,6 +43,55 @@ def wait_healthy(url: str, deadline_s: float = 60) -> None:
     raise SystemExit(f"server at {url} did not become healthy")
 
 
+_TICKS = os.sysconf("SC_CLK_TCK") if hasattr(os, "sysconf") else 100
+
+
+def _cpu_of(pid: int) -> float:
+    """CPU seconds a process has used (user + system, its reaped children's too)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:  # gone, or not Linux
+        return 0.0
+    # After the command: state is field 3, utime..cstime are fields 14-17 (1-based).
+    return sum(int(value) for value in fields[11:15]) / _TICKS
+
+
+def _processes() -> list[tuple[int, int, str]]:
+    """(pid, parent pid, command name) of every process we can see."""
+    found = []
+    for entry in Path("/proc").iterdir():
+        if not entry.name.isdigit():
+            continue
+        try:
+            head, tail = (entry / "stat").read_text().rsplit(")", 1)
+        except OSError:
+            continue
+        found.append((int(entry.name), int(tail.split()[1]), head.split("(", 1)[1]))
+    return found
+
+
+def cpu_seconds(roots: dict[str, int], database: str) -> dict[str, float]:
+    """CPU seconds used so far by each named server (its process and descendants),
+    by the database server's processes (PostgreSQL only; SQLite runs inside the
+    portal), and by this process, the load generator."""
+    processes = _processes()
+    children: dict[int, list[int]] = {}
+    for pid, parent, _ in processes:
+        children.setdefault(parent, []).append(pid)
+    used: dict[str, float] = {}
+    for name, root in roots.items():
+        tree, pending = [], [root]
+        while pending:
+            pid = pending.pop()
+            tree.append(pid)
+            pending.extend(children.get(pid, []))
+        used[name] = sum(_cpu_of(pid) for pid in tree)
+    if database == "PostgreSQL":
+        used["database"] = sum(_cpu_of(pid) for pid, _, name in processes if name == "postgres")
+    used["load generator"] = _cpu_of(os.getpid())
+    return used
+
+
 def load_line() -> str:
     """The machine and how busy it is: figures are only comparable with these beside them."""
     try:
@@ -59,6 +110,10 @@ class Stack:
     portal_threads: int = 8
     sandbox_threads: int = 16
     webhook_lanes: int = 4
+    # What the sandbox sends the portal: what it acts on (`*`: every event, as before).
+    webhook_events: str = field(default_factory=subscription)
+    # Portal requests per worker that may wait for a payment (DONATION_WAIT_SLOTS).
+    wait_slots: int = 4
     base_port: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
     tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-donate-")))
@@ -81,6 +136,7 @@ class Stack:
             "SANDBOX_PORT": str(self.pay_port),
             "WECHAT_PORT": str(self.wx_port),
             "BACKGROUND_JOBS": "off",
+            "DONATION_WAIT_SLOTS": str(self.wait_slots),
             **self.extra_env,
         }
 
@@ -99,7 +155,7 @@ class Stack:
     def describe(self) -> str:
         return (
             f"database: {self.database}; portal: gunicorn {self.portal_workers} workers x "
-            f"{self.portal_threads} threads; payment sandbox: gunicorn 1 worker x "
+            f"{self.portal_threads} threads, {self.wait_slots} waiting slots each; payment sandbox: gunicorn 1 worker x "
             f"{self.sandbox_threads} threads, {self.webhook_lanes} webhook lanes"
         )
 
@@ -172,6 +228,7 @@ class Stack:
                     "SANDBOX_WEBHOOK_URL": f"{self.portal}/api/payments/webhook",
                     "SANDBOX_WEBHOOK_SECRET": SECRET,
                     "SANDBOX_WEBHOOK_LANES": str(self.webhook_lanes),
+                    "SANDBOX_WEBHOOK_EVENTS": self.webhook_events,
                 },
                 stdout=subprocess.DEVNULL,
                 stderr=subprocess.DEVNULL,
@@ -201,6 +258,12 @@ class Stack:
         wait_healthy(f"{self.portal}/healthz")
         wait_healthy(f"{self.payments}/healthz")
         wait_healthy(f"http://127.0.0.1:{self.wx_port}/healthz")
+
+    def cpu_seconds(self) -> dict[str, float]:
+        """CPU seconds used so far by the portal, the payment sandbox, the database and
+        the load generator: subtract two readings to see where a run's time went."""
+        roots = {"portal": self.procs[2].pid, "payment sandbox": self.procs[0].pid}
+        return cpu_seconds(roots, self.database)
 
     def stop(self) -> None:
         for proc in self.procs:

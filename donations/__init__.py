@@ -31,6 +31,9 @@ SETTINGS = {
     "ALLOCATION_SECOND_APPROVAL_FEN": 5_000_000,
     # Payout evidence, outside the web root; empty means `instance/evidence`.
     "EVIDENCE_DIR": "",
+    # Requests of one portal process that may wait for a payment at once
+    # (GET /api/mp/v1/donations/{id}?wait=); keep it below the process's threads. 0: off.
+    "DONATION_WAIT_SLOTS": 4,
 }
 
 # Their defaults are the sandboxes' published keys: production refuses them (docs/operations.md).

@@ -36,6 +36,7 @@ from werkzeug.serving import WSGIRequestHandler, make_server
 from core.db import db
 from core.http import wait_for
 from core.wings import registry
+from donations.payments.event_types import subscription
 from portal.demo.seed import DEMO_PASSWORD, demo_usernames_present
 from portal.jobs import start_background_jobs
 
@@ -134,6 +135,8 @@ def _children() -> list[Child]:
             "SANDBOX_WEBHOOK_SECRET": env.get("PAYMENT_WEBHOOK_SECRETS", "whsec_dev_sandbox").split(
                 ","
             )[0],
+            # Only what the platform acts on, as a real endpoint is subscribed.
+            "SANDBOX_WEBHOOK_EVENTS": env.get("SANDBOX_WEBHOOK_EVENTS", subscription()),
         }
         servers.append(
             Child(

@@ -24,6 +24,7 @@ from types import FrameType
 
 from core.crypto import Keyring
 from core.http import wait_for
+from donations.payments.event_types import subscription
 
 ROOT = Path(__file__).resolve().parent.parent
 BIN = Path(sys.executable).parent
@@ -82,6 +83,8 @@ def environments(env: dict[str, str]) -> dict[str, dict[str, str]]:
         # The first of the secrets the portal accepts signs the webhooks.
         "SANDBOX_WEBHOOK_SECRET": platform["PAYMENT_WEBHOOK_SECRETS"].split(",")[0],
         "SANDBOX_WEBHOOK_URL": f"http://127.0.0.1:{portal_port}/api/payments/webhook",
+        # Only what the platform acts on, as a real endpoint is subscribed.
+        "SANDBOX_WEBHOOK_EVENTS": subscription(),
     }
     wechat = {
         **base,

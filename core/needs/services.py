@@ -22,8 +22,8 @@ from core.errors import Conflict, NotFound, PermissionDenied, PublicationRefused
 from core.listing import Listing, Pager, PageRequest, page_of
 from core.needs.models import OPEN_STATUSES, Need, NeedCategory, NeedEditor, NeedStatus
 from core.needs.priority import compute_priority
-from core.params import parse_int
 from core.notices.services import tell_office_about_need
+from core.params import parse_int
 from core.people.models import Person, PersonStatus
 from core.people.services import get_person, scoped_people
 from core.pii import find_pii

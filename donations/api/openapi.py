@@ -43,6 +43,14 @@ LIMIT = {
 }
 
 
+WAIT = {
+    "name": "wait",
+    "in": "query",
+    "description": "Whole seconds to hold the answer while the donation is pending (a long poll).",
+    "schema": {"type": "integer", "minimum": 0, "maximum": 10, "default": 0},
+}
+
+
 def _path_id(name: str) -> dict[str, Any]:
     return {"name": name, "in": "path", "required": True, "schema": {"type": "string"}}
 
@@ -469,10 +477,10 @@ def document() -> dict[str, Any]:
                 "get": {
                     "operationId": "getDonation",
                     "security": SECURED,
-                    "parameters": [_path_id("donation_id")],
+                    "parameters": [_path_id("donation_id"), WAIT],
                     "responses": {
                         "200": _resp("donation", {"$ref": ref + "Donation"}),
-                        **_errors(401, 404),
+                        **_errors(400, 401, 404),
                     },
                 }
             },

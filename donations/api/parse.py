@@ -131,6 +131,18 @@ def query_float(name: str, low: float, high: float) -> float | None:
     return value
 
 
+def query_wait(maximum: int) -> int:
+    """`?wait=`: whole seconds to wait for a change, 0 (the default) for none."""
+    raw = request.args.get("wait")
+    if raw is None:
+        return 0
+    if not (raw.isascii() and raw.isdigit()) or int(raw) > maximum:
+        raise ApiError(
+            400, "invalid_field", "wait must be whole seconds from 0 to %(max)d.", max=maximum
+        )
+    return int(raw)
+
+
 def query_limit(default: int = 20, maximum: int = 100) -> int:
     raw = request.args.get("limit")
     if raw is None:

@@ -16,6 +16,7 @@ from donations.api.parse import (
     opt_str,
     query_float,
     query_limit,
+    query_wait,
     req_int,
     req_str,
 )
@@ -33,8 +34,9 @@ from donations.donors.services import (
     record_subscriptions,
     update_profile,
 )
-from donations.giving.models import Donation
+from donations.giving.models import Donation, DonationStatus
 from donations.giving.services import DonationRequest, donate
+from donations.giving.waiting import MAX_WAIT_S, wait_until_settled
 from donations.payments.config import current_gateway
 from donations.projects.cards import card, public_listing
 from donations.projects.queries import find_projects, public_project
@@ -190,7 +192,13 @@ def _own_donation(donation_id: str) -> Donation:
 @bp.get("/donations/<donation_id>")
 @donor_required
 def donation_detail(donation_id: str) -> ResponseReturnValue:
-    return donation_obj(_own_donation(donation_id))
+    donation = _own_donation(donation_id)
+    seconds = query_wait(MAX_WAIT_S)
+    # The long poll: a pending payment's answer comes when it is booked (or `wait` ends).
+    if seconds and donation.status == DonationStatus.PENDING:
+        if wait_until_settled(donation.id, seconds):
+            donation = _own_donation(donation_id)
+    return donation_obj(donation)
 
 
 @bp.get("/me/donations")

@@ -24,6 +24,8 @@ from core.audit_actions import AuditAction
 from core.db import db, utcnow
 from donations.giving.booking import apply_refund, receive_payment
 from donations.giving.models import Donation, DonationStatus, ProviderEvent, Refund, RefundStatus
+from donations.giving.waiting import announce
+from donations.payments.event_types import APPLIED_TYPES
 
 log = logging.getLogger(__name__)
 
@@ -76,16 +78,19 @@ def _intent_effect(event_type: str, intent: dict[str, Any]) -> tuple[Outcome, st
             return Outcome.MISMATCH, f"expected {donation.amount_fen} {donation.currency}"
         if receive_payment(donation, f"pi:{intent['id']}:succeeded"):
             _book_waiting_refunds(donation)
+            announce(donation.id)
             return Outcome.APPLIED, "payment received"
         return Outcome.NO_CHANGE, "already received"
     if event_type == "payment_intent.payment_failed":
         if donation.status == DonationStatus.PENDING:
             donation.status = DonationStatus.FAILED
+            announce(donation.id)
             return Outcome.APPLIED, "payment failed; donor may retry"
         return Outcome.NO_CHANGE, f"donation is {donation.status}"
     if event_type == "payment_intent.canceled":
         if donation.status in OPEN_STATUSES:
             donation.status = DonationStatus.CANCELLED
+            announce(donation.id)
             return Outcome.APPLIED, "payment cancelled"
         return Outcome.NO_CHANGE, f"donation is {donation.status}"
     return Outcome.IGNORED, "no effect"
@@ -164,18 +169,6 @@ def _effect(event: dict[str, Any]) -> tuple[Outcome, str, str | None]:
     else:
         outcome, detail = Outcome.IGNORED, "event type not used"
     return outcome, detail, None if object_id is None else str(object_id)
-
-
-# The event types that can change our records; the rest are acknowledged unread.
-APPLIED_TYPES = frozenset(
-    {
-        "payment_intent.succeeded",
-        "payment_intent.payment_failed",
-        "payment_intent.canceled",
-        "refund.created",
-        "refund.updated",
-    }
-)
 
 
 def apply_event(event: dict[str, Any], via: str) -> Outcome:

@@ -27,6 +27,8 @@ class SandboxConfig:
     publishable_key: str = "pk_test_sandbox"
     webhook_url: str | None = None
     webhook_secret: str | None = None
+    # What the pre-registered endpoint is sent, as Stripe's `enabled_events`: all by default.
+    webhook_events: tuple[str, ...] = ("*",)
     retry_schedule: tuple[float, ...] = DEFAULT_RETRY_SCHEDULE
     webhook_timeout_s: float = 10.0
     # Deliveries sent side by side (each payment's events keep their order in one lane).
@@ -58,6 +60,7 @@ class SandboxConfig:
             publishable_key=text("SANDBOX_PUBLISHABLE_KEY") or defaults.publishable_key,
             webhook_url=_webhook_url(text("SANDBOX_WEBHOOK_URL")),
             webhook_secret=text("SANDBOX_WEBHOOK_SECRET"),
+            webhook_events=_event_types(text("SANDBOX_WEBHOOK_EVENTS")),
             retry_schedule=parse_retry_schedule(text("SANDBOX_RETRY_SCHEDULE")),
             webhook_timeout_s=_positive_float(
                 text("SANDBOX_WEBHOOK_TIMEOUT"), defaults.webhook_timeout_s
@@ -90,6 +93,23 @@ def _webhook_url(raw: str | None) -> str | None:
         if parts.scheme not in {"http", "https"} or not parts.netloc:
             raise ConfigError(f"SANDBOX_WEBHOOK_URL is not an http(s) URL: {raw!r}")
     return raw
+
+
+def _event_types(raw: str | None) -> tuple[str, ...]:
+    """`"payment_intent.succeeded,refund.updated"`: the event types to send; `*` (the
+    default) is every type."""
+    if raw is None:
+        return ("*",)
+    from .events import EVENT_TYPES
+
+    types = tuple(part.strip() for part in raw.split(",") if part.strip())
+    unknown = [t for t in types if t != "*" and t not in EVENT_TYPES]
+    if not types or unknown:
+        raise ConfigError(
+            f"SANDBOX_WEBHOOK_EVENTS names unknown event types {unknown}: "
+            f"use * or some of {', '.join(EVENT_TYPES)}"
+        )
+    return types
 
 
 def _port(raw: str | None, default: int) -> int:

@@ -76,14 +76,16 @@ def delete_endpoint(conn: sqlite3.Connection, endpoint_id: str) -> JSONObject:
 
 
 def ensure_preregistered_endpoint(
-    conn: sqlite3.Connection, url: str, secret: str | None
+    conn: sqlite3.Connection, url: str, secret: str | None, enabled_events: list[str] | None = None
 ) -> JSONObject:
-    """The one endpoint named by `SANDBOX_WEBHOOK_URL`, receiving every event.
+    """The one endpoint named by `SANDBOX_WEBHOOK_URL`, receiving `enabled_events`
+    (`SANDBOX_WEBHOOK_EVENTS`; every event when not given).
 
-    Kept under one id across restarts: its url and secret follow the environment,
-    and a restart neither duplicates it nor rotates a secret that was given.
+    Kept under one id across restarts: its url, secret and events follow the
+    environment, and a restart neither duplicates it nor rotates a secret that was given.
     """
     url = _checked_url(url)
+    events = _checked_event_types(enabled_events or ["*"])
     row = conn.execute("SELECT * FROM webhook_endpoints WHERE preregistered = 1").fetchone()
     if row is None:
         endpoint_id = new_id("we")
@@ -92,7 +94,7 @@ def ensure_preregistered_endpoint(
             endpoint_id,
             url=url,
             secret=secret or new_webhook_secret(),
-            enabled_events=["*"],
+            enabled_events=events,
             description="Pre-registered from SANDBOX_WEBHOOK_URL",
             metadata={},
             api_version=None,
@@ -101,9 +103,8 @@ def ensure_preregistered_endpoint(
     else:
         endpoint_id = row["id"]
         conn.execute(
-            "UPDATE webhook_endpoints SET url = ?, secret = ?, enabled_events = '[\"*\"]'"
-            " WHERE id = ?",
-            (url, secret or row["secret"], endpoint_id),
+            "UPDATE webhook_endpoints SET url = ?, secret = ?, enabled_events = ? WHERE id = ?",
+            (url, secret or row["secret"], json.dumps(events), endpoint_id),
         )
     return get_endpoint(conn, endpoint_id, with_secret=True)
 

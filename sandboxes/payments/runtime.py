@@ -33,10 +33,13 @@ def open_sandbox(config: SandboxConfig) -> Sandbox:
     if config.webhook_url:
         with store.write() as conn:
             endpoint = ensure_preregistered_endpoint(
-                conn, config.webhook_url, config.webhook_secret
+                conn, config.webhook_url, config.webhook_secret, list(config.webhook_events)
             )
         logger.info(
-            "webhook endpoint %s receives every event at %s", endpoint["id"], endpoint["url"]
+            "webhook endpoint %s receives %s at %s",
+            endpoint["id"],
+            ", ".join(endpoint["enabled_events"]),
+            endpoint["url"],
         )
         if not config.webhook_secret:
             # Nobody chose the secret, so whoever runs the sandbox must be told it.
