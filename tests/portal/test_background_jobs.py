@@ -110,7 +110,11 @@ def test_admin_sees_recent_and_failed_runs(app, web, ctx):
     login(web, admin.username)
     english(web)
     page = web.get("/admin/jobs").get_data(as_text=True)
-    assert "Background jobs" in page and "Reconcile with the payment provider" in page and "the provider hung up" in page
+    assert (
+        "Background jobs" in page
+        and "Reconcile with the payment provider" in page
+        and "the provider hung up" in page
+    )
     failed = web.get("/admin/jobs?failed=1").get_data(as_text=True)
     assert "the provider hung up" in failed and "run-succeeded" not in failed
 
