@@ -15,7 +15,8 @@ import os
 bind = os.environ.get("PORTAL_BIND", "127.0.0.1:8000")
 workers = int(os.environ.get("WEB_CONCURRENCY") or multiprocessing.cpu_count() * 2 + 1)
 worker_class = "gthread"
-# Up to DONATION_WAIT_SLOTS (4) of them may be waiting for a donor's payment, idle.
+# Up to DONATION_WAIT_SLOTS (8) of them may be waiting for a donor's payment, idle,
+# and the other 4 serve everything else.
 threads = int(os.environ.get("PORTAL_THREADS") or 12)
 # A worker silent this long is killed and replaced; the slowest page (a monthly
 # report) finishes well within it.

@@ -209,7 +209,7 @@ def main(argv: list[str] | None = None) -> None:
         "--rate-donors", type=int, default=256, help="open loop: donors (connections) at hand"
     )
     parser.add_argument("--workers", type=int, default=2, help="portal gunicorn workers")
-    parser.add_argument("--threads", type=int, default=8, help="threads per portal worker")
+    parser.add_argument("--threads", type=int, default=12, help="threads per portal worker")
     parser.add_argument("--lanes", type=int, default=4, help="sandbox webhook delivery lanes")
     parser.add_argument(
         "--wait-slots",

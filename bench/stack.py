@@ -107,13 +107,13 @@ def load_line() -> str:
 @dataclass
 class Stack:
     portal_workers: int = 2
-    portal_threads: int = 8
+    portal_threads: int = 12
     sandbox_threads: int = 16
     webhook_lanes: int = 4
     # What the sandbox sends the portal: what it acts on (`*`: every event, as before).
     webhook_events: str = field(default_factory=subscription)
     # Portal requests per worker that may wait for a payment (DONATION_WAIT_SLOTS).
-    wait_slots: int = 4
+    wait_slots: int = 8
     base_port: int = 0
     extra_env: dict[str, str] = field(default_factory=dict)
     tmp: Path = field(default_factory=lambda: Path(tempfile.mkdtemp(prefix="bench-donate-")))

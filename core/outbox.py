@@ -17,7 +17,8 @@ from datetime import datetime
 from typing import Any, Protocol
 
 from sqlalchemy import JSON, Index, Integer, String, Text, UniqueConstraint, select, update
-from sqlalchemy.exc import IntegrityError
+from sqlalchemy.dialects.postgresql import insert as pg_insert
+from sqlalchemy.dialects.sqlite import insert as sqlite_insert
 from sqlalchemy.orm import Mapped, mapped_column
 
 from core.db import Base, db, utcnow
@@ -87,35 +88,30 @@ def queue_message(
     data: Mapping[str, Any] | None = None,
 ) -> bool:
     """Queue a message in the caller's transaction (no commit); False if this channel
-    already has a message under `dedupe_key`, in which case nothing is added."""
-    exists = db.session.scalar(
-        select(OutboxMessage.id).where(
-            OutboxMessage.channel == channel, OutboxMessage.dedupe_key == dedupe_key
+    already has a message under `dedupe_key`, in which case nothing is added.
+
+    One statement: two transactions that queue the same fact at once meet at the
+    unique key, and the later one's insert does nothing instead of failing (or undoing
+    the caller's fact). It runs on every booked payment, so it stays one round trip.
+    """
+    insert = sqlite_insert if db.session.get_bind().dialect.name == "sqlite" else pg_insert
+    statement = (
+        insert(OutboxMessage)
+        .values(
+            channel=channel,
+            recipient=recipient,
+            kind=kind,
+            dedupe_key=dedupe_key,
+            data=dict(data or {}),
+            status=MessageStatus.PENDING,
+            attempts=0,
+            last_error="",
+            created_at=utcnow(),
         )
+        .on_conflict_do_nothing(index_elements=[OutboxMessage.channel, OutboxMessage.dedupe_key])
+        .returning(OutboxMessage.id)
     )
-    if exists is not None:
-        return False
-    message = OutboxMessage(
-        channel=channel,
-        recipient=recipient,
-        kind=kind,
-        dedupe_key=dedupe_key,
-        data=dict(data or {}),
-        status=MessageStatus.PENDING,
-        attempts=0,
-        last_error="",
-        created_at=utcnow(),
-    )
-    # Two transactions may queue the same fact at once: the later insert loses in its
-    # own savepoint instead of undoing the caller's fact. The caller's own pending rows
-    # are flushed first, so that their errors are never mistaken for a duplicate.
-    db.session.flush()
-    try:
-        with db.session.begin_nested():
-            db.session.add(message)
-    except IntegrityError:
-        return False
-    return True
+    return db.session.execute(statement).scalar_one_or_none() is not None
 
 
 def cancel_messages(channel: str, recipient: str) -> int:

@@ -33,7 +33,10 @@ SETTINGS = {
     "EVIDENCE_DIR": "",
     # Requests of one portal process that may wait for a payment at once
     # (GET /api/mp/v1/donations/{id}?wait=); keep it below the process's threads. 0: off.
-    "DONATION_WAIT_SLOTS": 4,
+    "DONATION_WAIT_SLOTS": 8,
+    # Certificate images drawn in the background, kept this long; empty: instance/certificates.
+    "CERTIFICATE_IMAGE_DIR": "",
+    "CERTIFICATE_IMAGE_DAYS": 30,
 }
 
 # Their defaults are the sandboxes' published keys: production refuses them (docs/operations.md).
@@ -80,7 +83,7 @@ def init_app(app: Flask) -> None:
     from donations.disbursements import services as disbursement_services
     from donations.disbursements import views as disbursement_views
     from donations.disclosure import views as disclosure_views
-    from donations.donors import messages, moderation, receipts
+    from donations.donors import certificate_images, messages, moderation, receipts
     from donations.donors import views as donor_views
     from donations.giving import discrepancies, reconciliation, webhook
     from donations.giving import views as giving_views
@@ -166,6 +169,18 @@ def init_app(app: Flask) -> None:
             lambda _config: 5,
             lambda: outbox.send_pending(messages.senders(current_wechat(), subscribe_templates())),
             label=_l("Send messages to donors"),
+        ),
+        PeriodicJob(
+            "certificates",
+            lambda _config: 5,
+            certificate_images.draw_pending,
+            label=_l("Draw donation certificates"),
+        ),
+        PeriodicJob(
+            "certificate-images",
+            lambda _config: 86400,
+            certificate_images.prune,
+            label=_l("Remove old certificate images"),
         ),
         PeriodicJob(
             "reconcile",

@@ -22,6 +22,7 @@ from donations.api.parse import (
 )
 from donations.api.serialize import donation_obj, payment_obj, project_obj
 from donations.api.tokens import current_donor, donor_required, issue_token, token_ttl_s
+from donations.donors.certificate_images import png_for
 from donations.donors.certificates import certificate_for
 from donations.donors.impact import donations_of_donor, impact_feed
 from donations.donors.receipts import request_receipt
@@ -197,7 +198,8 @@ def donation_detail(donation_id: str) -> ResponseReturnValue:
     # The long poll: a pending payment's answer comes when it is booked (or `wait` ends).
     if seconds and donation.status == DonationStatus.PENDING:
         if wait_until_settled(donation.id, seconds):
-            donation = _own_donation(donation_id)
+            # Read again (its owner was checked above; waiting ended the transaction).
+            donation = db.session.get_one(Donation, donation_id)
     return donation_obj(donation)
 
 
@@ -214,14 +216,13 @@ def my_donations() -> ResponseReturnValue:
 @bp.get("/me/donations/<donation_id>/certificate")
 @donor_required
 def certificate(donation_id: str) -> ResponseReturnValue:
-    cert = certificate_for(_own_donation(donation_id))
+    donation = _own_donation(donation_id)
+    cert = certificate_for(donation)
     if cert is None:
         raise ApiError(404, "not_found", "The certificate is issued once the payment succeeds.")
     fmt = request.args.get("format", "json")
     if fmt == "png":
-        from donations.donors.certificate_png import render_png
-
-        return Response(render_png(cert), mimetype="image/png")
+        return Response(png_for(donation, cert), mimetype="image/png")
     if fmt != "json":
         raise ApiError(400, "invalid_field", "format is json or png.")
     return cert.as_json()

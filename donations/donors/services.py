@@ -12,6 +12,7 @@ from core import audit
 from core.audit import Actor
 from core.audit_actions import AuditAction
 from core.db import db, utcnow
+from donations.donors.certificate_images import forget as forget_images
 from donations.donors.messages import cancel_messages
 from donations.donors.models import Donor, ReceiptRequest, ReceiptStatus, Subscription
 from donations.errors import (
@@ -125,6 +126,8 @@ def delete_donor(donor: Donor) -> None:
         .values(message=None, message_status=None, anonymous=True)
     )
     cancel_messages(donor)
+    # Their certificates' images bear the display name: gone now, drawn anew if asked.
+    forget_images(db.session.scalars(select(Donation.id).where(Donation.donor_id == donor.id)))
     db.session.query(Subscription).filter(Subscription.donor_id == donor.id).delete()
     # A receipt not yet issued goes with the donor; an issued one is an accounting record
     # and stays (the privacy notice says so).

@@ -21,6 +21,7 @@ from core.db import db, utcnow
 from core.needs.models import NeedStatus
 from core.needs.services import move_need_status
 from core.timeutil import local_today
+from donations.donors.certificate_images import queue_drawing
 from donations.donors.certificates import assign_number
 from donations.donors.messages import queue_message
 from donations.giving.discrepancies import record_discrepancy
@@ -127,6 +128,7 @@ def receive_payment(donation: Donation, source_key: str) -> bool:
     donation.to_pool_fen = to_pool
     donation.redirected_to_pool = listing is not None and to_pool > 0
     queue_message(donation, "donation_succeeded")
+    queue_drawing(donation)
     if listing is not None and to_need:
         # The donation's own split is set above, so it is among the gifts told.
         credit_listing(listing, to_need, "fully funded")

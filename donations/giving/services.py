@@ -100,13 +100,9 @@ def donate(
     needs review is kept hidden until staff approve it in the moderation queue.
     """
     require_accepted_notice(donor)
-    existing = db.session.scalar(
-        select(Donation).where(
-            Donation.donor_id == donor.id, Donation.idempotency_key == idempotency_key
-        )
-    )
+    existing = _by_key(donor, idempotency_key)
     if existing is not None:
-        return start_donation(donor, req, idempotency_key, gateway)
+        return _start(donor, req, idempotency_key, gateway, existing)
     status = None
     if req.message:
         try:
@@ -116,7 +112,7 @@ def donate(
         if verdict == "risky":
             raise MessageRejected("The message was rejected by the content check.")
         status = MessageStatus.VISIBLE if verdict == "pass" else MessageStatus.REVIEW
-    return start_donation(donor, req, idempotency_key, gateway, message_status=status)
+    return _start(donor, req, idempotency_key, gateway, None, message_status=status)
 
 
 def start_donation(
@@ -134,12 +130,30 @@ def start_donation(
     id as its idempotency key, so a retry never makes a second payment.
     """
     require_accepted_notice(donor)
-    fingerprint = req.fingerprint()
-    existing = db.session.scalar(
+    return _start(
+        donor, req, idempotency_key, gateway, _by_key(donor, idempotency_key), message_status
+    )
+
+
+def _by_key(donor: Donor, idempotency_key: str) -> Donation | None:
+    return db.session.scalar(
         select(Donation).where(
             Donation.donor_id == donor.id, Donation.idempotency_key == idempotency_key
         )
     )
+
+
+def _start(
+    donor: Donor,
+    req: DonationRequest,
+    idempotency_key: str,
+    gateway: PaymentGateway,
+    existing: Donation | None,
+    message_status: MessageStatus | None = None,
+) -> tuple[Donation, bool]:
+    """start_donation once the key has been looked up (`existing`): a donation costs
+    one insert, one provider call and one update, each donation row read once."""
+    fingerprint = req.fingerprint()
     created = existing is None
     if existing is not None:
         if existing.request_hash != fingerprint:
@@ -166,13 +180,14 @@ def start_donation(
             local_day=local_today(),
         )
         db.session.add(donation)
+    if donation.payment_intent_id is None:
         try:
-            db.session.commit()
+            db.session.flush()
         except IntegrityError:
             # The same key raced in from another request: answer with the winner.
             db.session.rollback()
             return start_donation(donor, req, idempotency_key, gateway)
-    if donation.payment_intent_id is None:
+        # Read before the commit expires them: the call needs no second read of the row.
         donation_id, amount_fen, currency = donation.id, donation.amount_fen, donation.currency
         # No transaction stays open across the HTTP call: on SQLite it would hold the
         # write lock, and every webhook and donor would wait out the provider's latency.
@@ -185,6 +200,7 @@ def start_donation(
             raise UpstreamUnavailable(
                 "The payment provider is not answering; try again."
             ) from error
+        # Set on the expired object without loading it: the flush is one UPDATE.
         donation.payment_intent_id = intent.id
         donation.client_secret = intent.client_secret
         db.session.commit()
