@@ -45,7 +45,7 @@ ROOT = Path(__file__).resolve().parent.parent
 # A request line, as every server of `make run` writes it (sandboxes/requestlog.py too).
 REQUEST_LINE = re.compile(r"^\d\d:\d\d:\d\d \S+ +(?:[A-Z]+|-) (?:/\S*|-) (?:\d{3}|-)$")
 # What the stand-ins say when they start; the banner names every address instead.
-START_UP_LINES = ("listening on http", "receives every event at")
+START_UP_LINES = ("listening on http", "webhook endpoint we_")
 
 
 def logs_health_checks() -> bool:

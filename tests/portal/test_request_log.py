@@ -107,7 +107,7 @@ def test_the_relay_keeps_start_up_lines_and_the_demos_requests_back():
     console.relay(
         [
             "payment sandbox listening on http://127.0.0.1:12111\n",
-            "09:00:00 payments webhook endpoint we_1 receives every event at http://x/\n",
+            "09:00:00 payments webhook endpoint we_1 receives payment_intent.succeeded at http://x/\n",
             "09:00:01 payments POST /v1/payment_intents 200\n",
         ]
     )
