@@ -10,12 +10,13 @@ from typing import Any
 
 import httpx
 import pytest
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 
 from core.db import db
 from donations.api.tokens import issue_token
 from donations.donors.models import Donor
 from donations.giving import waiting
+from donations.giving.models import Donation
 from tests.donations.conftest import LiveStack, a_project_and_donor, ended, pay, start
 from tests.sandboxes.conftest import payments_wait_until
 
@@ -141,3 +142,22 @@ def test_a_notify_from_another_process_wakes_this_processs_waiters(live, slots):
                 if woken.wait(0.2):
                     break
         assert woken.is_set()
+
+
+def test_a_change_nobody_announced_is_still_found_by_looking_again(live, slots):
+    """Another process's commit on SQLite announces nothing here (nor a listener that is
+    reconnecting on PostgreSQL): the waiter looks at the database again and answers."""
+    project_id, donor_id = a_project_and_donor()
+    donation = start(live, donor_id, project_id, 3_000)
+    token = _token(donor_id)
+
+    with ThreadPoolExecutor(1) as pool:
+        asked = pool.submit(_ask, live, token, donation.id, "?wait=10")
+        payments_wait_until(lambda: waiting.waiters.count() == 1, what="the ask to wait")
+        with db.engine.begin() as elsewhere:  # not the session: no announcement
+            elsewhere.execute(
+                update(Donation).where(Donation.id == donation.id).values(status="failed")
+            )
+        answer = asked.result(timeout=30)
+
+    assert answer.json()["status"] == "failed"
