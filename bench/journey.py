@@ -5,8 +5,9 @@ create it at the portal, confirm it at the payment sandbox with the publishable
 key, and ask the portal until it says succeeded (the webhook has landed in the
 ledger). That is at least five requests across three servers. The ask is a long
 poll (`?wait=10`): the portal answers when the payment is booked. When it answers
-sooner, still pending (its waiting slots were all taken), asking again backs off
-from 10 ms to 200 ms, as a client that does not hammer the server would.
+sooner, still pending (its waiting slots were all taken), it says when to ask again
+(`Retry-After`); otherwise asking again backs off from 10 ms to 200 ms, as a client
+that does not hammer the server would.
 `long_poll=False` asks without waiting, as the mini-program did before.
 
 A call the sandbox fails on purpose (its `api_error_rate` fault), or whose
@@ -84,6 +85,11 @@ def _retrying(donor: Donor, send: object, what: str) -> httpx.Response:
     raise JourneyFailed(f"{what} {failure} after {ATTEMPTS} attempts")
 
 
+def _retry_after(response: httpx.Response) -> float:
+    raw = response.headers.get("Retry-After", "")
+    return float(raw) if raw.isdigit() else 0.0
+
+
 def donate(
     donor: Donor,
     project_id: str,
@@ -132,6 +138,7 @@ def donate(
         status = donor.api.get(f"/api/mp/v1/donations/{donation_id}{query}", headers=donor.headers)
         if status.status_code == 200 and status.json().get("status") == "succeeded":
             return donation_id
-        time.sleep(pause)
+        # A busy portal (every waiting slot taken) says when to ask again.
+        time.sleep(max(pause, _retry_after(status)))
         pause = min(LAST_ASK_S, pause * 1.5)
     raise JourneyFailed("webhook did not land within 30 s")

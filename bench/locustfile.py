@@ -99,7 +99,9 @@ class Donor(HttpUser):
             )
             if status.ok and status.json().get("status") == "succeeded":
                 return
-            time.sleep(pause)
+            # A busy portal (every waiting slot taken) says when to ask again.
+            retry_after = status.headers.get("Retry-After", "")
+            time.sleep(max(pause, float(retry_after) if retry_after.isdigit() else 0.0))
             pause = min(LAST_ASK_S, pause * 1.5)
         raise TimeoutError(f"donation {donation_id} not succeeded within {WAIT_FOR_WEBHOOK_S} s")
 

@@ -479,7 +479,16 @@ def document() -> dict[str, Any]:
                     "security": SECURED,
                     "parameters": [_path_id("donation_id"), WAIT],
                     "responses": {
-                        "200": _resp("donation", {"$ref": ref + "Donation"}),
+                        "200": {
+                            **_resp("donation", {"$ref": ref + "Donation"}),
+                            "headers": {
+                                "Retry-After": {
+                                    "description": "Seconds before asking again: sent when "
+                                    "the portal was too busy to wait.",
+                                    "schema": {"type": "integer"},
+                                }
+                            },
+                        },
                         **_errors(400, 401, 404),
                     },
                 }

@@ -37,7 +37,7 @@ from donations.donors.services import (
 )
 from donations.giving.models import Donation, DonationStatus
 from donations.giving.services import DonationRequest, donate
-from donations.giving.waiting import MAX_WAIT_S, wait_until_settled
+from donations.giving.waiting import BUSY_RETRY_AFTER_S, MAX_WAIT_S, Waited, wait_until_settled
 from donations.payments.config import current_gateway
 from donations.projects.cards import card, public_listing
 from donations.projects.queries import find_projects, public_project
@@ -197,7 +197,10 @@ def donation_detail(donation_id: str) -> ResponseReturnValue:
     seconds = query_wait(MAX_WAIT_S)
     # The long poll: a pending payment's answer comes when it is booked (or `wait` ends).
     if seconds and donation.status == DonationStatus.PENDING:
-        if wait_until_settled(donation.id, seconds):
+        waited = wait_until_settled(donation.id, seconds)
+        if waited == Waited.NO_SLOT:
+            return donation_obj(donation), {"Retry-After": str(BUSY_RETRY_AFTER_S)}
+        if waited == Waited.DONE:
             # Read again (its owner was checked above; waiting ended the transaction).
             donation = db.session.get_one(Donation, donation_id)
     return donation_obj(donation)

@@ -18,11 +18,14 @@ request each time.
 A waiting request holds one of the process's threads, not a database connection.
 So that waiting never starves the requests that settle donations, at most
 `DONATION_WAIT_SLOTS` requests of a process wait at once; beyond that the answer
-comes at once, as without `?wait=`.
+comes at once, as without `?wait=`, with `Retry-After: 1`: when every slot is taken
+the portal is busy, and a phone asking again every few milliseconds would make it
+busier (an overloaded portal spent most of its time answering such asks).
 """
 
 from __future__ import annotations
 
+import enum
 import logging
 import os
 import threading
@@ -43,6 +46,9 @@ log = logging.getLogger(__name__)
 
 CHANNEL = "donation_settled"
 MAX_WAIT_S = 10
+# Told (Retry-After) to an ask that found every slot taken: the process is busy, and
+# asking sooner would only add to it.
+BUSY_RETRY_AFTER_S = 1
 RECHECK_S = 0.5
 # Without NOTIFY (SQLite): the first look again, each next one 1.5 times later, the most.
 FIRST_LOOK_S, LAST_LOOK_S = 0.01, 0.2
@@ -184,14 +190,19 @@ def _status(donation_id: str) -> str | None:
         db.session.rollback()
 
 
-def wait_until_settled(donation_id: str, seconds: float) -> bool:
-    """Wait up to `seconds` (at most MAX_WAIT_S) while the donation is pending.
+class Waited(enum.Enum):
+    DONE = "done"  # waited until settled or the time was up: read the donation again
+    NO_SLOT = "no_slot"  # every slot was taken: answer now, and say when to ask again
+    OFF = "off"  # DONATION_WAIT_SLOTS is 0
 
-    False when no slot was free (the caller answers at once); True otherwise, whatever
-    the status is then: the caller reads it again."""
+
+def wait_until_settled(donation_id: str, seconds: float) -> Waited:
+    """Wait up to `seconds` (at most MAX_WAIT_S) while the donation is pending."""
     slots = _slots()
-    if slots is None or not slots.acquire(blocking=False):
-        return False
+    if slots is None:
+        return Waited.OFF
+    if not slots.acquire(blocking=False):
+        return Waited.NO_SLOT
     try:
         deadline = time.monotonic() + min(seconds, MAX_WAIT_S)
         notified = db.engine.dialect.name == "postgresql"
@@ -206,6 +217,6 @@ def wait_until_settled(donation_id: str, seconds: float) -> bool:
                 woken.clear()
                 if not notified:
                     pause = min(LAST_LOOK_S, pause * 1.5)
-        return True
+        return Waited.DONE
     finally:
         slots.release()

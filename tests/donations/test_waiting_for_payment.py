@@ -96,7 +96,9 @@ def test_when_every_slot_is_taken_the_answer_comes_at_once(live, slots):
         answers = [h.result(timeout=30) for h in holders]
 
     assert third.status_code == 200 and third.json()["status"] == "pending"
+    assert third.headers["Retry-After"] == "1"  # busy: ask again in a second
     assert all(a.status_code == 200 and a.json()["status"] == "pending" for a in answers)
+    assert all("Retry-After" not in a.headers for a in answers)  # they waited their time
 
 
 @pytest.mark.parametrize("wait", ["x", "-1", "11", "1.5", "２"])
