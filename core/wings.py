@@ -15,7 +15,7 @@ import enum
 import os
 from collections.abc import Callable, Collection, Mapping
 from dataclasses import dataclass, field
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 from flask import Blueprint, Flask
 from flask.typing import ResponseReturnValue
@@ -25,6 +25,9 @@ from core.export import Sheet
 from core.needs.history import NeedHistory
 from core.reports.figures import DateRange, Figure
 from core.users import Role, User
+
+if TYPE_CHECKING:
+    from core.rotation import Rotated
 
 
 @dataclass(frozen=True)
@@ -168,6 +171,9 @@ class WingRegistry:
     report_sections: list[ReportSection] = field(default_factory=list)
     monthly_sheets: list[MonthlySheet] = field(default_factory=list)
     need_history: list[NeedHistory] = field(default_factory=list)
+    # Tables with encrypted columns besides core's people, for `rotate-key`
+    # (core.rotation.Rotated).
+    rotations: list[Rotated] = field(default_factory=list)
     # Audit details that hold a record's id, read as the record's name: by detail key,
     # given the ids on one audit page, their names (one query for the page).
     audit_names: dict[str, Callable[[Collection[str]], dict[str, str]]] = field(

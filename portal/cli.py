@@ -19,7 +19,7 @@ from core.orgs import OrgUnit
 from core.people.retention import anonymise_ended
 from core.reports.figures import parse_month
 from core.reports.monthly import monthly_report
-from core.rotation import rotate_batch, stale_person_ids
+from core.rotation import PEOPLE, rotate_batch, stale_ids
 from core.staff import create_user
 from core.users import Role, User
 from core.wings import StaffLinkOption, registry
@@ -60,15 +60,13 @@ def register_commands(app: Flask) -> None:
         """Re-encrypt every field and blind index under the current key (resumable)."""
         if generate:
             _generate_dev_key()
-        total = 0
-        while True:
-            done = rotate_batch(batch_size)
-            if not done:
-                break
-            total += done
-            click.echo(f"rotated {total} people")
-        left = len(stale_person_ids(1))
-        click.echo(f"done: {total} people re-encrypted; {left} left on old keys")
+        for rotated in [PEOPLE, *registry(app).rotations]:
+            total = 0
+            while done := rotate_batch(batch_size, rotated):
+                total += done
+                click.echo(f"{rotated.name}: rotated {total}")
+            left = len(stale_ids(rotated, 1))
+            click.echo(f"done: {total} {rotated.name} rows re-encrypted; {left} left on old keys")
 
     @app.cli.command("anonymise-ended")
     @click.option(

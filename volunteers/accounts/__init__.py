@@ -14,12 +14,13 @@ def init_app(app: Flask) -> None:
     from flask_babel import lazy_gettext as _l
 
     from core.wings import PeriodicJob, registry
-    from volunteers.accounts import messages, views
+    from volunteers.accounts import identity, messages, views
 
     app.register_blueprint(views.bp)
     messages.init_messages(app)
     wings = registry(app)
     wings.error_renderers["/v/"] = views.render_volunteer_error
+    wings.rotations.append(identity.ROTATED)
     wings.jobs.append(
         PeriodicJob(
             "volunteer-messages",
