@@ -6,7 +6,7 @@ import hashlib
 import json
 from dataclasses import dataclass
 
-from sqlalchemy import func, select
+from sqlalchemy import func, select, update
 from sqlalchemy.exc import IntegrityError
 
 from core.db import db
@@ -200,8 +200,13 @@ def _start(
             raise UpstreamUnavailable(
                 "The payment provider is not answering; try again."
             ) from error
-        # Set on the expired object without loading it: the flush is one UPDATE.
-        donation.payment_intent_id = intent.id
-        donation.client_secret = intent.client_secret
+        # One UPDATE by id: setting the expired object's attributes would load its row
+        # first. The object stays expired, and the answer reads it once, fresh.
+        db.session.execute(
+            update(Donation)
+            .where(Donation.id == donation_id)
+            .values(payment_intent_id=intent.id, client_secret=intent.client_secret)
+            .execution_options(synchronize_session=False)
+        )
         db.session.commit()
     return donation, created
