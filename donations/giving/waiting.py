@@ -37,6 +37,7 @@ from typing import Any
 
 from flask import current_app
 from sqlalchemy import event, func, select
+from sqlalchemy.engine import Engine
 from sqlalchemy.orm import Session, SessionTransaction
 
 from core.db import db
@@ -94,6 +95,7 @@ class _Process:
     """What a portal process keeps for waiting: a forked worker builds its own."""
 
     pid: int
+    engine: Engine  # an app of its own (tests make many) gets its own slots and listener
     slots: threading.BoundedSemaphore
     stop: threading.Event = field(default_factory=threading.Event)
 
@@ -152,9 +154,11 @@ def _slots() -> threading.BoundedSemaphore | None:
     if size <= 0:
         return None
     with _process_lock:
-        if _process is None or _process.pid != os.getpid():
-            _process = _Process(os.getpid(), threading.BoundedSemaphore(size))
-            engine = db.engine
+        engine = db.engine
+        if _process is None or _process.pid != os.getpid() or _process.engine is not engine:
+            if _process is not None:
+                _process.stop.set()
+            _process = _Process(os.getpid(), engine, threading.BoundedSemaphore(size))
             if engine.dialect.name == "postgresql":
 
                 def connect() -> Any:
