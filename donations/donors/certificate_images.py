@@ -21,6 +21,7 @@ import json
 import os
 import time
 from collections.abc import Iterable
+from contextlib import suppress
 from pathlib import Path
 
 from flask import current_app
@@ -51,10 +52,9 @@ def png_for(donation: Donation, cert: Certificate) -> bytes:
 
     Raises core.drawing.FontMissing when no CJK font is installed."""
     path = _path(donation.id, cert)
-    try:
+    # Not drawn yet, or removed after CERTIFICATE_IMAGE_DAYS: drawn below.
+    with suppress(FileNotFoundError):
         return path.read_bytes()
-    except FileNotFoundError:
-        pass  # not drawn yet (or removed after CERTIFICATE_IMAGE_DAYS): draw it now
     from donations.donors.certificate_png import render_png  # Pillow, only when drawing
 
     png = render_png(cert)
